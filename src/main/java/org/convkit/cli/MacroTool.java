@@ -1,0 +1,80 @@
+package org.convkit.cli;
+
+import ij.macro.Interpreter;
+import org.convkit.ij.legacy.LegacyCommands;
+import org.scijava.Context;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code convkit macro [--headless] FILE.ijm [ARG]}: runs an ImageJ 1.x macro in batch mode with
+ * every ConvKit command available to {@code run()}. ImageJ's own commands need a display: with none,
+ * the macro runs in a child JVM on a virtual display (Xvfb) that lives as long as the macro. With
+ * {@code --headless} (or no Xvfb installed) it runs without any display: ConvKit commands and
+ * ImageJ's built-in macro functions work, ImageJ's menu commands do not.
+ */
+final class MacroTool {
+
+	static final String NO_XVFB = "convkit macro: no display and no Xvfb; running headless: ConvKit commands and " +
+		"built-in macro functions work, other ImageJ commands do not (install Xvfb: apt-get install xvfb)";
+
+	private MacroTool() {}
+
+	static int run(String[] args) throws IOException, InterruptedException {
+		List<String> rest = new ArrayList<>(List.of(args));
+		boolean headless = rest.remove("--headless");
+		if (rest.isEmpty() || rest.size() > 2) return Main.usage("macro: expected FILE.ijm and at most one argument");
+		Path file = Path.of(rest.get(0));
+		if (!Files.isRegularFile(file)) throw new IllegalArgumentException("macro: file not found: " + file);
+		String argument = rest.size() == 2 ? rest.get(1) : "";
+		if (headless) System.setProperty("java.awt.headless", "true");
+		else if (GraphicsEnvironment.isHeadless()) {
+			Optional<File> xvfb = VirtualDisplay.executable();
+			if (xvfb.isPresent()) return runOnVirtualDisplay(xvfb.get(), args);
+			System.err.println(NO_XVFB);
+		}
+		return runHere(file, argument);
+	}
+
+	/** Runs the macro in this JVM; its errors are printed and give exit status 1. */
+	private static int runHere(Path file, String argument) throws IOException {
+		String code = Files.readString(file);
+		try (Context context = new Context()) {
+			LegacyCommands.install(context);
+			Interpreter.batchMode = true;
+			Interpreter interpreter = new Interpreter();
+			interpreter.setIgnoreErrors(true);
+			interpreter.run(code, argument);
+			if (interpreter.wasError()) {
+				System.err.println("convkit macro " + file + ": " + interpreter.getErrorMessage());
+				return 1;
+			}
+		}
+		return 0;
+	}
+
+	/** The same launcher again, in a child JVM whose DISPLAY is a fresh Xvfb. */
+	private static int runOnVirtualDisplay(File xvfb, String[] args) throws IOException, InterruptedException {
+		try (VirtualDisplay display = VirtualDisplay.start(xvfb)) {
+			List<String> command = new ArrayList<>();
+			command.add(ProcessHandle.current().info().command().orElse("java"));
+			command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+			command.add("-cp");
+			command.add(System.getProperty("java.class.path"));
+			command.add(Main.class.getName());
+			command.add("macro");
+			command.addAll(List.of(args));
+			ProcessBuilder child = new ProcessBuilder(command).inheritIO();
+			child.environment().put("DISPLAY", display.display());
+			return child.start().waitFor();
+		}
+	}
+}
