@@ -28,16 +28,12 @@ public final class CommandExecutor {
 
 	private final CommandService commands;
 	private final ModuleService modules;
-	private final List<PreprocessorPlugin> preprocessors;
+	private final PluginService plugins;
 
 	public CommandExecutor(Context context) {
 		this.commands = context.service(CommandService.class);
 		this.modules = context.service(ModuleService.class);
-		// Without the preprocessors that load and save last-used values: a macro or command line
-		// gets the documented defaults, whatever was last typed into a dialog.
-		this.preprocessors = context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class).stream()
-			.filter(p -> !(p instanceof LoadInputsPreprocessor) && !(p instanceof SaveInputsPreprocessor))
-			.toList();
+		this.plugins = context.service(PluginService.class);
 	}
 
 	/** The ConvKit commands, in menu order. */
@@ -45,6 +41,17 @@ public final class CommandExecutor {
 		return commands.getCommandsOfType(Command.class).stream()
 			.filter(CommandExecutor::isConvKit)
 			.sorted((a, b) -> a.getMenuPath().getMenuString().compareTo(b.getMenuPath().getMenuString()))
+			.toList();
+	}
+
+	/**
+	 * Fresh preprocessors for each run (a preprocessor that canceled one run stays canceled),
+	 * without those that load and save last-used values: a macro or command line gets the
+	 * documented defaults, whatever was last typed into a dialog.
+	 */
+	private List<PreprocessorPlugin> preprocessors() {
+		return plugins.createInstancesOfType(PreprocessorPlugin.class).stream()
+			.filter(p -> !(p instanceof LoadInputsPreprocessor) && !(p instanceof SaveInputsPreprocessor))
 			.toList();
 	}
 
@@ -83,7 +90,7 @@ public final class CommandExecutor {
 		try {
 			// All preprocessors (services, defaults, validation) but no postprocessors: outputs are
 			// handed to the caller, not to a display this front end may not have.
-			module = modules.run(info, preprocessors, List.of(), inputs).get();
+			module = modules.run(info, preprocessors(), List.of(), inputs).get();
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
