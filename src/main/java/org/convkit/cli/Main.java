@@ -1,5 +1,6 @@
 package org.convkit.cli;
 
+import org.convkit.bench.Bench;
 import org.convkit.demo.Demo;
 
 import java.util.Arrays;

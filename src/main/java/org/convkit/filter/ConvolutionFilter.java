@@ -9,6 +9,7 @@ import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.core.tensor.TileGrid;
 import org.convkit.core.tensor.TiledProcessor;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class ConvolutionFilter {
 	private void filterPlanes(RandomAccessibleInterval<? extends RealType<?>> input, PlanarImg<FloatType, FloatArray> output) throws IOException {
 		long r = model.radius();
 		// Planes stacked along a third axis that is never split: tiles of different planes share a batch.
-		TiledProcessor tiler = new TiledProcessor(new long[] { tileSize, tileSize, 1 }, new long[] { r, r, 0 }, BATCH_SIZE);
+		TiledProcessor tiler = new TiledProcessor(new long[] { tileSize, tileSize, 1 }, new long[] { r, r, 0 }, BATCH_SIZE, TileGrid.Sizing.FITTED);
 		RandomAccessibleInterval<FloatType> planesOut = Views.stack(planes(output));
 		runtime.infer(model, session -> {
 			// The batch (B, 1, H, W) is already Conv2d's (batch, channel, height, width).
@@ -67,7 +68,7 @@ public final class ConvolutionFilter {
 
 	private void filterVolumes(RandomAccessibleInterval<? extends RealType<?>> input, PlanarImg<FloatType, FloatArray> output) throws IOException {
 		long r = model.radius();
-		TiledProcessor tiler = new TiledProcessor(new long[] { tileSize, tileSize, tileSize }, new long[] { r, r, r }, BATCH_SIZE);
+		TiledProcessor tiler = new TiledProcessor(new long[] { tileSize, tileSize, tileSize }, new long[] { r, r, r }, BATCH_SIZE, TileGrid.Sizing.FITTED);
 		runtime.infer(model, session -> {
 			for (long t = 0; t < input.dimension(4); t++) {
 				for (long c = 0; c < input.dimension(2); c++) {

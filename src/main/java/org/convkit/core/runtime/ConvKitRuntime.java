@@ -22,6 +22,7 @@ import java.util.TreeSet;
 public final class ConvKitRuntime implements AutoCloseable {
 
 	private static final System.Logger LOG = System.getLogger("org.convkit");
+	private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
 	private static ConvKitRuntime shared;
 
 	private final Engine engine;
@@ -37,6 +38,8 @@ public final class ConvKitRuntime implements AutoCloseable {
 		String name = engineName(options.engine());
 		// Engine-neutral DJL calls that pick "the default engine" then agree with ours.
 		System.setProperty("ai.djl.default_engine", name);
+		// PyTorch's OpenMP may start with one thread (seen here: 1 of 2 cores); DJL passes this on.
+		if (System.getProperty(PYTORCH_THREADS) == null) System.setProperty(PYTORCH_THREADS, String.valueOf(options.threads()));
 		this.engine = Engine.getEngine(name);
 		this.device = options.gpuAllowed() && engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
 		LOG.log(Level.INFO, "ConvKit runtime: {0} {1} on {2}", engine.getEngineName(), engine.getVersion(), device);
@@ -76,6 +79,15 @@ public final class ConvKitRuntime implements AutoCloseable {
 
 	public ModelCache models() {
 		return models;
+	}
+
+	/** What the engine was told about threads, as a user can check and change it. */
+	String threadSettings() {
+		if (engine.getEngineName().equals("PyTorch")) {
+			return System.getProperty(PYTORCH_THREADS) + " intra-op (" + RuntimeOptions.THREADS_PROPERTY + ")";
+		}
+		String omp = System.getenv("OMP_NUM_THREADS");
+		return omp == null ? "engine default (environment variable OMP_NUM_THREADS unset)" : "OMP_NUM_THREADS=" + omp;
 	}
 
 	/** The model of this spec on this runtime's engine and device, loaded on first use. */

@@ -13,13 +13,7 @@ public record RuntimeInfo(String engine, String engineVersion, String djlVersion
 		Engine engine = runtime.engine();
 		return new RuntimeInfo(engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(),
 			runtime.device().toString(), engine.getGpuCount(), Runtime.getRuntime().availableProcessors(),
-			threadSettings(), runtime.cacheDirectory(), runtime.models().loaded());
-	}
-
-	/** The engines' thread settings as the user can see and change them. */
-	private static String threadSettings() {
-		String omp = System.getenv("OMP_NUM_THREADS");
-		return omp == null ? "engine default (OMP_NUM_THREADS unset)" : "OMP_NUM_THREADS=" + omp;
+			runtime.threadSettings(), runtime.cacheDirectory(), runtime.models().loaded());
 	}
 
 	/** A human-readable multi-line description. */

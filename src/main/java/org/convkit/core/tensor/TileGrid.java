@@ -26,6 +26,18 @@ import net.imglib2.Interval;
  */
 public final class TileGrid {
 
+	/** How tile inputs are sized. */
+	public enum Sizing {
+		/** Every input is exactly the tile size: for networks with a fixed input shape. */
+		EXACT,
+		/**
+		 * Per dimension, the smallest input (at most the tile size) that covers the extent with as
+		 * few tiles as EXACT needs: less overlap, so less work, for fully convolutional networks.
+		 * All tiles still share one shape.
+		 */
+		FITTED
+	}
+
 	private final FinalInterval image;
 	private final long[] inputSize;
 	private final long[] coreSize;
@@ -42,6 +54,14 @@ public final class TileGrid {
 	 *         a halo is negative, or a tile size does not exceed twice the halo
 	 */
 	public TileGrid(Interval image, long[] tileSize, long[] halo) {
+		this(image, tileSize, halo, Sizing.EXACT);
+	}
+
+	/**
+	 * @param sizing whether inputs are exactly {@code tileSize} or fitted to the image
+	 * @see #TileGrid(Interval, long[], long[])
+	 */
+	public TileGrid(Interval image, long[] tileSize, long[] halo, Sizing sizing) {
 		int n = image.numDimensions();
 		if (tileSize.length != n || halo.length != n)
 			throw new IllegalArgumentException("tile_size " + Arrays.toString(tileSize) + " and halo "
@@ -59,6 +79,10 @@ public final class TileGrid {
 						+ ", halo = " + halo[d] + " in dimension " + d);
 			long extent = image.dimension(d);
 			coreSize[d] = Math.min(tileSize[d] - 2 * halo[d], extent);
+			if (sizing == Sizing.FITTED) {
+				long count = (extent + coreSize[d] - 1) / coreSize[d];
+				coreSize[d] = (extent + count - 1) / count;
+			}
 			inputSize[d] = coreSize[d] + 2 * halo[d];
 			coreMins[d] = coreMins(image.min(d), extent, coreSize[d]);
 		}

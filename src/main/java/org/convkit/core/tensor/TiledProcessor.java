@@ -42,6 +42,7 @@ public final class TiledProcessor {
 	private final long[] tileSize;
 	private final long[] halo;
 	private final int batchSize;
+	private final TileGrid.Sizing sizing;
 
 	/**
 	 * @param tileSize network input size per dimension (ImgLib2 order), halo included
@@ -49,16 +50,26 @@ public final class TiledProcessor {
 	 * @param batchSize tiles per call of the function
 	 */
 	public TiledProcessor(long[] tileSize, long[] halo, int batchSize) {
+		this(tileSize, halo, batchSize, TileGrid.Sizing.EXACT);
+	}
+
+	/**
+	 * @param sizing {@link TileGrid.Sizing#FITTED} for fully convolutional functions, which then do
+	 *        less work on overlaps
+	 * @see #TiledProcessor(long[], long[], int)
+	 */
+	public TiledProcessor(long[] tileSize, long[] halo, int batchSize, TileGrid.Sizing sizing) {
 		if (batchSize < 1)
 			throw new IllegalArgumentException("batch_size must be at least 1: batch_size = " + batchSize);
 		this.tileSize = tileSize.clone();
 		this.halo = halo.clone();
 		this.batchSize = batchSize;
+		this.sizing = sizing;
 	}
 
 	/** The tiles this processor uses for {@code image}, e.g. to log their count. */
 	public TileGrid grid(Interval image) {
-		return new TileGrid(image, tileSize, halo);
+		return new TileGrid(image, tileSize, halo, sizing);
 	}
 
 	/**

@@ -42,9 +42,12 @@ class ConvKitRuntimeTest {
 
 	@Test
 	void optionsComeFromPropertiesThenEnvironment() {
-		assertEquals(new RuntimeOptions("PyTorch", false), RuntimeOptions.from(
-			Map.of("convkit.engine", "PyTorch", "convkit.gpu", "off")::get, Map.of("CONVKIT_ENGINE", "MXNet")));
-		assertEquals(new RuntimeOptions("MXNet", true), RuntimeOptions.from(k -> null, Map.of("CONVKIT_ENGINE", "MXNet")));
+		assertEquals(new RuntimeOptions("PyTorch", false, 3), RuntimeOptions.from(
+			Map.of("convkit.engine", "PyTorch", "convkit.gpu", "off", "convkit.threads", "3")::get, Map.of("CONVKIT_ENGINE", "MXNet")));
+		int cores = Runtime.getRuntime().availableProcessors();
+		assertEquals(new RuntimeOptions("MXNet", true, cores), RuntimeOptions.from(k -> null, Map.of("CONVKIT_ENGINE", "MXNet")));
+		assertEquals("convkit.threads: expected a whole number of threads, got 'many'",
+			assertThrows(IllegalArgumentException.class, () -> RuntimeOptions.from(Map.of("convkit.threads", "many")::get, Map.of())).getMessage());
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 			() -> RuntimeOptions.from(Map.of("convkit.gpu", "yes")::get, Map.of()));
 		assertEquals("convkit.gpu: expected 'auto' or 'off', got 'yes'", e.getMessage());

@@ -37,17 +37,25 @@ class TileGridTest {
 			checkCover(new FinalInterval(extent), new long[] { 13 }, new long[] { 2 });
 	}
 
-	/** Every pixel in some core, every core inside the image, all inputs of one size, overlaps as reported. */
+	/** Both sizings: every pixel in some core, cores inside the image, inputs of one size, overlaps as reported. */
 	private static void checkCover(Interval image, long[] tileSize, long[] halo) {
-		TileGrid grid = new TileGrid(image, tileSize, halo);
+		for (TileGrid.Sizing sizing : TileGrid.Sizing.values()) checkCover(image, tileSize, halo, sizing);
+	}
+
+	private static void checkCover(Interval image, long[] tileSize, long[] halo, TileGrid.Sizing sizing) {
+		TileGrid grid = new TileGrid(image, tileSize, halo, sizing);
 		int n = image.numDimensions();
 		ArrayImg<IntType, ?> count = ArrayImgs.ints(image.dimensionsAsLongArray());
 		long expectedTiles = 1;
 		for (int d = 0; d < n; d++) {
 			long core = tileSize[d] - 2 * halo[d];
-			long expectedInput = image.dimension(d) < core ? image.dimension(d) + 2 * halo[d] : tileSize[d];
-			assertEquals(expectedInput, grid.inputSize(d), "input size in dimension " + d);
-			assertEquals((image.dimension(d) + core - 1) / core, grid.tilesAlong(d));
+			long extent = image.dimension(d);
+			long tiles = (extent + core - 1) / core;
+			// FITTED: the smallest core that still needs no more tiles than EXACT.
+			long expectedInput = extent < core ? extent + 2 * halo[d]
+				: sizing == TileGrid.Sizing.EXACT ? tileSize[d] : (extent + tiles - 1) / tiles + 2 * halo[d];
+			assertEquals(expectedInput, grid.inputSize(d), sizing + " input size in dimension " + d);
+			assertEquals(tiles, grid.tilesAlong(d));
 			expectedTiles *= grid.tilesAlong(d);
 		}
 		assertEquals(expectedTiles, grid.size());

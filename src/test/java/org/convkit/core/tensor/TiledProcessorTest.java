@@ -118,11 +118,13 @@ class TiledProcessorTest {
 		int tiles = 0;
 		try (NDManager m = NDManager.newBaseManager()) {
 			for (int batch : batchSizes) {
-				TiledProcessor tiler = new TiledProcessor(tileSize, halo, batch);
-				ArrayImg<FloatType, FloatArray> actual = ArrayImgs.floats(dims);
-				tiler.process(image, actual, kernel.function(same, false), m);
-				assertClose(expected, actual, (same ? "same" : "valid") + ", batch " + batch);
-				tiles = tiler.grid(image).size();
+				for (TileGrid.Sizing sizing : TileGrid.Sizing.values()) {
+					TiledProcessor tiler = new TiledProcessor(tileSize, halo, batch, sizing);
+					ArrayImg<FloatType, FloatArray> actual = ArrayImgs.floats(dims);
+					tiler.process(image, actual, kernel.function(same, false), m);
+					assertClose(expected, actual, (same ? "same" : "valid") + ", batch " + batch + ", " + sizing);
+					tiles = tiler.grid(image).size();
+				}
 			}
 		}
 		return tiles;
