@@ -36,8 +36,6 @@ public final class ConvKitRuntime implements AutoCloseable {
 
 	private ConvKitRuntime(RuntimeOptions options) {
 		String name = engineName(options.engine());
-		// Engine-neutral DJL calls that pick "the default engine" then agree with ours.
-		System.setProperty("ai.djl.default_engine", name);
 		// PyTorch's OpenMP may start with one thread (seen here: 1 of 2 cores); DJL passes this on.
 		if (System.getProperty(PYTORCH_THREADS) == null) System.setProperty(PYTORCH_THREADS, String.valueOf(options.threads()));
 		this.engine = Engine.getEngine(name);
@@ -47,7 +45,11 @@ public final class ConvKitRuntime implements AutoCloseable {
 
 	/** The runtime of this JVM, opened on first use with {@link RuntimeOptions#fromEnvironment()}. */
 	public static synchronized ConvKitRuntime get() {
-		if (shared == null) shared = new ConvKitRuntime(RuntimeOptions.fromEnvironment());
+		if (shared == null) {
+			shared = new ConvKitRuntime(RuntimeOptions.fromEnvironment());
+			// Engine-neutral DJL calls that pick "the default engine" then agree with the JVM's runtime.
+			System.setProperty("ai.djl.default_engine", shared.engine.getEngineName());
+		}
 		return shared;
 	}
 
