@@ -1,5 +1,7 @@
 package org.convkit.cli;
 
+import ij.Macro;
+import ij.macro.Debugger;
 import ij.macro.Interpreter;
 import org.convkit.ij.legacy.LegacyCommands;
 import org.scijava.Context;
@@ -51,14 +53,74 @@ final class MacroTool {
 			LegacyCommands.install(context);
 			Interpreter.batchMode = true;
 			Interpreter interpreter = new Interpreter();
+			// No error dialog: it would hang on a virtual display and fail without one.
 			interpreter.setIgnoreErrors(true);
-			interpreter.run(code, argument);
-			if (interpreter.wasError()) {
-				System.err.println("convkit macro " + file + ": " + interpreter.getErrorMessage());
+			ErrorStop stop = new ErrorStop();
+			interpreter.setDebugger(stop);
+			interpreter.setDebugMode(Debugger.RUN_TO_COMPLETION);
+			try {
+				interpreter.run(code, argument);
+			}
+			catch (ErrorStop.Stopped e) {
+				// the error is reported below
+			}
+			catch (Error e) {
+				// Escaping, it would leave a JVM that ImageJ's AWT threads keep alive: report it here.
+				e.printStackTrace();
+				System.err.println("convkit macro " + file + ": " + e);
+				return 1;
+			}
+			catch (RuntimeException e) {
+				// ImageJ ends a macro by throwing "Macro canceled": from exit() (a normal end, as in
+				// ImageJ's own -batch) or after a command failed or was canceled (an error).
+				if (!Macro.MACRO_CANCELED.equals(e.getMessage())) throw e;
+				if (!endedByExit(e) && interpreter.getErrorMessage() == null) {
+					System.err.println("convkit macro " + file + stop.where() + ": " + Macro.MACRO_CANCELED);
+					return 1;
+				}
+			}
+			// With errors ignored, an error or a command's abort sets only the message, not wasError().
+			String error = interpreter.getErrorMessage();
+			if (interpreter.wasError() || error != null) {
+				System.err.println("convkit macro " + file + stop.where() + ": " + (error == null ? "macro error" : error));
 				return 1;
 			}
 		}
 		return 0;
+	}
+
+	/** Whether the macro language's exit() threw this. */
+	private static boolean endedByExit(RuntimeException e) {
+		StackTraceElement[] trace = e.getStackTrace();
+		return trace.length > 0 && trace[0].getClassName().equals("ij.macro.Functions") && trace[0].getMethodName().equals("exit");
+	}
+
+	/**
+	 * Called by the interpreter before every statement. With errors ignored ImageJ would go on after
+	 * one; this ends the macro at the next statement by throwing (abortMacro() can leave the
+	 * interpreter re-reading one token without end inside a loop condition), and remembers the line
+	 * of the statement that was running.
+	 */
+	private static final class ErrorStop implements Debugger {
+
+		private int line;
+
+		@Override
+		public int debug(Interpreter interpreter, int mode) {
+			if (interpreter.getErrorMessage() != null) throw new Stopped();
+			line = interpreter.getLineNumber();
+			return 0;
+		}
+
+		String where() {
+			return line > 0 ? " (line " + line + ")" : "";
+		}
+
+		static final class Stopped extends RuntimeException {
+			Stopped() {
+				super("macro stopped after an error", null, false, false);
+			}
+		}
 	}
 
 	/** The same launcher again, in a child JVM whose DISPLAY is a fresh Xvfb. */

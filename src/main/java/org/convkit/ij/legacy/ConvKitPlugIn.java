@@ -19,6 +19,7 @@ import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 
+import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,7 +39,9 @@ public class ConvKitPlugIn implements PlugIn {
 		CommandInfo info = context.service(CommandService.class).getCommand(commandClass);
 		String title = CommandExecutor.title(info);
 		String options = Macro.getOptions();
-		Map<String, String> values = options != null ? OptionString.parse(options) : ask(context, info);
+		Map<String, String> values = options != null ? OptionString.parse(options)
+			: canAsk(info) ? ask(context, info)
+			: Map.of(); // defaults (the current image): no dialog to show, or nobody to answer it
 		if (values == null) return; // dialog canceled
 		try {
 			Map<String, Object> inputs = CommandInputs.convert(info, values, ConvKitPlugIn::openImage);
@@ -79,6 +82,15 @@ public class ConvKitPlugIn implements PlugIn {
 		Interpreter macro = Interpreter.getInstance();
 		if (macro != null) macro.abort(title + ": " + message);
 		else IJ.error(title, message);
+	}
+
+	/**
+	 * Whether a menu click or an option-less run() may ask in a dialog: not for a command without
+	 * parameters, and not without ImageJ's window (a command-line batch run, maybe on a virtual
+	 * display), where a modal dialog would wait forever or fail.
+	 */
+	private static boolean canAsk(CommandInfo info) {
+		return !CommandInputs.userInputs(info).isEmpty() && !GraphicsEnvironment.isHeadless() && IJ.getInstance() != null;
 	}
 
 	/** A dialog with one field per parameter, labelled by the parameter's (macro key) name. */
