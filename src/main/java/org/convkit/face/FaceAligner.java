@@ -46,13 +46,15 @@ public final class FaceAligner {
 	}
 
 	/**
-	 * The whole image as a chip, for images that are already a cropped face: padded to a square at
-	 * the bottom and right (with 0) and resized, as face-api prepares a whole input.
+	 * The whole image as a chip, for images that are already a cropped face: padded to a square with
+	 * 0 on both sides of the shorter edge (the odd pixel after the image) and resized, as face-api's
+	 * recognition net prepares a whole input.
 	 */
 	public static ArrayImg<FloatType, FloatArray> resized(RandomAccessibleInterval<? extends RealType<?>> rgb) {
 		checkRgb(rgb);
-		double scale = (double) Math.max(rgb.dimension(0), rgb.dimension(1)) / CHIP;
-		return sample(rgb, scale, 0, rgb.min(0), rgb.min(1), 0, 0);
+		long side = Math.max(rgb.dimension(0), rgb.dimension(1));
+		long padX = (side - rgb.dimension(0)) / 2, padY = (side - rgb.dimension(1)) / 2;
+		return sample(rgb, (double) side / CHIP, 0, rgb.min(0) - padX, rgb.min(1) - padY, 0, 0);
 	}
 
 	/**

@@ -71,12 +71,14 @@ class FaceAlignerTest {
 	}
 
 	@Test
-	void resizedPadsToASquareAtBottomRight() {
+	void resizedPadsToASquareOnBothSides() {
+		// 92 wide, 112 high: 10 columns of padding on each side, as face-api pads.
 		ArrayImg<FloatType, FloatArray> chip = FaceAligner.resized(ramps(92, 112));
 		RandomAccess<FloatType> ra = chip.randomAccess();
 		double scale = 112.0 / 150;
-		assertEquals(value(40 * scale, 100 * scale, 2), ra.setPositionAndGet(40, 100, 2).get(), 1e-3);
-		assertEquals(0, ra.setPositionAndGet(140, 20, 0).get(), "beyond the image's width: padding");
+		assertEquals(value(40 * scale - 10, 100 * scale, 2), ra.setPositionAndGet(40, 100, 2).get(), 1e-3);
+		assertEquals(0, ra.setPositionAndGet(5, 20, 0).get(), "left of the image: padding");
+		assertEquals(0, ra.setPositionAndGet(148, 20, 0).get(), "right of the image: padding");
 	}
 
 	@Test

@@ -71,7 +71,9 @@ public class ConvKitPlugIn implements PlugIn {
 	private static void show(String title, Map<String, Object> outputs) {
 		outputs.forEach((name, value) -> {
 			if (value instanceof ImagePlus image) image.show();
-			else if (value instanceof ResultsTable table) table.show(name.equals("results") ? "Results" : name);
+			// ImageJ's convention: a command's measurements go to the Results table, where
+			// macros read them with nResults and getResult/getResultString.
+			else if (value instanceof ResultsTable table) table.show("Results");
 			else if (value instanceof String text) IJ.log(text);
 			else if (value != null) IJ.log(title + ": " + name + " = " + value);
 		});
