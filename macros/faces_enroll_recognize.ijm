@@ -3,25 +3,26 @@
 //
 // Argument: persons=<folder with one subfolder of images per person>
 //           queries=<folder of images to recognize> gallery=<gallery .json to create or extend>
-//           output=<CSV file> [face_mode=detect|cropped|cropped_resize] [tau=0.6]
+//           output=<CSV file> [face_mode=detect|cropped|cropped_resize] [tau=0.6] [input_size=416]
 // In Fiji:   ImageJ-linux64 --headless -batch faces_enroll_recognize.ijm "persons=... queries=... gallery=... output=..."
 // ConvKit:   bin/convkit macro macros/faces_enroll_recognize.ijm "persons=... queries=... gallery=... output=..."
 // Use face_mode=cropped for images that are already one cropped face each (e.g. the ORL database).
 
 args = getArgument();
 if (args == "") exit("faces_enroll_recognize: expected the argument persons=... queries=... gallery=... output=...");
-persons = Macro.getValue(args, "persons", "");
-queries = Macro.getValue(args, "queries", "");
-gallery = Macro.getValue(args, "gallery", "");
-output = Macro.getValue(args, "output", "");
-mode = Macro.getValue(args, "face_mode", "detect");
-tau = Macro.getValue(args, "tau", "0.6");
+persons = call("ij.Macro.getValue", args, "persons", "");
+queries = call("ij.Macro.getValue", args, "queries", "");
+gallery = call("ij.Macro.getValue", args, "gallery", "");
+output = call("ij.Macro.getValue", args, "output", "");
+mode = call("ij.Macro.getValue", args, "face_mode", "detect");
+tau = call("ij.Macro.getValue", args, "tau", "0.6");
+size = call("ij.Macro.getValue", args, "input_size", "416");
 if (persons == "" || queries == "" || gallery == "" || output == "")
 	exit("faces_enroll_recognize: persons, queries, gallery and output are all needed; got: " + args);
 if (!endsWith(queries, "/")) queries = queries + "/";
 
 setBatchMode(true);
-run("Enroll Face Folder", "folder=[" + persons + "] gallery=[" + gallery + "] face_mode=" + mode);
+run("Enroll Face Folder", "folder=[" + persons + "] gallery=[" + gallery + "] face_mode=" + mode + " input_size=" + size);
 enrolled = 0;
 for (i = 0; i < nResults; i++)
 	if (getResultString("status", i) == "enrolled") enrolled++;
@@ -35,7 +36,7 @@ for (f = 0; f < files.length; f++) {
 	if (endsWith(name, "/") || !matches(toLowerCase(name), ".*\\.(tif|tiff|png|jpg|jpeg|pgm|bmp|gif)")) continue;
 	open(queries + name);
 	title = getTitle();
-	run("Recognize Faces", "image=[" + title + "] gallery=[" + gallery + "] tau=" + tau + " face_mode=" + mode);
+	run("Recognize Faces", "image=[" + title + "] gallery=[" + gallery + "] tau=" + tau + " face_mode=" + mode + " input_size=" + size);
 	for (row = 0; row < nResults; row++) {
 		identity = getResultString("identity", row);
 		if (identity == "null" || identity == "") identity = "no face";

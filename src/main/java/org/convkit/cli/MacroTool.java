@@ -3,6 +3,7 @@ package org.convkit.cli;
 import ij.Macro;
 import ij.macro.Debugger;
 import ij.macro.Interpreter;
+import org.convkit.ij.legacy.ConvKitPlugIn;
 import org.convkit.ij.legacy.LegacyCommands;
 import org.scijava.Context;
 
@@ -58,6 +59,7 @@ final class MacroTool {
 			ErrorStop stop = new ErrorStop();
 			interpreter.setDebugger(stop);
 			interpreter.setDebugMode(Debugger.RUN_TO_COMPLETION);
+			ConvKitPlugIn.takeFailure(); // nothing left from an earlier macro on this thread
 			try {
 				interpreter.run(code, argument);
 			}
@@ -79,8 +81,10 @@ final class MacroTool {
 					return 1;
 				}
 			}
-			// With errors ignored, an error or a command's abort sets only the message, not wasError().
-			String error = interpreter.getErrorMessage();
+			// With errors ignored, an error or a command's abort sets only the message, not wasError();
+			// inside a block ImageJ may then replace a command's message with a syntax error.
+			String failure = ConvKitPlugIn.takeFailure();
+			String error = failure != null ? failure : interpreter.getErrorMessage();
 			if (interpreter.wasError() || error != null) {
 				System.err.println("convkit macro " + file + stop.where() + ": " + (error == null ? "macro error" : error));
 				return 1;

@@ -3,7 +3,11 @@ package org.convkit.ij.io;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import ij.gui.Overlay;
+import ij.gui.Roi;
 import ij.measure.ResultsTable;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
 import org.convkit.core.io.AtomicFiles;
 
 import java.io.IOException;
@@ -40,11 +44,32 @@ public final class ImageFiles {
 		});
 	}
 
-	/** Saves one 8-bit view of the current plane as PNG, scaled by the display range. */
+	/**
+	 * Saves the current plane as PNG as it looks on screen: grey scaled by the display range, RGB in
+	 * colour, with the overlay's ROIs of that plane drawn in.
+	 */
 	public static void savePng(ImagePlus image, Path target) throws IOException {
-		ImagePlus view = new ImagePlus(image.getTitle(), image.getProcessor().convertToByteProcessor(true));
+		ImageProcessor plane = image.getProcessor();
+		ImagePlus view = new ImagePlus(image.getTitle(), plane instanceof ColorProcessor ? plane.duplicate() : plane.convertToByteProcessor(true));
+		Overlay overlay = image.getOverlay();
+		if (overlay != null) {
+			Overlay onPlane = new Overlay();
+			for (Roi roi : overlay.toArray()) {
+				boolean here = image.getStackSize() == 1 || roi.getPosition() == 0 && roi.getZPosition() == 0 && roi.getTPosition() == 0
+					|| roi.getPosition() == image.getCurrentSlice()
+					|| roi.getPosition() == 0 && roi.getZPosition() == image.getSlice() && (roi.getTPosition() == 0 || roi.getTPosition() == image.getFrame());
+				if (here) {
+					Roi copy = (Roi) roi.clone();
+					copy.setPosition(0);
+					onPlane.add(copy);
+				}
+			}
+			view.setOverlay(onPlane);
+			view = view.flatten();
+		}
+		ImagePlus png = view;
 		AtomicFiles.write(target, temporary -> {
-			if (!new FileSaver(view).saveAsPng(temporary.toString())) throw new IOException("could not write " + target);
+			if (!new FileSaver(png).saveAsPng(temporary.toString())) throw new IOException("could not write " + target);
 		});
 	}
 

@@ -7,6 +7,7 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
+import ij.plugin.filter.Analyzer;
 import ij.plugin.PlugIn;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
@@ -32,6 +33,16 @@ import java.util.Map;
  * title); without options (a menu click) a dialog asks for them and ImageJ's recorder records them.
  */
 public class ConvKitPlugIn implements PlugIn {
+
+	/** The last failure in a macro on this thread: ImageJ may replace its own error message after an abort. */
+	private static final ThreadLocal<String> FAILURE = new ThreadLocal<>();
+
+	/** Returns and forgets the message of the last ConvKit command that failed in a macro on this thread. */
+	public static String takeFailure() {
+		String failure = FAILURE.get();
+		FAILURE.remove();
+		return failure;
+	}
 
 	@Override
 	public void run(String commandClass) {
@@ -73,7 +84,10 @@ public class ConvKitPlugIn implements PlugIn {
 			if (value instanceof ImagePlus image) image.show();
 			// ImageJ's convention: a command's measurements go to the Results table, where
 			// macros read them with nResults and getResult/getResultString.
-			else if (value instanceof ResultsTable table) table.show("Results");
+			else if (value instanceof ResultsTable table) {
+				Analyzer.setResultsTable(table);
+				table.show("Results");
+			}
 			else if (value instanceof String text) IJ.log(text);
 			else if (value != null) IJ.log(title + ": " + name + " = " + value);
 		});
@@ -82,8 +96,12 @@ public class ConvKitPlugIn implements PlugIn {
 	/** In a macro the error aborts it with the message; interactively it is shown in a dialog. */
 	private static void fail(String title, String message) {
 		Interpreter macro = Interpreter.getInstance();
-		if (macro != null) macro.abort(title + ": " + message);
-		else IJ.error(title, message);
+		if (macro == null) {
+			IJ.error(title, message);
+			return;
+		}
+		FAILURE.set(title + ": " + message);
+		macro.abort(title + ": " + message);
 	}
 
 	/**

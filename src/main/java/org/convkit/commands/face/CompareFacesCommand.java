@@ -1,0 +1,69 @@
+package org.convkit.commands.face;
+
+import ij.ImagePlus;
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.core.runtime.ConvKitService;
+import org.convkit.face.FaceMatcher;
+import org.convkit.face.FacePipeline;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.io.IOException;
+import java.util.List;
+
+/** Plugins &gt; ConvKit &gt; Faces &gt; Compare Faces: the distance between the faces of two images. */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Compare Faces")
+public class CompareFacesCommand extends ConvKitCommand {
+
+	static final String NOT_ONE_FACE = "%s: expected one face in '%s', found %d; crop to the face (ROI) or use face_mode=cropped";
+
+	@Parameter
+	private ConvKitService convKit;
+
+	@Parameter(description = "First image, one face")
+	private ImagePlus image1;
+
+	@Parameter(description = "Second image, one face")
+	private ImagePlus image2;
+
+	@Parameter(min = "0.01", max = "2")
+	private double tau = FaceMatcher.DEFAULT_TAU;
+
+	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
+	private String face_mode = "detect";
+
+	@Parameter(min = "0.05", max = "1")
+	private double min_score = 0.5;
+
+	@Parameter(min = "128", max = "1024")
+	private int input_size = 416;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private double distance;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private double squared_distance;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private boolean same;
+
+	@Override
+	protected void execute() throws IOException {
+		float[] a = oneFace("image1", image1);
+		float[] b = oneFace("image2", image2);
+		distance = FaceMatcher.distance(a, b);
+		squared_distance = distance * distance;
+		same = distance <= tau;
+	}
+
+	private float[] oneFace(String parameter, ImagePlus image) throws IOException {
+		if (image == null) throw new IllegalArgumentException(parameter + ": expected an open image");
+		if (image.getStackSize() > 1) throw new IllegalArgumentException(parameter + ": expected a single image, got a stack of " + image.getStackSize());
+		List<FacePipeline.Face> faces = new FacePipeline(convKit.runtime()).faces(FaceSupport.planes(image, parameter),
+			new FacePipeline.Options(FacePipeline.Mode.fromKey(face_mode), min_score, input_size));
+		if (faces.size() != 1) throw new IllegalArgumentException(String.format(NOT_ONE_FACE, parameter, image.getTitle(), faces.size()));
+		return faces.get(0).encoding();
+	}
+}

@@ -1,0 +1,78 @@
+package org.convkit.commands.face;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.core.runtime.ConvKitService;
+import org.convkit.face.FaceGallery;
+import org.convkit.face.FacePipeline;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Plugins &gt; ConvKit &gt; Faces &gt; Enroll Face: adds a person to a gallery from one image (or its
+ * ROI): one face per slice, each slice one more encoding of that person. No retraining. When the
+ * detector finds no face inside a rectangle ROI, the ROI itself is taken as the face.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face")
+public class EnrollFaceCommand extends ConvKitCommand {
+
+	static final String NOT_ONE_FACE = "image: expected one face in slice %d of '%s', found %d; draw a rectangle ROI around the face, or lower/raise min_score";
+
+	@Parameter
+	private ConvKitService convKit;
+
+	@Parameter(description = "Image, stack or ROI with one face per slice")
+	private ImagePlus image;
+
+	@Parameter(description = "The person's name (letters, digits, spaces, . _ ' -)")
+	private String name;
+
+	@Parameter(style = FileWidget.SAVE_STYLE, description = "Gallery file (.json); created if it does not exist")
+	private File gallery;
+
+	@Parameter(choices = { "detect", "cropped", "cropped_resize" }, description = "detect: find the face; cropped: the image is the face (align on landmarks); cropped_resize: the image is the face (resize only)")
+	private String face_mode = "detect";
+
+	@Parameter(min = "0.05", max = "1")
+	private double min_score = 0.5;
+
+	@Parameter(min = "128", max = "1024")
+	private int input_size = 416;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Enrolled")
+	private ResultsTable enrolled;
+
+	@Override
+	protected void execute() throws IOException {
+		FaceGallery.checkName(name);
+		FaceGallery people = FaceSupport.loadOrCreateGallery(gallery);
+		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
+		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+		if (faces.isEmpty() && face_mode.equals("detect") && image.getRoi() != null && image.getRoi().isArea()) {
+			// A ROI drawn tight around a face leaves the detector too little context: the ROI is the face.
+			faces = FaceSupport.faces(convKit.runtime(), image, "cropped", min_score, input_size);
+		}
+		int planes = image.getNSlices() * image.getNFrames();
+		for (int slice = 1; slice <= planes; slice++) {
+			int inSlice = slice;
+			long count = faces.stream().filter(f -> f.slice() == inSlice).count();
+			if (count != 1) throw new IllegalArgumentException(String.format(NOT_ONE_FACE, slice, image.getTitle(), count));
+		}
+		enrolled = new ResultsTable();
+		for (FacePipeline.Face face : faces) {
+			people.enroll(name, face.encoding());
+			FaceSupport.addFaceColumns(enrolled, face, FaceSupport.origin(image));
+			enrolled.addValue("name", name);
+		}
+		people.save(gallery.toPath());
+		for (int row = 0; row < enrolled.size(); row++) enrolled.setValue("encodings", row, people.encodings(name).size());
+	}
+}

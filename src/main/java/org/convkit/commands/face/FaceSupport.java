@@ -1,0 +1,133 @@
+package org.convkit.commands.face;
+
+import ij.ImagePlus;
+import ij.gui.Overlay;
+import ij.gui.Roi;
+import ij.gui.TextRoi;
+import ij.measure.ResultsTable;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.face.FaceBox;
+import org.convkit.face.FaceGallery;
+import org.convkit.face.FaceImages;
+import org.convkit.face.FacePipeline;
+import org.convkit.ij.ImagePlusImgs;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the face commands share: image planes in, faces found, galleries, tables and overlays out. */
+final class FaceSupport {
+
+	static final String NO_IMAGE = "image: expected an open image";
+	static final String NO_GALLERY = "gallery: expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+	static final String OTHER_ENCODER = "gallery: %s holds encodings of '%s', but this ConvKit encodes with '%s'; they cannot be compared";
+
+	private FaceSupport() {}
+
+	/** Every Z/T plane of the image as RGB, cropped to its rectangle ROI if it has one. */
+	static List<RandomAccessibleInterval<FloatType>> planes(ImagePlus image, String parameter) {
+		if (image == null) throw new IllegalArgumentException(parameter + ": expected an open image");
+		List<RandomAccessibleInterval<FloatType>> planes = FaceImages.rgbPlanes(ImagePlusImgs.wrap(image),
+			image.getDisplayRangeMin(), image.getDisplayRangeMax());
+		Roi roi = image.getRoi();
+		if (roi == null || !roi.isArea()) return planes;
+		Rectangle r = roi.getBounds();
+		List<RandomAccessibleInterval<FloatType>> cropped = new ArrayList<>(planes.size());
+		for (RandomAccessibleInterval<FloatType> plane : planes) {
+			cropped.add(Views.zeroMin(Views.interval(plane, new long[] { r.x, r.y, 0 }, new long[] { r.x + r.width - 1, r.y + r.height - 1, 2 })));
+		}
+		return cropped;
+	}
+
+	/** Offset of the planes returned by {@link #planes}, to put boxes back in image coordinates. */
+	static Rectangle origin(ImagePlus image) {
+		Roi roi = image.getRoi();
+		return roi != null && roi.isArea() ? roi.getBounds() : new Rectangle(0, 0, image.getWidth(), image.getHeight());
+	}
+
+	static List<FacePipeline.Face> faces(ConvKitRuntime runtime, ImagePlus image, String mode, double minScore, int inputSize) throws IOException {
+		return new FacePipeline(runtime).faces(planes(image, "image"), new FacePipeline.Options(FacePipeline.Mode.fromKey(mode), minScore, inputSize));
+	}
+
+	/** The gallery in this file, which must exist. */
+	static FaceGallery loadGallery(File file) throws IOException {
+		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		FaceGallery gallery = FaceGallery.load(file.toPath());
+		checkEncoder(gallery, file);
+		return gallery;
+	}
+
+	/** The gallery in this file, or a new empty one when the file does not exist yet. */
+	static FaceGallery loadOrCreateGallery(File file) throws IOException {
+		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		if (!file.exists()) return new FaceGallery(FacePipeline.encoderId());
+		return loadGallery(file);
+	}
+
+	private static void checkEncoder(FaceGallery gallery, File file) {
+		if (!gallery.encoder().equals(FacePipeline.encoderId())) {
+			throw new IllegalArgumentException(String.format(OTHER_ENCODER, file, gallery.encoder(), FacePipeline.encoderId()));
+		}
+	}
+
+	/** A table row with where a face is: slice, x, y, w, h (image pixels) and detection score. */
+	static void addFaceColumns(ResultsTable table, FacePipeline.Face face, Rectangle origin) {
+		table.incrementCounter();
+		table.addValue("slice", face.slice());
+		FaceBox box = face.box();
+		table.addValue("x", box.x() + origin.x);
+		table.addValue("y", box.y() + origin.y);
+		table.addValue("w", box.width());
+		table.addValue("h", box.height());
+		table.addValue("score", box.score());
+	}
+
+	/** A row per slice where no face was found, so every slice of a stack is accounted for. */
+	static void addMissingSlices(ResultsTable table, ImagePlus image, List<FacePipeline.Face> faces) {
+		int planes = image.getNSlices() * image.getNFrames();
+		for (int slice = 1; slice <= planes; slice++) {
+			int s = slice;
+			if (faces.stream().noneMatch(f -> f.slice() == s)) {
+				table.incrementCounter();
+				table.addValue("slice", slice);
+				table.addValue("status", "no face found");
+			}
+		}
+	}
+
+	/** Draws each face's box with a label on the image's overlay, on its slice. */
+	static void drawFaces(ImagePlus image, List<FacePipeline.Face> faces, List<String> labels, List<Color> colours) {
+		Overlay overlay = image.getOverlay() == null ? new Overlay() : image.getOverlay();
+		Rectangle origin = origin(image);
+		boolean stack = image.getStackSize() > 1;
+		for (int i = 0; i < faces.size(); i++) {
+			FaceBox box = faces.get(i).box();
+			Roi rectangle = new Roi(box.x() + origin.x, box.y() + origin.y, box.width(), box.height());
+			rectangle.setStrokeColor(colours.get(i));
+			rectangle.setStrokeWidth(2);
+			TextRoi label = new TextRoi(box.x() + origin.x, Math.max(0, box.y() + origin.y - 14), labels.get(i), new Font("SansSerif", Font.PLAIN, 12));
+			label.setStrokeColor(colours.get(i));
+			if (stack) place(image, faces.get(i).slice(), rectangle, label);
+			overlay.add(rectangle);
+			overlay.add(label);
+		}
+		image.setOverlay(overlay);
+	}
+
+	/** Puts ROIs on a plane numbered as FaceImages numbers them: Z fastest, then T, all channels. */
+	private static void place(ImagePlus image, int plane, Roi... rois) {
+		int z = (plane - 1) % image.getNSlices() + 1, t = (plane - 1) / image.getNSlices() + 1;
+		for (Roi roi : rois) {
+			if (image.isHyperStack() || image.getNChannels() > 1) roi.setPosition(0, z, t);
+			else roi.setPosition(plane);
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package org.convkit.commands.face;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.core.runtime.ConvKitService;
+import org.convkit.face.FaceMatcher;
+import org.convkit.face.FacePipeline;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.awt.Color;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Plugins &gt; ConvKit &gt; Faces &gt; Recognize Faces: the gallery's nearest person for each face,
+ * or "unknown" beyond tau, with the distance and the runner-up.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Recognize Faces")
+public class RecognizeFacesCommand extends ConvKitCommand {
+
+	@Parameter
+	private ConvKitService convKit;
+
+	@Parameter(description = "Image or stack")
+	private ImagePlus image;
+
+	@Parameter(description = "Gallery file (.json)")
+	private File gallery;
+
+	@Parameter(min = "0.01", max = "2", description = "Largest Euclidean distance between encodings of one person (dlib: 0.6)")
+	private double tau = FaceMatcher.DEFAULT_TAU;
+
+	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
+	private String face_mode = "detect";
+
+	@Parameter(min = "0.05", max = "1")
+	private double min_score = 0.5;
+
+	@Parameter(min = "128", max = "1024")
+	private int input_size = 416;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Recognition")
+	private ResultsTable recognition;
+
+	@Override
+	protected void execute() throws IOException {
+		FaceMatcher matcher = new FaceMatcher(FaceSupport.loadGallery(gallery), tau);
+		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
+		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+		recognition = new ResultsTable();
+		List<String> labels = new ArrayList<>();
+		List<Color> colours = new ArrayList<>();
+		for (FacePipeline.Face face : faces) {
+			FaceMatcher.Recognition r = matcher.recognize(face.encoding());
+			FaceSupport.addFaceColumns(recognition, face, FaceSupport.origin(image));
+			recognition.addValue("identity", r.identity());
+			recognition.addValue("distance", r.distance());
+			recognition.addValue("squared_distance", r.distance() * r.distance());
+			recognition.addValue("runner_up", r.runnerUp());
+			recognition.addValue("runner_up_distance", Double.isInfinite(r.runnerUpDistance()) ? Double.NaN : r.runnerUpDistance());
+			labels.add(String.format(Locale.ROOT, "%s %.2f", r.identity(), r.distance()));
+			colours.add(r.known() ? Color.GREEN : Color.ORANGE);
+		}
+		FaceSupport.addMissingSlices(recognition, image, faces);
+		FaceSupport.drawFaces(image, faces, labels, colours);
+	}
+}

@@ -1,0 +1,79 @@
+package org.convkit.commands.face;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.core.runtime.ConvKitService;
+import org.convkit.face.FaceGallery;
+import org.convkit.face.FaceMatcher;
+import org.convkit.face.FacePipeline;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import java.awt.Color;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Plugins &gt; ConvKit &gt; Faces &gt; Verify Face: is each face the claimed person? Same when the
+ * distance to the person's closest gallery encoding is at most tau.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Verify Face")
+public class VerifyFaceCommand extends ConvKitCommand {
+
+	@Parameter
+	private ConvKitService convKit;
+
+	@Parameter(description = "Image or stack")
+	private ImagePlus image;
+
+	@Parameter(description = "The claimed person, as enrolled in the gallery")
+	private String name;
+
+	@Parameter(description = "Gallery file (.json)")
+	private File gallery;
+
+	@Parameter(min = "0.01", max = "2", description = "Largest Euclidean distance between encodings of one person (dlib: 0.6)")
+	private double tau = FaceMatcher.DEFAULT_TAU;
+
+	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
+	private String face_mode = "detect";
+
+	@Parameter(min = "0.05", max = "1")
+	private double min_score = 0.5;
+
+	@Parameter(min = "128", max = "1024")
+	private int input_size = 416;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Verification")
+	private ResultsTable verification;
+
+	@Override
+	protected void execute() throws IOException {
+		FaceGallery people = FaceSupport.loadGallery(gallery);
+		FaceMatcher matcher = new FaceMatcher(people, tau);
+		people.encodings(name); // an unknown claimed name is bad input, before any work
+		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
+		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+		verification = new ResultsTable();
+		List<String> labels = new ArrayList<>();
+		List<Color> colours = new ArrayList<>();
+		for (FacePipeline.Face face : faces) {
+			FaceMatcher.Verification v = matcher.verify(face.encoding(), name);
+			FaceSupport.addFaceColumns(verification, face, FaceSupport.origin(image));
+			verification.addValue("claimed", name);
+			verification.addValue("distance", v.distance());
+			verification.addValue("squared_distance", v.squaredDistance());
+			verification.addValue("same", v.same() ? 1 : 0);
+			labels.add(String.format(Locale.ROOT, "%s? %s %.2f", name, v.same() ? "yes" : "no", v.distance()));
+			colours.add(v.same() ? Color.GREEN : Color.RED);
+		}
+		FaceSupport.addMissingSlices(verification, image, faces);
+		FaceSupport.drawFaces(image, faces, labels, colours);
+	}
+}

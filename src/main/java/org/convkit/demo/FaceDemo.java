@@ -1,0 +1,92 @@
+package org.convkit.demo;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+import ij.process.ImageProcessor;
+import org.convkit.commands.run.CommandExecutor;
+import org.convkit.commands.run.CommandFailedException;
+import org.convkit.ij.io.ImageFiles;
+import org.scijava.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Faces part: one-shot enrolment of the three persons of a bundled photo, then recognition on
+ * a stack of that photo and its mirror image (a view the gallery never saw), with the overlay drawn.
+ */
+final class FaceDemo implements DemoPart {
+
+	private static final String PHOTO = "faces/group-of-three.jpg";
+
+	@Override
+	public String title() {
+		return "Faces: one-shot enrolment and recognition on a stack";
+	}
+
+	@Override
+	public List<Item> run(Context context, Path folder) throws IOException {
+		ImagePlus photo = bundledPhoto(folder);
+		CommandExecutor executor = new CommandExecutor(context);
+		ResultsTable found = (ResultsTable) run(executor, "Detect Faces", Map.of("image", photo)).get("faces");
+		Path gallery = folder.resolve("faces-gallery.json");
+		Files.deleteIfExists(gallery);
+		// Enrol each detected face from a rectangle ROI around it, as a user would.
+		for (int row = 0; row < found.size(); row++) {
+			photo.setRoi((int) found.getValue("x", row), (int) found.getValue("y", row), (int) found.getValue("w", row), (int) found.getValue("h", row));
+			run(executor, "Enroll Face", Map.of("image", photo, "name", "person " + (row + 1), "gallery", gallery.toFile()));
+		}
+		photo.deleteRoi();
+		ImagePlus stack = withMirror(photo);
+		ResultsTable recognition = (ResultsTable) run(executor, "Recognize Faces", Map.of("image", stack, "gallery", gallery.toFile())).get("recognition");
+		ImageFiles.saveCsv(recognition, folder.resolve("faces-recognition.csv"));
+		List<Item> items = new ArrayList<>();
+		for (int slice = 1; slice <= stack.getStackSize(); slice++) {
+			stack.setSlice(slice);
+			String name = "faces-slice" + slice + ".png";
+			ImageFiles.savePng(stack, folder.resolve(name));
+			items.add(new Item(name, slice == 1
+				? "Slice 1: the photo; its " + found.size() + " faces were enrolled one-shot (person 1.." + found.size() + ")"
+				: "Slice 2: the mirrored photo, recognized against the gallery (label: identity and distance)"));
+		}
+		items.add(new Item("faces-recognition.csv", "faces-recognition.csv: slice, box, identity, distance, runner-up"));
+		items.add(new Item("faces-gallery.json", "faces-gallery.json: the gallery (encodings only, no images)"));
+		return items;
+	}
+
+	private static Map<String, Object> run(CommandExecutor executor, String command, Map<String, Object> inputs) throws IOException {
+		try {
+			return executor.run(executor.find(command), inputs);
+		}
+		catch (CommandFailedException e) {
+			throw new IOException(command + " refused the demo's input: " + e.getMessage(), e);
+		}
+	}
+
+	private static ImagePlus bundledPhoto(Path folder) throws IOException {
+		Path copy = folder.resolve("faces-photo.jpg");
+		try (InputStream in = FaceDemo.class.getResourceAsStream(PHOTO)) {
+			if (in == null) throw new IOException("the demo photo " + PHOTO + " is missing from the jar");
+			Files.write(copy, in.readAllBytes());
+		}
+		ImagePlus photo = IJ.openImage(copy.toString());
+		if (photo == null) throw new IOException("cannot read the demo photo " + copy);
+		return photo;
+	}
+
+	private static ImagePlus withMirror(ImagePlus photo) {
+		ImageStack stack = new ImageStack(photo.getWidth(), photo.getHeight());
+		stack.addSlice("photo", photo.getProcessor().duplicate());
+		ImageProcessor mirror = photo.getProcessor().duplicate();
+		mirror.flipHorizontal();
+		stack.addSlice("mirrored", mirror);
+		return new ImagePlus("group-of-three", stack);
+	}
+}

@@ -1,0 +1,107 @@
+package org.convkit.face;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import org.convkit.core.runtime.ConvKitRuntime;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Image planes to face encodings: detection, 68 landmarks, alignment to a 150x150 chip, the 128-D
+ * descriptor. All chips of all planes go through the encoder in batches. For images that already
+ * are one cropped face (e.g. the ORL database) the detector is skipped: the whole plane is the
+ * face's box (landmarks then align it), or is just resized.
+ */
+public final class FacePipeline {
+
+	/** How faces are found in a plane. */
+	public enum Mode {
+		/** Detect every face, landmarks, align. */
+		DETECT,
+		/** The plane is one face: landmarks on the whole plane, align. */
+		CROPPED,
+		/** The plane is one face: resize it to the chip, no landmarks. */
+		CROPPED_RESIZE;
+
+		/** The macro/parameter name. */
+		public String key() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		public static Mode fromKey(String key) {
+			for (Mode mode : values()) {
+				if (mode.key().equals(key)) return mode;
+			}
+			throw new IllegalArgumentException("face_mode: expected one of detect, cropped, cropped_resize, got '" + key + "'");
+		}
+	}
+
+	/** Detector settings: its square input size (multiple of 32) and the minimum score of a face. */
+	public record Options(Mode mode, double minScore, int inputSize) {
+		public static final Options DEFAULT = new Options(Mode.DETECT, 0.5, 416);
+	}
+
+	/** A face found in plane {@code slice} (1-based, ImageJ's numbering), with its encoding. */
+	public record Face(int slice, FaceBox box, FaceLandmarks landmarks, float[] encoding) {}
+
+	private final FaceDetector detector;
+	private final FaceEncoder encoder;
+
+	public FacePipeline(ConvKitRuntime runtime) {
+		this.detector = new FaceDetector(runtime);
+		this.encoder = new FaceEncoder(runtime);
+	}
+
+	/** The id of the encoder model: galleries remember it, encodings of other encoders do not compare. */
+	public static String encoderId() {
+		return org.convkit.face.net.FaceRecognitionNet.INSTANCE.id();
+	}
+
+	/** The faces of every plane, without landmarks or encodings (cheaper: no landmark or encoder network). */
+	public List<Face> detect(List<? extends RandomAccessibleInterval<? extends RealType<?>>> rgbPlanes, Options options) throws IOException {
+		List<Face> found = new ArrayList<>();
+		for (int p = 0; p < rgbPlanes.size(); p++) {
+			RandomAccessibleInterval<? extends RealType<?>> rgb = rgbPlanes.get(p);
+			List<FaceBox> boxes = options.mode() == Mode.DETECT ? detector.detect(rgb, options.inputSize(), options.minScore()) : List.of(wholePlane(rgb));
+			for (FaceBox box : boxes) found.add(new Face(p + 1, box, null, null));
+		}
+		return found;
+	}
+
+	/** Every face of every plane with its encoding, planes in order, faces of a plane in detection order. */
+	public List<Face> faces(List<? extends RandomAccessibleInterval<? extends RealType<?>>> rgbPlanes, Options options) throws IOException {
+		List<Face> found = new ArrayList<>();
+		List<RandomAccessibleInterval<? extends RealType<?>>> chips = new ArrayList<>();
+		for (int p = 0; p < rgbPlanes.size(); p++) {
+			RandomAccessibleInterval<? extends RealType<?>> rgb = rgbPlanes.get(p);
+			if (options.mode() == Mode.CROPPED_RESIZE) {
+				found.add(new Face(p + 1, wholePlane(rgb), null, null));
+				chips.add(FaceAligner.resized(rgb));
+				continue;
+			}
+			List<FaceBox> boxes = options.mode() == Mode.DETECT
+				? detector.detect(rgb, options.inputSize(), options.minScore())
+				: List.of(wholePlane(rgb));
+			List<FaceLandmarks> landmarks = boxes.isEmpty() ? List.of() : detector.landmarks(rgb, boxes);
+			for (int f = 0; f < boxes.size(); f++) {
+				FaceLandmarks points = landmarks.get(f);
+				found.add(new Face(p + 1, boxes.get(f), points, null));
+				chips.add(FaceAligner.chip(rgb, points.leftEye(), points.rightEye(), points.mouth()));
+			}
+		}
+		float[][] encodings = chips.isEmpty() ? new float[0][] : encoder.encode(chips);
+		List<Face> faces = new ArrayList<>(found.size());
+		for (int i = 0; i < found.size(); i++) {
+			Face face = found.get(i);
+			faces.add(new Face(face.slice(), face.box(), face.landmarks(), encodings[i]));
+		}
+		return faces;
+	}
+
+	private static FaceBox wholePlane(RandomAccessibleInterval<?> rgb) {
+		return new FaceBox(0, 0, rgb.dimension(0), rgb.dimension(1), 1.0);
+	}
+}
