@@ -11,7 +11,7 @@
  *   node orl_descriptors.cjs <faces-dir> <out.json> [persons, default 20] [input sizes, default 128,160,224,320]
  *
  *   e.g. node orl_descriptors.cjs ../../../shared/data/faces \
- *            ../../src/test/resources/org/convkit/face/golden/orl-faceapi.json
+ *            ../../src/main/resources/org/convkit/face/eval/orl-faceapi.json
  *
  * Each image is read as a [112, 92, 3] float32 tensor (the grey value, 0..255, in all three
  * channels) and described by

@@ -22,7 +22,8 @@ public final class Main {
 		"                                      there is none, or runs without one with --headless",
 		"  gui                                 ImageJ with the Plugins > ConvKit menu",
 		"  demo [DIR]                          the demo on bundled data (default DIR: demo-output)",
-		"  bench [core]                        benchmarks; prints figures",
+		"  bench [core|faces]                  benchmarks; prints figures",
+		"  evaluate faces [ORL_FOLDER]         face verification and recognition accuracy on the ORL faces",
 		"options: -Dconvkit.engine=MXNet|PyTorch  -Dconvkit.gpu=auto|off");
 
 	private Main() {}
@@ -46,6 +47,7 @@ public final class Main {
 				case "gui" -> Tools.gui();
 				case "demo" -> Demo.run(rest);
 				case "bench" -> Bench.run(rest);
+				case "evaluate" -> EvaluateTool.run(rest);
 				default -> usage("unknown tool '" + args[0] + "'");
 			};
 		}

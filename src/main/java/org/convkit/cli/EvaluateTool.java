@@ -1,0 +1,49 @@
+package org.convkit.cli;
+
+import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.face.FacePipeline;
+import org.convkit.face.eval.FaceEvaluation;
+import org.convkit.face.eval.OrlEvaluation;
+import org.convkit.face.eval.OrlFaces;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code convkit evaluate faces [ORL_FOLDER]}: verification, closed-set and open-set recognition on
+ * the ORL faces, by ConvKit's pipelines and by face-api.js's (its committed descriptors) on the same pairs.
+ */
+final class EvaluateTool {
+
+	private EvaluateTool() {}
+
+	static int run(String[] args) throws IOException {
+		System.setProperty("java.awt.headless", "true");
+		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
+			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default ../shared/data/faces)");
+		}
+		OrlFaces orl = OrlFaces.open(Path.of(args.length == 2 ? args[1] : "../shared/data/faces"));
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		record Pipeline(String title, FacePipeline.Options options) {}
+		for (Pipeline pipeline : List.of(
+			new Pipeline("ConvKit face_mode=detect input_size=128 min_score=0.3 (detect, landmarks, aligned chip)",
+				new FacePipeline.Options(FacePipeline.Mode.DETECT, 0.3, 128)),
+			new Pipeline("ConvKit face_mode=cropped (landmarks on the whole image, aligned chip)",
+				new FacePipeline.Options(FacePipeline.Mode.CROPPED, 0.3, 128)),
+			new Pipeline("ConvKit face_mode=cropped_resize (whole image resized)",
+				new FacePipeline.Options(FacePipeline.Mode.CROPPED_RESIZE, 0.3, 128))))
+		{
+			long start = System.nanoTime();
+			Map<String, List<float[]>> encodings = OrlEvaluation.encode(orl, runtime, pipeline.options());
+			System.out.printf("%n== %s (%.1f s)%n", pipeline.title(), (System.nanoTime() - start) / 1e9);
+			System.out.print(FaceEvaluation.of(encodings).report());
+		}
+		for (String pipeline : List.of("detect", "whole_image")) {
+			System.out.printf("%n== face-api.js 1.7.15 pipeline %s (reference descriptors)%n", pipeline);
+			System.out.print(FaceEvaluation.of(OrlEvaluation.faceApi(pipeline)).report());
+		}
+		return 0;
+	}
+}
