@@ -127,10 +127,15 @@ public final class FaceGallery {
 		catch (JsonParseException | IOException e) {
 			throw new IOException("gallery: " + file + " is not a ConvKit face gallery (" + e.getMessage() + ")", e);
 		}
-		if (!root.has("format") || !FORMAT.equals(root.get("format").getAsString())) {
+		JsonElement format = root.get("format");
+		if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
 			throw new IOException("gallery: " + file + " is not a ConvKit face gallery (no \"format\": \"" + FORMAT + "\")");
 		}
-		int version = root.get("version").getAsInt();
+		JsonElement versionField = root.get("version");
+		if (versionField == null || !versionField.isJsonPrimitive() || !versionField.getAsJsonPrimitive().isNumber()) {
+			throw new IOException("gallery: " + file + " is damaged: expected a \"version\" number, got " + versionField);
+		}
+		int version = versionField.getAsInt();
 		if (version > VERSION) {
 			throw new IOException("gallery: " + file + " has format version " + version + "; this ConvKit reads up to " + VERSION + ": update ConvKit");
 		}

@@ -13,6 +13,8 @@ public final class FaceMatcher {
 	public static final double DEFAULT_TAU = 0.6;
 	/** The label of a face that matches nobody in the gallery. */
 	public static final String UNKNOWN = "unknown";
+	/** Why nothing can be recognized against a gallery without persons. */
+	public static final String EMPTY_GALLERY = "gallery: is empty; enroll at least one person first";
 
 	/** A verification: the distance to the claimed person and whether it is within tau. */
 	public record Verification(String claimed, double distance, boolean same) {
@@ -44,7 +46,7 @@ public final class FaceMatcher {
 
 	/** The nearest person if within tau, else UNKNOWN; the runner-up is the second-nearest person. */
 	public Recognition recognize(float[] encoding) {
-		if (gallery.isEmpty()) throw new IllegalArgumentException("gallery: is empty; enroll at least one person first");
+		if (gallery.isEmpty()) throw new IllegalArgumentException(EMPTY_GALLERY);
 		String best = null, second = null;
 		double bestDistance = Double.POSITIVE_INFINITY, secondDistance = Double.POSITIVE_INFINITY;
 		for (String name : gallery.names()) {

@@ -252,6 +252,30 @@ class FaceEncoderTest {
 	}
 
 	@Test
+	void memoryStaysFlatOverManyBatches() throws IOException {
+		Path status = Path.of("/proc/self/status");
+		Assumptions.assumeTrue(Files.isReadable(status), "no /proc/self/status (not Linux): skipping the memory check");
+		List<ArrayImg<FloatType, FloatArray>> batch = new ArrayList<>();
+		for (int k = 0; k < FaceEncoder.BATCH_SIZE; k++) batch.add(ramp(k));
+		encoder.encode(batch);
+		long before = residentBytes(status);
+		List<ArrayImg<FloatType, FloatArray>> chips = new ArrayList<>();
+		for (int b = 0; b < 6; b++) chips.addAll(batch);
+		assertEquals(chips.size(), encoder.encode(chips).length);
+		long growth = residentBytes(status) - before;
+		// Each batch's activations take about 100 MB: kept until the call ends, 6 batches grew ~1 GB.
+		assertTrue(growth < 250L << 20, "resident memory grew by " + (growth >> 20) + " MB over 6 batches");
+	}
+
+	private static long residentBytes(Path status) throws IOException {
+		System.gc();
+		for (String line : Files.readAllLines(status)) {
+			if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+		}
+		throw new IllegalStateException("no VmRSS in " + status);
+	}
+
+	@Test
 	void scaleFoldingChangesOnlyRounding() throws IOException {
 		FaceEncoder unfolded = new FaceEncoder(ConvKitRuntime.get(), FaceRecognitionNetAccess.unfolded());
 		List<ArrayImg<FloatType, FloatArray>> chips = List.of(ramp(0), smooth());

@@ -4,6 +4,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.core.runtime.ConvKitService;
+import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
 import org.scijava.ItemIO;
@@ -51,7 +52,10 @@ public class RecognizeFacesCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		FaceMatcher matcher = new FaceMatcher(FaceSupport.loadGallery(gallery), tau);
+		FaceGallery people = FaceSupport.loadGallery(gallery);
+		// Checked before any work: an image without faces would otherwise pass without a word.
+		if (people.isEmpty()) throw new IllegalArgumentException(FaceMatcher.EMPTY_GALLERY);
+		FaceMatcher matcher = new FaceMatcher(people, tau);
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
 		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
 		recognition = new ResultsTable();
