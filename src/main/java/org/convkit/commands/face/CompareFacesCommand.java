@@ -61,8 +61,16 @@ public class CompareFacesCommand extends ConvKitCommand {
 	private float[] oneFace(String parameter, ImagePlus image) throws IOException {
 		if (image == null) throw new IllegalArgumentException(parameter + ": expected an open image");
 		if (image.getStackSize() > 1) throw new IllegalArgumentException(parameter + ": expected a single image, got a stack of " + image.getStackSize());
-		List<FacePipeline.Face> faces = new FacePipeline(convKit.runtime()).faces(FaceSupport.planes(image, parameter),
-			new FacePipeline.Options(FacePipeline.Mode.fromKey(face_mode), min_score, input_size));
+		List<FacePipeline.Face> faces;
+		try {
+			faces = new FacePipeline(convKit.runtime()).faces(FaceSupport.planes(image, parameter),
+				new FacePipeline.Options(FacePipeline.Mode.fromKey(face_mode), min_score, input_size));
+		}
+		catch (IllegalArgumentException e) {
+			// The face networks name their input "image"; here there are two.
+			String message = e.getMessage();
+			throw new IllegalArgumentException(message.startsWith("image:") ? parameter + message.substring(5) : message, e);
+		}
 		if (faces.size() != 1) throw new IllegalArgumentException(String.format(NOT_ONE_FACE, parameter, image.getTitle(), faces.size()));
 		return faces.get(0).encoding();
 	}
