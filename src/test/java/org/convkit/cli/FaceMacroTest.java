@@ -3,7 +3,6 @@ package org.convkit.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -26,7 +24,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class FaceMacroTest {
 
-	private static final long TIMEOUT_SECONDS = 120;
 	private static final Path MACRO = Path.of("macros", "faces_enroll_recognize.ijm");
 	private static final Path ORL = Path.of("..", "shared", "data", "faces");
 	private static final double TAU = 0.6;
@@ -47,11 +44,11 @@ class FaceMacroTest {
 		assumeOrl();
 		assumeTrue(VirtualDisplay.executable().isPresent(),
 			"Xvfb is not installed (Debian/Ubuntu: apt-get install xvfb): the macro's virtual-display run is not tested");
-		Result result = runAndCheck(List.of());
-		assertFalse(result.stderr.contains(MacroTool.NO_XVFB), "expected the Xvfb path, got the headless fallback\n" + result);
+		LauncherProcess.Result result = runAndCheck(List.of());
+		assertFalse(result.stderr().contains(MacroTool.NO_XVFB), "expected the Xvfb path, got the headless fallback\n" + result);
 	}
 
-	private Result runAndCheck(List<String> mode) throws Exception {
+	private LauncherProcess.Result runAndCheck(List<String> mode) throws Exception {
 		Path persons = Files.createDirectories(temp.resolve("persons"));
 		Path queries = Files.createDirectories(temp.resolve("query images"));
 		List<String> expectedFiles = new ArrayList<>();
@@ -75,10 +72,10 @@ class FaceMacroTest {
 		args.add(MACRO.toString());
 		args.add("persons=[" + persons + "] queries=[" + queries + "] gallery=[" + gallery + "] output=[" + output
 			+ "] face_mode=detect input_size=128");
-		Result result = launch(args.toArray(String[]::new));
+		LauncherProcess.Result result = launch(args.toArray(String[]::new));
 
-		assertEquals(0, result.exitCode, result.toString());
-		assertTrue(result.stdout.contains("faces_enroll_recognize: " + PERSONS + " images enrolled, " + expectedFiles.size()
+		assertEquals(0, result.exitCode(), result.toString());
+		assertTrue(result.stdout().contains("faces_enroll_recognize: " + PERSONS + " images enrolled, " + expectedFiles.size()
 			+ " images recognized, results in " + output), result.toString());
 		assertTrue(Files.isRegularFile(gallery), "no gallery written\n" + result);
 
@@ -136,36 +133,7 @@ class FaceMacroTest {
 		return ORL.resolve("s" + person).resolve(image + ".pgm");
 	}
 
-	/** What a launcher run printed and returned. */
-	private record Result(int exitCode, String stdout, String stderr) {
-		@Override
-		public String toString() {
-			return "exit status " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-		}
-	}
-
-	/**
-	 * Runs {@code java org.convkit.cli.Main ARGS} with this JVM's class path and no DISPLAY, killing it
-	 * and whatever it started (Xvfb, the JVM on it) when it outlives the timeout (as MacroToolTest).
-	 */
-	private Result launch(String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(
-			Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-			"-Xmx1g", "-Doffline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-			"-cp", System.getProperty("java.class.path"),
-			Main.class.getName()));
-		command.addAll(List.of(args));
-		File stdout = Files.createTempFile(temp, "stdout", ".txt").toFile();
-		File stderr = Files.createTempFile(temp, "stderr", ".txt").toFile();
-		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout).redirectError(stderr);
-		builder.environment().remove("DISPLAY");
-		Process process = builder.start();
-		if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-			process.descendants().forEach(ProcessHandle::destroyForcibly);
-			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			fail("convkit " + String.join(" ", args) + " still ran after " + TIMEOUT_SECONDS + " s (a dialog waiting?)\n" +
-				new Result(-1, Files.readString(stdout.toPath()), Files.readString(stderr.toPath())));
-		}
-		return new Result(process.exitValue(), Files.readString(stdout.toPath()), Files.readString(stderr.toPath()));
+	private LauncherProcess.Result launch(String... args) throws IOException, InterruptedException {
+		return LauncherProcess.launch(temp, args);
 	}
 }

@@ -15,13 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -34,7 +32,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MacroToolTest {
 
-	private static final long TIMEOUT_SECONDS = 120;
 	private static final Path FILTER_FOLDER = Path.of("macros", "filter_folder.ijm");
 	private static final Path CONVKIT_INFO = Path.of("macros", "convkit_info.ijm");
 	private static final Path BLOBS = Path.of("test-data", "blobs");
@@ -58,8 +55,8 @@ class MacroToolTest {
 			"Xvfb is not installed (Debian/Ubuntu: apt-get install xvfb): the launcher's virtual-display path is not tested");
 		Path input = copyOfBlobs("blobs in");
 		Path output = temp.resolve("filtered");
-		Result result = launch("macro", FILTER_FOLDER.toString(), "input=[" + input + "] output=[" + output + "]");
-		assertFalse(result.stderr.contains(MacroTool.NO_XVFB), "expected the Xvfb path, got the headless fallback\n" + result);
+		LauncherProcess.Result result = launch("macro", FILTER_FOLDER.toString(), "input=[" + input + "] output=[" + output + "]");
+		assertFalse(result.stderr().contains(MacroTool.NO_XVFB), "expected the Xvfb path, got the headless fallback\n" + result);
 		assertFilteredFolder(result, input, output);
 	}
 
@@ -68,7 +65,7 @@ class MacroToolTest {
 	void filterFolderHeadless() throws Exception {
 		Path input = copyOfBlobs("blobs in");
 		Path output = temp.resolve("filtered");
-		Result result = launch("macro", "--headless", FILTER_FOLDER.toString(), "input=[" + input + "] output=[" + output + "]");
+		LauncherProcess.Result result = launch("macro", "--headless", FILTER_FOLDER.toString(), "input=[" + input + "] output=[" + output + "]");
 		assertFilteredFolder(result, input, output);
 	}
 
@@ -79,69 +76,69 @@ class MacroToolTest {
 		Path macro = macro("open(getArgument());\n" +
 			"run(\"Convolution Filter\", \"image=[blobs-a.tif] sigma=100\");\n" +
 			"print(\"not reached\");\n");
-		Result result = launch("macro", macro.toString(), BLOBS.resolve("blobs-a.tif").toAbsolutePath().toString());
-		assertEquals(1, result.exitCode, result.toString());
-		assertTrue(result.stderr.contains("Convolution Filter: sigma: expected a number from 0.5 to 16.0, got 100"), result.toString());
-		assertTrue(result.stderr.contains("(line 2)"), result.toString());
-		assertFalse(result.stdout.contains("not reached"), result.toString());
+		LauncherProcess.Result result = launch("macro", macro.toString(), BLOBS.resolve("blobs-a.tif").toAbsolutePath().toString());
+		assertEquals(1, result.exitCode(), result.toString());
+		assertTrue(result.stderr().contains("Convolution Filter: sigma: expected a number from 0.5 to 16.0, got 100"), result.toString());
+		assertTrue(result.stderr().contains("(line 2)"), result.toString());
+		assertFalse(result.stdout().contains("not reached"), result.toString());
 	}
 
 	@Test
 	void anUnknownOptionIsNamed() throws Exception {
 		Path macro = macro("open(getArgument());\n" +
 			"run(\"Convolution Filter\", \"image=[blobs-a.tif] sigma=2 radius=3\");\n");
-		Result result = launch("macro", macro.toString(), BLOBS.resolve("blobs-a.tif").toAbsolutePath().toString());
-		assertEquals(1, result.exitCode, result.toString());
-		assertTrue(result.stderr.contains("radius: not an option of 'Convolution Filter'; expected one of [image, filter, sigma, dimensions, tile_size]"),
+		LauncherProcess.Result result = launch("macro", macro.toString(), BLOBS.resolve("blobs-a.tif").toAbsolutePath().toString());
+		assertEquals(1, result.exitCode(), result.toString());
+		assertTrue(result.stderr().contains("radius: not an option of 'Convolution Filter'; expected one of [image, filter, sigma, dimensions, tile_size]"),
 			result.toString());
 	}
 
 	@Test
 	void anUnknownCommandFailsInsteadOfWaitingForADialog() throws Exception {
 		Path macro = macro("print(\"before\");\nrun(\"No Such Command\", \"x=1\");\nprint(\"after\");\n");
-		Result result = launch("macro", macro.toString());
-		assertEquals(1, result.exitCode, result.toString());
-		assertTrue(result.stderr.contains("Unrecognized command: \"No Such Command\""), result.toString());
-		assertTrue(result.stdout.contains("before") && !result.stdout.contains("after"), result.toString());
+		LauncherProcess.Result result = launch("macro", macro.toString());
+		assertEquals(1, result.exitCode(), result.toString());
+		assertTrue(result.stderr().contains("Unrecognized command: \"No Such Command\""), result.toString());
+		assertTrue(result.stdout().contains("before") && !result.stdout().contains("after"), result.toString());
 	}
 
 	@Test
 	void aMacroLanguageErrorStopsTheMacro() throws Exception {
 		// ImageJ, told to ignore errors (no dialog), would otherwise run on after the error.
 		Path macro = macro("print(\"before\");\nx = undefined_variable + 1;\nprint(\"after\");\n");
-		Result result = launch("macro", "--headless", macro.toString());
-		assertEquals(1, result.exitCode, result.toString());
-		assertTrue(result.stderr.contains("(line 2): Undefined variable"), result.toString());
-		assertTrue(result.stdout.contains("before") && !result.stdout.contains("after"), result.toString());
+		LauncherProcess.Result result = launch("macro", "--headless", macro.toString());
+		assertEquals(1, result.exitCode(), result.toString());
+		assertTrue(result.stderr().contains("(line 2): Undefined variable"), result.toString());
+		assertTrue(result.stdout().contains("before") && !result.stdout().contains("after"), result.toString());
 	}
 
 	@Test
 	void exitEndsTheMacroNormally() throws Exception {
 		// As in ImageJ's own batch mode: exit() stops the macro, it is not a failure.
 		Path macro = macro("print(\"before\");\nexit(\"nothing to do\");\nprint(\"after\");\n");
-		Result result = launch("macro", "--headless", macro.toString());
-		assertEquals(0, result.exitCode, result.toString());
-		assertTrue(result.stdout.contains("before\nnothing to do") && !result.stdout.contains("after"), result.toString());
+		LauncherProcess.Result result = launch("macro", "--headless", macro.toString());
+		assertEquals(0, result.exitCode(), result.toString());
+		assertTrue(result.stdout().contains("before\nnothing to do") && !result.stdout().contains("after"), result.toString());
 	}
 
 	@Test
 	void aMissingMacroFileIsBadUsage() throws Exception {
-		Result result = launch("macro", "--headless", temp.resolve("missing.ijm").toString());
-		assertEquals(2, result.exitCode, result.toString());
-		assertTrue(result.stderr.contains("macro: file not found"), result.toString());
+		LauncherProcess.Result result = launch("macro", "--headless", temp.resolve("missing.ijm").toString());
+		assertEquals(2, result.exitCode(), result.toString());
+		assertTrue(result.stderr().contains("macro: file not found"), result.toString());
 	}
 
 	@Test
 	void imageJCommandsNeedTheVirtualDisplay() throws Exception {
 		// The reason the launcher starts Xvfb: ImageJ builds its own commands only with a display.
 		Path macro = macro("newImage(\"x\", \"8-bit ramp\", 32, 32, 1);\nrun(\"Invert\");\nprint(\"pixel \" + getPixel(0, 0));\n");
-		Result headless = launch("macro", "--headless", macro.toString());
-		assertEquals(1, headless.exitCode, headless.toString());
-		assertTrue(headless.stderr.contains("Unrecognized command: \"Invert\""), headless.toString());
+		LauncherProcess.Result headless = launch("macro", "--headless", macro.toString());
+		assertEquals(1, headless.exitCode(), headless.toString());
+		assertTrue(headless.stderr().contains("Unrecognized command: \"Invert\""), headless.toString());
 		assumeTrue(VirtualDisplay.executable().isPresent(), "Xvfb is not installed: the virtual-display half is not tested");
-		Result display = launch("macro", macro.toString());
-		assertEquals(0, display.exitCode, display.toString());
-		assertTrue(display.stdout.contains("pixel 255"), display.toString());
+		LauncherProcess.Result display = launch("macro", macro.toString());
+		assertEquals(0, display.exitCode(), display.toString());
+		assertTrue(display.stdout().contains("pixel 255"), display.toString());
 	}
 
 	// (d) The info macro, on the virtual display (where an option-less run() once opened a dialog) and headless.
@@ -151,19 +148,19 @@ class MacroToolTest {
 			List<String> args = new ArrayList<>(List.of("macro"));
 			args.addAll(mode);
 			args.add(CONVKIT_INFO.toString());
-			Result result = launch(args.toArray(String[]::new));
-			assertEquals(0, result.exitCode, result.toString());
-			assertTrue(result.stdout.contains("engine:") && result.stdout.contains("MXNet"), result.toString());
-			assertTrue(result.stdout.contains("convkit_info: ImageJ 1."), result.toString());
+			LauncherProcess.Result result = launch(args.toArray(String[]::new));
+			assertEquals(0, result.exitCode(), result.toString());
+			assertTrue(result.stdout().contains("engine:") && result.stdout().contains("MXNet"), result.toString());
+			assertTrue(result.stdout().contains("convkit_info: ImageJ 1."), result.toString());
 		}
 	}
 
 	/** Checks what filter_folder.ijm made from every image in {@code input}. */
-	private static void assertFilteredFolder(Result result, Path input, Path output) throws IOException {
-		assertEquals(0, result.exitCode, result.toString());
+	private static void assertFilteredFolder(LauncherProcess.Result result, Path input, Path output) throws IOException {
+		assertEquals(0, result.exitCode(), result.toString());
 		List<Path> sources = tiffs(input);
 		assertEquals(3, sources.size());
-		assertTrue(result.stdout.contains("filter_folder: 3 images filtered"), result.toString());
+		assertTrue(result.stdout().contains("filter_folder: 3 images filtered"), result.toString());
 
 		List<String> summary = Files.readAllLines(output.resolve("summary.csv"));
 		assertEquals("file,slices,mean,max", summary.get(0));
@@ -227,37 +224,7 @@ class MacroToolTest {
 		return Files.writeString(Files.createTempFile(temp, "test", ".ijm"), code);
 	}
 
-	/** What a launcher run printed and returned. */
-	private record Result(int exitCode, String stdout, String stderr) {
-		@Override
-		public String toString() {
-			return "exit status " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-		}
-	}
-
-	/**
-	 * Runs {@code java org.convkit.cli.Main ARGS} with this JVM's class path (under surefire possibly
-	 * a manifest-only jar, which a child reads the same way) and no DISPLAY, killing it and whatever
-	 * it started (Xvfb, the JVM on it) when it outlives the timeout.
-	 */
-	private Result launch(String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of(
-			Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-			"-Xmx1g", "-Doffline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-			"-cp", System.getProperty("java.class.path"),
-			Main.class.getName()));
-		command.addAll(List.of(args));
-		File stdout = Files.createTempFile(temp, "stdout", ".txt").toFile();
-		File stderr = Files.createTempFile(temp, "stderr", ".txt").toFile();
-		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout).redirectError(stderr);
-		builder.environment().remove("DISPLAY");
-		Process process = builder.start();
-		if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-			process.descendants().forEach(ProcessHandle::destroyForcibly);
-			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			fail("convkit " + String.join(" ", args) + " still ran after " + TIMEOUT_SECONDS + " s (a dialog waiting?)\n" +
-				new Result(-1, Files.readString(stdout.toPath()), Files.readString(stderr.toPath())));
-		}
-		return new Result(process.exitValue(), Files.readString(stdout.toPath()), Files.readString(stderr.toPath()));
+	private LauncherProcess.Result launch(String... args) throws IOException, InterruptedException {
+		return LauncherProcess.launch(temp, args);
 	}
 }
