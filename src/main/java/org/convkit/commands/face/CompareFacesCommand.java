@@ -1,8 +1,6 @@
 package org.convkit.commands.face;
 
 import ij.ImagePlus;
-import org.convkit.commands.ConvKitCommand;
-import org.convkit.core.runtime.ConvKitService;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
 import org.scijava.ItemIO;
@@ -15,12 +13,9 @@ import java.util.List;
 
 /** Plugins &gt; ConvKit &gt; Faces &gt; Compare Faces: the distance between the faces of two images. */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Compare Faces")
-public class CompareFacesCommand extends ConvKitCommand {
+public class CompareFacesCommand extends FaceCommand {
 
 	static final String NOT_ONE_FACE = "%s: expected one face in '%s', found %d; crop to the face (ROI) or use face_mode=cropped";
-
-	@Parameter
-	private ConvKitService convKit;
 
 	@Parameter(description = "First image, one face")
 	private ImagePlus image1;
@@ -30,15 +25,6 @@ public class CompareFacesCommand extends ConvKitCommand {
 
 	@Parameter(min = "0.01", max = "2")
 	private double tau = FaceMatcher.DEFAULT_TAU;
-
-	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
-	private String face_mode = "detect";
-
-	@Parameter(min = "0.05", max = "1")
-	private double min_score = 0.5;
-
-	@Parameter(min = "128", max = "1024")
-	private int input_size = 416;
 
 	@Parameter(type = ItemIO.OUTPUT)
 	private double distance;
@@ -63,8 +49,7 @@ public class CompareFacesCommand extends ConvKitCommand {
 		if (image.getStackSize() > 1) throw new IllegalArgumentException(parameter + ": expected a single image, got a stack of " + image.getStackSize());
 		List<FacePipeline.Face> faces;
 		try {
-			faces = new FacePipeline(convKit.runtime()).faces(FaceSupport.planes(image, parameter),
-				new FacePipeline.Options(FacePipeline.Mode.fromKey(face_mode), min_score, input_size));
+			faces = faces(image, parameter);
 		}
 		catch (IllegalArgumentException e) {
 			// The face networks name their input "image"; here there are two.

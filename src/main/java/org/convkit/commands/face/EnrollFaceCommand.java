@@ -2,8 +2,6 @@ package org.convkit.commands.face;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import org.convkit.commands.ConvKitCommand;
-import org.convkit.core.runtime.ConvKitService;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FacePipeline;
 import org.scijava.ItemIO;
@@ -22,12 +20,9 @@ import java.util.List;
  * detector finds no face inside a rectangle ROI, the ROI itself is taken as the face.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face")
-public class EnrollFaceCommand extends ConvKitCommand {
+public class EnrollFaceCommand extends FaceCommand {
 
 	static final String NOT_ONE_FACE = "image: expected one face in slice %d of '%s', found %d; draw a rectangle ROI around the face, or lower/raise min_score";
-
-	@Parameter
-	private ConvKitService convKit;
 
 	@Parameter(description = "Image, stack or ROI with one face per slice")
 	private ImagePlus image;
@@ -38,15 +33,6 @@ public class EnrollFaceCommand extends ConvKitCommand {
 	@Parameter(style = FileWidget.SAVE_STYLE, description = "Gallery file (.json); created if it does not exist")
 	private File gallery;
 
-	@Parameter(choices = { "detect", "cropped", "cropped_resize" }, description = "detect: find the face; cropped: the image is the face (align on landmarks); cropped_resize: the image is the face (resize only)")
-	private String face_mode = "detect";
-
-	@Parameter(min = "0.05", max = "1")
-	private double min_score = 0.5;
-
-	@Parameter(min = "128", max = "1024")
-	private int input_size = 416;
-
 	@Parameter(type = ItemIO.OUTPUT, label = "Enrolled")
 	private ResultsTable enrolled;
 
@@ -55,10 +41,10 @@ public class EnrollFaceCommand extends ConvKitCommand {
 		FaceGallery.checkName(name);
 		FaceGallery people = FaceSupport.loadOrCreateGallery(gallery);
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
-		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+		List<FacePipeline.Face> faces = faces(image, "image");
 		if (faces.isEmpty() && face_mode.equals("detect") && image.getRoi() != null && image.getRoi().isArea()) {
 			// A ROI drawn tight around a face leaves the detector too little context: the ROI is the face.
-			faces = FaceSupport.faces(convKit.runtime(), image, "cropped", min_score, input_size);
+			faces = new FacePipeline(convKit.runtime()).faces(FaceSupport.planes(image, "image"), new FacePipeline.Options(FacePipeline.Mode.CROPPED, min_score, input_size));
 		}
 		int planes = image.getNSlices() * image.getNFrames();
 		for (int slice = 1; slice <= planes; slice++) {

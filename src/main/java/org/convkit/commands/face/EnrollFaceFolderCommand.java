@@ -2,8 +2,6 @@ package org.convkit.commands.face;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import org.convkit.commands.ConvKitCommand;
-import org.convkit.core.runtime.ConvKitService;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FacePipeline;
 import org.convkit.ij.io.ImageFiles;
@@ -27,28 +25,16 @@ import java.util.stream.Stream;
  * listed; the gallery is saved once, at the end.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face Folder")
-public class EnrollFaceFolderCommand extends ConvKitCommand {
+public class EnrollFaceFolderCommand extends FaceCommand {
 
 	static final String NOT_A_FOLDER = "folder: expected a folder of person subfolders with images, got %s";
 	static final String NO_PERSONS = "folder: %s has no person subfolders with images (.tif, .png, .jpg, .pgm, .bmp, .gif)";
-
-	@Parameter
-	private ConvKitService convKit;
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder with one subfolder of images per person")
 	private File folder;
 
 	@Parameter(style = FileWidget.SAVE_STYLE, description = "Gallery file (.json); created if it does not exist")
 	private File gallery;
-
-	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
-	private String face_mode = "detect";
-
-	@Parameter(min = "0.05", max = "1")
-	private double min_score = 0.5;
-
-	@Parameter(min = "128", max = "1024")
-	private int input_size = 416;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Enrolled")
 	private ResultsTable enrolled;
@@ -68,7 +54,7 @@ public class EnrollFaceFolderCommand extends ConvKitCommand {
 				String status;
 				try {
 					ImagePlus image = ImageFiles.open("folder", file);
-					List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+					List<FacePipeline.Face> faces = faces(image, "image");
 					status = faces.size() == 1 ? "enrolled" : "skipped: " + faces.size() + " faces";
 					if (faces.size() == 1) people.enroll(name, faces.get(0).encoding());
 				}

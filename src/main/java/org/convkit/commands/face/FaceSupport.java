@@ -8,7 +8,6 @@ import ij.measure.ResultsTable;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
-import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.face.FaceBox;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceImages;
@@ -51,10 +50,6 @@ final class FaceSupport {
 	static Rectangle origin(ImagePlus image) {
 		Roi roi = image.getRoi();
 		return roi != null && roi.isArea() ? roi.getBounds() : new Rectangle(0, 0, image.getWidth(), image.getHeight());
-	}
-
-	static List<FacePipeline.Face> faces(ConvKitRuntime runtime, ImagePlus image, String mode, double minScore, int inputSize) throws IOException {
-		return new FacePipeline(runtime).faces(planes(image, "image"), new FacePipeline.Options(FacePipeline.Mode.fromKey(mode), minScore, inputSize));
 	}
 
 	/** The gallery in this file, which must exist. */

@@ -2,8 +2,6 @@ package org.convkit.commands.face;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import org.convkit.commands.ConvKitCommand;
-import org.convkit.core.runtime.ConvKitService;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
@@ -24,10 +22,7 @@ import java.util.Locale;
  * or "unknown" beyond tau, with the distance and the runner-up.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Recognize Faces")
-public class RecognizeFacesCommand extends ConvKitCommand {
-
-	@Parameter
-	private ConvKitService convKit;
+public class RecognizeFacesCommand extends FaceCommand {
 
 	@Parameter(description = "Image or stack")
 	private ImagePlus image;
@@ -37,15 +32,6 @@ public class RecognizeFacesCommand extends ConvKitCommand {
 
 	@Parameter(min = "0.01", max = "2", description = "Largest Euclidean distance between encodings of one person (dlib: 0.6)")
 	private double tau = FaceMatcher.DEFAULT_TAU;
-
-	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
-	private String face_mode = "detect";
-
-	@Parameter(min = "0.05", max = "1")
-	private double min_score = 0.5;
-
-	@Parameter(min = "128", max = "1024")
-	private int input_size = 416;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Recognition")
 	private ResultsTable recognition;
@@ -57,7 +43,7 @@ public class RecognizeFacesCommand extends ConvKitCommand {
 		if (people.isEmpty()) throw new IllegalArgumentException(FaceMatcher.EMPTY_GALLERY);
 		FaceMatcher matcher = new FaceMatcher(people, tau);
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
-		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+		List<FacePipeline.Face> faces = faces(image, "image");
 		recognition = new ResultsTable();
 		List<String> labels = new ArrayList<>();
 		List<Color> colours = new ArrayList<>();

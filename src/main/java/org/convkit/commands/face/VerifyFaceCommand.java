@@ -2,8 +2,6 @@ package org.convkit.commands.face;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import org.convkit.commands.ConvKitCommand;
-import org.convkit.core.runtime.ConvKitService;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
@@ -24,10 +22,7 @@ import java.util.Locale;
  * distance to the person's closest gallery encoding is at most tau.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Verify Face")
-public class VerifyFaceCommand extends ConvKitCommand {
-
-	@Parameter
-	private ConvKitService convKit;
+public class VerifyFaceCommand extends FaceCommand {
 
 	@Parameter(description = "Image or stack")
 	private ImagePlus image;
@@ -41,15 +36,6 @@ public class VerifyFaceCommand extends ConvKitCommand {
 	@Parameter(min = "0.01", max = "2", description = "Largest Euclidean distance between encodings of one person (dlib: 0.6)")
 	private double tau = FaceMatcher.DEFAULT_TAU;
 
-	@Parameter(choices = { "detect", "cropped", "cropped_resize" })
-	private String face_mode = "detect";
-
-	@Parameter(min = "0.05", max = "1")
-	private double min_score = 0.5;
-
-	@Parameter(min = "128", max = "1024")
-	private int input_size = 416;
-
 	@Parameter(type = ItemIO.OUTPUT, label = "Verification")
 	private ResultsTable verification;
 
@@ -59,7 +45,7 @@ public class VerifyFaceCommand extends ConvKitCommand {
 		FaceMatcher matcher = new FaceMatcher(people, tau);
 		people.encodings(name); // an unknown claimed name is bad input, before any work
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
-		List<FacePipeline.Face> faces = FaceSupport.faces(convKit.runtime(), image, face_mode, min_score, input_size);
+		List<FacePipeline.Face> faces = faces(image, "image");
 		verification = new ResultsTable();
 		List<String> labels = new ArrayList<>();
 		List<Color> colours = new ArrayList<>();
