@@ -14,7 +14,6 @@ import org.convkit.face.net.FaceNetGolden;
 import org.convkit.face.net.TinyFaceDetectorNet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -221,46 +220,6 @@ class FaceDetectorTest {
 		}
 		System.out.printf(Locale.ROOT, "real images vs face-api: %d images, %d faces; max differences: box %.2e px, score %.2e, landmarks %.2e px%n",
 			images, faces, worstBox, worstScore, worstPoint);
-	}
-
-	/**
-	 * Detection and landmarks time on an RGB file (raw bytes, R G B interleaved, row by row), e.g.
-	 * {@code mvn -o -q test -Dtest=FaceDetectorTest#speed -Dconvkit.face.bench=/tmp/sample1_640x480.rgb:640x480};
-	 * compare with {@code node tools/faceapi-reference/detections.cjs --bench FILE 640 480}.
-	 */
-	@Test
-	@EnabledIfSystemProperty(named = "convkit.face.bench", matches = ".+")
-	void speed() throws Exception {
-		String[] spec = System.getProperty("convkit.face.bench").split(":");
-		String[] size = spec[1].split("x");
-		int width = Integer.parseInt(size[0]), height = Integer.parseInt(size[1]);
-		ArrayImg<UnsignedByteType, ByteArray> image = interleaved(Files.readAllBytes(Path.of(spec[0])), width, height);
-		List<FaceBox> boxes = detector.detect(image);
-		for (int i = 0; i < 3; i++) detector.landmarks(image, detector.detect(image)); // warm-up
-		double[] total = new double[20], detect = new double[20], landmarks = new double[20];
-		for (int i = 0; i < total.length; i++) {
-			long start = System.nanoTime();
-			List<FaceBox> found = detector.detect(image);
-			long middle = System.nanoTime();
-			detector.landmarks(image, found);
-			long end = System.nanoTime();
-			total[i] = (end - start) / 1e6;
-			detect[i] = (middle - start) / 1e6;
-			landmarks[i] = (end - middle) / 1e6;
-		}
-		System.out.printf(Locale.ROOT, "ConvKit %s (OMP_NUM_THREADS=%s): %dx%d, %d face(s), detect + landmarks median %.1f ms (min %.1f; detect %.1f, landmarks %.1f) over %d runs%n",
-			ConvKitRuntime.get().engine().getEngineName(), System.getenv("OMP_NUM_THREADS"), width, height, boxes.size(), median(total), min(total),
-			median(detect), median(landmarks), total.length);
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		java.util.Arrays.sort(sorted);
-		return sorted[sorted.length / 2];
-	}
-
-	private static double min(double[] values) {
-		return java.util.Arrays.stream(values).min().orElseThrow();
 	}
 
 	private static double max(double... values) {
