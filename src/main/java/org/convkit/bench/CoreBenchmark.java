@@ -40,8 +40,7 @@ public final class CoreBenchmark implements Benchmark {
 	@Override
 	public void run(PrintStream out) throws IOException {
 		ConvKitRuntime runtime = ConvKitRuntime.get();
-		out.println("bench core on " + runtime.engine().getEngineName() + " " + runtime.engine().getVersion() + ", " +
-			runtime.device() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		out.println(Benchmark.header(this, runtime));
 		copies(runtime, out);
 		callOverhead(runtime, out);
 		convolution(runtime, out);

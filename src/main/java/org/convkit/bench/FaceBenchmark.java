@@ -46,8 +46,7 @@ public final class FaceBenchmark implements Benchmark {
 	@Override
 	public void run(PrintStream out) throws IOException {
 		ConvKitRuntime runtime = ConvKitRuntime.get();
-		out.println("bench faces on " + runtime.engine().getEngineName() + " " + runtime.engine().getVersion() + ", " +
-			runtime.device() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+		out.println(Benchmark.header(this, runtime));
 		Optional<String> node = NodeReference.unavailable();
 		Map<Integer, Double> faceApi = new HashMap<>();
 		if (node.isEmpty()) {
