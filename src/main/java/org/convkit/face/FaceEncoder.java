@@ -29,8 +29,6 @@ public final class FaceEncoder {
 	public static final int DESCRIPTOR_SIZE = FaceRecognitionNet.DESCRIPTOR_SIZE;
 	/** Chips per network call. */
 	public static final int BATCH_SIZE = 32;
-	/** The distance below which face-api.js (and dlib) take two descriptors for the same person. */
-	public static final double MATCH_DISTANCE = 0.6;
 
 	private static final long[] CHIP_DIMS = { CHIP_SIZE, CHIP_SIZE, 3 };
 
@@ -84,21 +82,5 @@ public final class FaceEncoder {
 	/** The descriptor of one chip. */
 	public float[] encode(RandomAccessibleInterval<? extends RealType<?>> chip) throws IOException {
 		return encode(List.of(chip))[0];
-	}
-
-	/** Euclidean distance of two descriptors (face-api.js's {@code euclideanDistance}). */
-	public static double distance(float[] a, float[] b) {
-		return Math.sqrt(squaredDistance(a, b));
-	}
-
-	/** Squared Euclidean distance of two descriptors of the same length. */
-	public static double squaredDistance(float[] a, float[] b) {
-		if (a.length != b.length) throw new IllegalArgumentException("descriptors differ in length: " + a.length + " and " + b.length);
-		double sum = 0;
-		for (int i = 0; i < a.length; i++) {
-			double d = (double) a[i] - b[i];
-			sum += d * d;
-		}
-		return sum;
 	}
 }

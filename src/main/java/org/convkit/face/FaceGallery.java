@@ -28,8 +28,8 @@ public final class FaceGallery {
 	/** The {@code format} field of a gallery file. */
 	public static final String FORMAT = "convkit-face-gallery";
 	public static final int VERSION = 1;
-	/** Values per encoding (the encoder's descriptor length). */
-	public static final int ENCODING_LENGTH = 128;
+	/** Values per encoding: the encoder's descriptor length. */
+	public static final int ENCODING_LENGTH = FaceEncoder.DESCRIPTOR_SIZE;
 	/** Letters, digits, spaces and . _ ' - ; starts with a letter or digit; at most 64 characters. */
 	private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._'-]{0,63}");
 	static final String BAD_NAME = "name: expected 1 to 64 letters, digits, spaces or . _ ' - starting with a letter or digit, got '%s'";

@@ -201,7 +201,7 @@ class FaceEncoderTest {
 			boolean nearestIsSame = false;
 			for (int j = 0; j < d.length; j++) {
 				if (j == i) continue;
-				double distance = FaceEncoder.distance(d[i], d[j]);
+				double distance = FaceMatcher.distance(d[i], d[j]);
 				boolean samePerson = i / pictures == j / pictures;
 				if (j > i) (samePerson ? same : different).add(distance);
 				if (distance < nearest) {
@@ -226,11 +226,11 @@ class FaceEncoderTest {
 
 		// The golden faces: the two pictures of s1 are closer to each other than to anyone else's.
 		float[][] g = encoder.encode(List.of(orl("s1/1.pgm"), orl("s1/2.pgm"), orl("s2/1.pgm"), orl("s3/5.pgm"), orl("s10/3.pgm"), orl("s20/10.pgm")));
-		double pair = FaceEncoder.distance(g[0], g[1]);
+		double pair = FaceMatcher.distance(g[0], g[1]);
 		for (int k = 2; k < g.length; k++) {
-			assertTrue(pair < FaceEncoder.distance(g[0], g[k]) && pair < FaceEncoder.distance(g[1], g[k]), "s1/1-s1/2 " + pair + " vs chip " + k);
+			assertTrue(pair < FaceMatcher.distance(g[0], g[k]) && pair < FaceMatcher.distance(g[1], g[k]), "s1/1-s1/2 " + pair + " vs chip " + k);
 		}
-		assertTrue(pair < FaceEncoder.MATCH_DISTANCE, "s1/1-s1/2 " + pair);
+		assertTrue(pair < FaceMatcher.DEFAULT_TAU, "s1/1-s1/2 " + pair);
 	}
 
 	@Test
@@ -293,14 +293,5 @@ class FaceEncoderTest {
 		assertEquals("chip 2: expected 150x150x3 (x, y, RGB), got [160, 150, 3]", e.getMessage());
 		e = assertThrows(IllegalArgumentException.class, () -> encoder.encode(ArrayImgs.floats(150, 150)));
 		assertEquals("chip 0: expected 150x150x3 (x, y, RGB), got [150, 150]", e.getMessage());
-	}
-
-	@Test
-	void distances() {
-		float[] a = { 0, 3, 1 }, b = { 4, 0, 1 };
-		assertEquals(25, FaceEncoder.squaredDistance(a, b));
-		assertEquals(5, FaceEncoder.distance(a, b));
-		assertEquals(0, FaceEncoder.distance(a, a));
-		assertThrows(IllegalArgumentException.class, () -> FaceEncoder.distance(a, new float[2]));
 	}
 }

@@ -56,4 +56,13 @@ class FaceMatcherTest {
 		IllegalArgumentException tau = assertThrows(IllegalArgumentException.class, () -> new FaceMatcher(new FaceGallery("e"), 0));
 		assertEquals("tau: expected a positive distance, got 0.0", tau.getMessage());
 	}
+
+	@Test
+	void distanceIsEuclidean() {
+		float[] a = { 0, 3, 1 }, b = { 4, 0, 1 };
+		assertEquals(5, FaceMatcher.distance(a, b));
+		assertEquals(0, FaceMatcher.distance(a, a));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FaceMatcher.distance(a, new float[2]));
+		assertEquals("encodings differ in length: 3 and 2", e.getMessage());
+	}
 }
