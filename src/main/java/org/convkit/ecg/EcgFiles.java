@@ -1,0 +1,88 @@
+package org.convkit.ecg;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.convkit.ecg.io.CsvRecords;
+import org.convkit.ecg.io.EdfRecords;
+import org.convkit.ecg.io.WfdbAnnotations;
+import org.convkit.ecg.io.WfdbRecords;
+
+/**
+ * One entry point for ECG records on disk, chosen by extension: {@code .hea} (WFDB header, its
+ * signal files beside it), {@code .edf} (EDF / EDF+C) or {@code .csv} (with a frequency for files
+ * without a time column). Errors name the file and what was expected.
+ */
+public final class EcgFiles {
+
+	/** The extensions {@link #read} accepts, in the words errors use. */
+	public static final String EXPECTED = ".hea (WFDB header), .edf (EDF/EDF+) or .csv";
+
+	private EcgFiles() {}
+
+	/** Reads a record; {@code csvFrequency} (Hz) is used only for a CSV file without a time column. */
+	public static EcgRecord read(Path file, double csvFrequency) throws IOException {
+		String label = check(file);
+		return switch (extension(file)) {
+			case "hea" -> WfdbRecords.read(file);
+			case "edf" -> EdfRecords.read(file);
+			case "csv" -> CsvRecords.read(file, csvFrequency);
+			default -> throw new IOException(label + ": unknown record type; expected " + EXPECTED);
+		};
+	}
+
+	/**
+	 * The reference annotations of a record, if it has any: for WFDB, the {@code .atr} file next to
+	 * the header; for EDF+, its annotation signal; CSV records have none.
+	 */
+	public static Optional<List<Annotation>> annotations(Path file) throws IOException {
+		check(file);
+		switch (extension(file)) {
+			case "hea" -> {
+				Path atr = referenceAnnotationFile(file);
+				return Files.isRegularFile(atr) ? Optional.of(WfdbAnnotations.read(atr)) : Optional.empty();
+			}
+			case "edf" -> {
+				List<Annotation> a = EdfRecords.readWithAnnotations(file).annotations();
+				return a.isEmpty() ? Optional.empty() : Optional.of(a);
+			}
+			default -> {
+				return Optional.empty();
+			}
+		}
+	}
+
+	/** Where a record's reference annotations would be: {@code <record>.atr} beside it. */
+	public static Path referenceAnnotationFile(Path file) {
+		return file.resolveSibling(baseName(file) + ".atr");
+	}
+
+	/** The file name without its extension. */
+	public static String baseName(Path file) {
+		String name = file.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		return dot > 0 ? name.substring(0, dot) : name;
+	}
+
+	/** The extension in lower case, without the dot ("" when none). */
+	public static String extension(Path file) {
+		String name = file.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+	}
+
+	private static String check(Path file) throws IOException {
+		String label = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+		String ext = extension(file);
+		if (!ext.equals("hea") && !ext.equals("edf") && !ext.equals("csv")) {
+			throw new IOException(label + ": unknown record type" + (ext.isEmpty() ? " (no extension)" : " '." + ext + "'")
+				+ "; expected " + EXPECTED);
+		}
+		if (!Files.isRegularFile(file)) throw new IOException(label + ": no such file (" + file.toAbsolutePath() + ")");
+		return label;
+	}
+}
