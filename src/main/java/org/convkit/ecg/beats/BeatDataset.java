@@ -1,0 +1,250 @@
+package org.convkit.ecg.beats;
+
+import org.convkit.ecg.Annotation;
+import org.convkit.ecg.EcgRecord;
+import org.convkit.ecg.signal.Filters;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Beats of one or more records ready for the classifier: for each beat a fixed-length window of the
+ * filtered MLII lead around its R peak, its RR intervals (previous, next, local average, record
+ * mean, in seconds), its AAMI class and where it came from.
+ * <p>
+ * The network sees the RR intervals divided by the record's mean RR ({@link #features(int)}):
+ * prematurity relative to the patient's own rhythm is what separates S beats from N beats across
+ * patients. Beats without a previous and a next beat, or whose window leaves the signal, are
+ * skipped (they still count as neighbours for the RR intervals of the others).
+ */
+public final class BeatDataset {
+
+	/** RR values per beat: previous, next, local average, record mean (seconds). */
+	public static final int RR_VALUES = 4;
+	/** Network features per beat: previous, next and local RR over the record mean, previous over next. */
+	public static final int FEATURES = 4;
+
+	/**
+	 * How beats are cut: seconds before and after the R peak, samples per window (the window is
+	 * resampled to this length by linear interpolation), beats in the local RR average, and whether
+	 * windows are divided by the record's median window peak-to-peak amplitude.
+	 */
+	public record Options(double beforeS, double afterS, int length, int localBeats, boolean normaliseAmplitude) {
+		public static final Options DEFAULT = new Options(0.25, 0.45, 256, 10, true);
+
+		public Options {
+			if (!(beforeS >= 0 && afterS > 0)) throw new IllegalArgumentException("window: expected before >= 0 and after > 0 s");
+			if (length < 2) throw new IllegalArgumentException("length: expected at least 2 samples, got " + length);
+			if (localBeats < 1) throw new IllegalArgumentException("localBeats: expected at least 1, got " + localBeats);
+		}
+	}
+
+	private final int length;
+	private final float[] windows;
+	private final float[] rr;
+	private final int[] labels;
+	private final long[] positions;
+	private final String[] records;
+
+	private BeatDataset(int length, float[] windows, float[] rr, int[] labels, long[] positions, String[] records) {
+		this.length = length;
+		this.windows = windows;
+		this.rr = rr;
+		this.labels = labels;
+		this.positions = positions;
+		this.records = records;
+	}
+
+	/** The beats of the record's MLII lead (named "MLII"; the first lead if none is). */
+	public static BeatDataset of(EcgRecord record, List<Annotation> annotations) {
+		return of(record, annotations, Options.DEFAULT);
+	}
+
+	public static BeatDataset of(EcgRecord record, List<Annotation> annotations, Options options) {
+		EcgRecord.Lead lead = record.leads().stream().filter(l -> l.name().equals("MLII")).findFirst()
+			.orElse(record.leads().get(0));
+		return of(record.name(), lead.samples(), lead.frequency(), annotations, options);
+	}
+
+	/**
+	 * The beats of one signal: annotations whose symbol is an AAMI beat give the R positions (in
+	 * samples of this signal) and classes.
+	 */
+	public static BeatDataset of(String name, float[] signal, double fs, List<Annotation> annotations, Options options) {
+		List<Annotation> beats = new ArrayList<>();
+		for (Annotation a : annotations) if (AamiClass.isBeat(a.symbol())) beats.add(a);
+		beats.sort((a, b) -> Long.compare(a.sample(), b.sample()));
+		int m = beats.size();
+		float[] x = Filters.bandPass(withoutNaN(signal), fs);
+		double meanRr = m > 1 ? (beats.get(m - 1).sample() - beats.get(0).sample()) / fs / (m - 1) : Double.NaN;
+		int before = (int) Math.ceil(options.beforeS() * fs), after = (int) Math.ceil(options.afterS() * fs);
+		List<Integer> kept = new ArrayList<>();
+		for (int i = 1; i < m - 1; i++) {
+			long r = beats.get(i).sample();
+			if (r - before >= 0 && r + after <= x.length - 1) kept.add(i);
+		}
+		int n = kept.size(), len = options.length();
+		float[] windows = new float[n * len], rr = new float[n * RR_VALUES];
+		int[] labels = new int[n];
+		long[] positions = new long[n];
+		double span = (options.beforeS() + options.afterS()) * fs, step = span / (len - 1);
+		for (int k = 0; k < n; k++) {
+			int i = kept.get(k);
+			long r = beats.get(i).sample();
+			positions[k] = r;
+			labels[k] = AamiClass.ofSymbol(beats.get(i).symbol()).orElseThrow().ordinal();
+			double start = r - options.beforeS() * fs;
+			for (int j = 0; j < len; j++) {
+				double t = start + j * step;
+				int t0 = (int) Math.floor(t);
+				int t1 = Math.min(t0 + 1, x.length - 1);
+				double f = t - t0;
+				windows[k * len + j] = (float) (x[t0] * (1 - f) + x[t1] * f);
+			}
+			double prev = (r - beats.get(i - 1).sample()) / fs, next = (beats.get(i + 1).sample() - r) / fs;
+			int first = Math.max(1, i - options.localBeats() + 1);
+			double local = (r - beats.get(first - 1).sample()) / fs / (i - first + 1);
+			rr[k * RR_VALUES] = (float) prev;
+			rr[k * RR_VALUES + 1] = (float) next;
+			rr[k * RR_VALUES + 2] = (float) local;
+			rr[k * RR_VALUES + 3] = (float) meanRr;
+		}
+		if (options.normaliseAmplitude() && n > 0) {
+			float[] range = new float[n];
+			for (int k = 0; k < n; k++) {
+				float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+				for (int j = 0; j < len; j++) {
+					lo = Math.min(lo, windows[k * len + j]);
+					hi = Math.max(hi, windows[k * len + j]);
+				}
+				range[k] = hi - lo;
+			}
+			Arrays.sort(range);
+			float scale = range[n / 2] > 0 ? 1 / range[n / 2] : 1;
+			for (int j = 0; j < windows.length; j++) windows[j] *= scale;
+		}
+		String[] records = new String[n];
+		Arrays.fill(records, name);
+		return new BeatDataset(len, windows, rr, labels, positions, records);
+	}
+
+	/** The beats of several datasets, in order. */
+	public static BeatDataset concat(List<BeatDataset> parts) {
+		if (parts.isEmpty()) throw new IllegalArgumentException("concat: expected at least one dataset");
+		int len = parts.get(0).length, n = parts.stream().mapToInt(BeatDataset::size).sum();
+		float[] windows = new float[n * len], rr = new float[n * RR_VALUES];
+		int[] labels = new int[n];
+		long[] positions = new long[n];
+		String[] records = new String[n];
+		int at = 0;
+		for (BeatDataset p : parts) {
+			if (p.length != len) throw new IllegalArgumentException("concat: window lengths differ: " + len + ", " + p.length);
+			System.arraycopy(p.windows, 0, windows, at * len, p.size() * len);
+			System.arraycopy(p.rr, 0, rr, at * RR_VALUES, p.size() * RR_VALUES);
+			System.arraycopy(p.labels, 0, labels, at, p.size());
+			System.arraycopy(p.positions, 0, positions, at, p.size());
+			System.arraycopy(p.records, 0, records, at, p.size());
+			at += p.size();
+		}
+		return new BeatDataset(len, windows, rr, labels, positions, records);
+	}
+
+	/** The beats at these indices, in this order. */
+	public BeatDataset subset(int[] indices) {
+		int n = indices.length;
+		float[] w = new float[n * length], r = new float[n * RR_VALUES];
+		int[] l = new int[n];
+		long[] p = new long[n];
+		String[] s = new String[n];
+		for (int k = 0; k < n; k++) {
+			int i = indices[k];
+			System.arraycopy(windows, i * length, w, k * length, length);
+			System.arraycopy(rr, i * RR_VALUES, r, k * RR_VALUES, RR_VALUES);
+			l[k] = labels[i];
+			p[k] = positions[i];
+			s[k] = records[i];
+		}
+		return new BeatDataset(length, w, r, l, p, s);
+	}
+
+	/** A dataset built from raw arrays (tests, synthetic data): windows n x length, rr n x 4. */
+	public static BeatDataset ofArrays(int length, float[] windows, float[] rr, int[] labels) {
+		int n = labels.length;
+		if (windows.length != n * length || rr.length != n * RR_VALUES) throw new IllegalArgumentException("ofArrays: sizes disagree");
+		String[] records = new String[n];
+		Arrays.fill(records, "");
+		return new BeatDataset(length, windows.clone(), rr.clone(), labels.clone(), new long[n], records);
+	}
+
+	public int size() {
+		return labels.length;
+	}
+
+	/** Samples per window. */
+	public int length() {
+		return length;
+	}
+
+	public float[] window(int i) {
+		return Arrays.copyOfRange(windows, i * length, (i + 1) * length);
+	}
+
+	/** Previous RR, next RR, local average RR and the record's mean RR, in seconds. */
+	public float[] rr(int i) {
+		return Arrays.copyOfRange(rr, i * RR_VALUES, (i + 1) * RR_VALUES);
+	}
+
+	/** The network's RR features: previous, next and local RR over the record's mean RR, previous over next. */
+	public float[] features(int i) {
+		float[] f = new float[FEATURES];
+		features(i, f, 0);
+		return f;
+	}
+
+	void features(int i, float[] target, int offset) {
+		float prev = rr[i * RR_VALUES], next = rr[i * RR_VALUES + 1], local = rr[i * RR_VALUES + 2], mean = rr[i * RR_VALUES + 3];
+		target[offset] = prev / mean;
+		target[offset + 1] = next / mean;
+		target[offset + 2] = local / mean;
+		target[offset + 3] = prev / next;
+	}
+
+	void window(int i, float[] target, int offset) {
+		System.arraycopy(windows, i * length, target, offset, length);
+	}
+
+	public AamiClass label(int i) {
+		return AamiClass.values()[labels[i]];
+	}
+
+	int labelIndex(int i) {
+		return labels[i];
+	}
+
+	/** The R peak's sample in its record. */
+	public long position(int i) {
+		return positions[i];
+	}
+
+	public String record(int i) {
+		return records[i];
+	}
+
+	/** Beats per class, in {@link AamiClass} order. */
+	public int[] classCounts() {
+		int[] counts = new int[AamiClass.COUNT];
+		for (int l : labels) counts[l]++;
+		return counts;
+	}
+
+	private static float[] withoutNaN(float[] x) {
+		float[] y = x.clone();
+		float last = 0;
+		for (int i = 0; i < y.length; i++) {
+			if (Float.isNaN(y[i])) y[i] = last;
+			else last = y[i];
+		}
+		return y;
+	}
+}

@@ -1,0 +1,159 @@
+package org.convkit.ecg.beats;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import org.convkit.core.runtime.ModelSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A small 1-D residual CNN for beat classification. Inputs: the beat window and its first difference
+ * as two channels {@code (B, 2, 1, L)} and the RR features {@code (B, 4)}; output: logits
+ * {@code (B, 5)} in {@link AamiClass} order.
+ * <p>
+ * The convolutions are 1-D (kernels 1 x k on a height-1 signal) but built as Conv2d: on MXNet with
+ * MKL-DNN, a Conv1d followed by BatchNorm returns its weight gradient as an MKL-DNN view that
+ * neither DJL's gradient check nor the optimizer can read ("Check failed: !is_view"); the 4-D path
+ * trains normally. Same arithmetic, engine-neutral API.
+ * <p>
+ * Stem: conv k7 s2 (16) + BatchNorm + ReLU; three residual blocks (conv k3 + BN + ReLU + conv k3
+ * + BN, plus a 1x1 strided projection; sum, ReLU) to 32, 64, 64 channels, each halving the length;
+ * global average pooling; concatenation with the RR features; Linear 32 + ReLU; Linear 5. About 45k
+ * parameters, so it trains on a CPU.
+ */
+public final class BeatNet {
+
+	/** The name of saved parameter files ({@code beatnet-0000.params}). */
+	public static final String NAME = "beatnet";
+	/** Input channels: the window and its first difference (scaled by {@link #SLOPE_SCALE}). */
+	public static final int CHANNELS = 2;
+	static final float SLOPE_SCALE = 8;
+
+	private BeatNet() {}
+
+	/** A fresh, uninitialised network. */
+	public static Block build() {
+		SequentialBlock trunk = new SequentialBlock()
+			.add(new LambdaBlock(list -> new NDList(list.get(0)), "signal"))
+			.add(conv(16, 7, 2))
+			.add(BatchNorm.builder().build())
+			.add(Activation.reluBlock())
+			.add(residual(16, 32, 2))
+			.add(residual(32, 64, 2))
+			.add(residual(64, 64, 2))
+			.add(LambdaBlock.singleton(x -> x.mean(new int[] {2, 3}), "globalAverage"));
+		Block features = new LambdaBlock(list -> new NDList(list.get(1)), "rrFeatures");
+		ParallelBlock joined = new ParallelBlock(
+			outputs -> new NDList(NDArrays.concat(new NDList(outputs.get(0).singletonOrThrow(), outputs.get(1).singletonOrThrow()), 1)),
+			List.of(trunk, features));
+		return new SequentialBlock()
+			.add(joined)
+			.add(Linear.builder().setUnits(32).build())
+			.add(Activation.reluBlock())
+			.add(Linear.builder().setUnits(AamiClass.COUNT).build());
+	}
+
+	/** The input shapes for a batch of {@code batch} windows of {@code length} samples. */
+	public static Shape[] inputShapes(int batch, int length) {
+		return new Shape[] {new Shape(batch, CHANNELS, 1, length), new Shape(batch, BeatDataset.FEATURES)};
+	}
+
+	/** A new model holding a freshly built (uninitialised) network. */
+	public static Model newModel(String engine, Device device) {
+		Model model = Model.newInstance(NAME, device, engine);
+		model.setBlock(build());
+		return model;
+	}
+
+	/** Loads parameters saved by {@link BeatTrainer#save(Model, Path)} from a folder. */
+	public static Model load(Path folder, int length, String engine, Device device) throws IOException {
+		Model model = newModel(engine, device);
+		try {
+			model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(1, length));
+			model.load(folder, NAME);
+			return model;
+		}
+		catch (MalformedModelException | RuntimeException e) {
+			model.close();
+			throw new IOException("model: cannot load beat classifier parameters from " + folder + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** A runtime model spec for parameters saved in a folder (the id includes the file's time stamp). */
+	public static ModelSpec spec(Path folder, int length) {
+		Path abs = folder.toAbsolutePath().normalize();
+		return new ModelSpec() {
+			@Override
+			public String id() {
+				String stamp;
+				try {
+					stamp = String.valueOf(Files.getLastModifiedTime(abs.resolve(NAME + "-0000.params")).toMillis());
+				}
+				catch (IOException e) {
+					stamp = "missing";
+				}
+				return "ecg-beatnet:" + length + ":" + abs + ":" + stamp;
+			}
+
+			@Override
+			public Model load(String engine, Device device) throws IOException {
+				return BeatNet.load(abs, length, engine, device);
+			}
+		};
+	}
+
+	/** Builds the network inputs for beats {@code from} (inclusive) to {@code to} of an index list. */
+	static NDList inputs(NDManager manager, BeatDataset data, int[] order, int from, int to) {
+		int b = to - from, len = data.length();
+		float[] w = new float[b * CHANNELS * len], f = new float[b * BeatDataset.FEATURES];
+		for (int k = 0; k < b; k++) {
+			int i = order == null ? from + k : order[from + k];
+			int at = k * CHANNELS * len;
+			data.window(i, w, at);
+			for (int j = 0; j < len - 1; j++) w[at + len + j] = SLOPE_SCALE * (w[at + j + 1] - w[at + j]);
+			data.features(i, f, k * BeatDataset.FEATURES);
+		}
+		NDArray signal = manager.create(w, new Shape(b, CHANNELS, 1, len));
+		NDArray features = manager.create(f, new Shape(b, BeatDataset.FEATURES));
+		return new NDList(signal, features);
+	}
+
+	private static Block conv(int filters, int kernel, int stride) {
+		return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(1, kernel)).optStride(new Shape(1, stride))
+			.optPadding(new Shape(0, kernel / 2)).optBias(false).build();
+	}
+
+	private static Block residual(int in, int out, int stride) {
+		SequentialBlock main = new SequentialBlock()
+			.add(conv(out, 3, stride))
+			.add(BatchNorm.builder().build())
+			.add(Activation.reluBlock())
+			.add(conv(out, 3, 1))
+			.add(BatchNorm.builder().build());
+		Block shortcut = in == out && stride == 1 ? Blocks.identityBlock()
+			: new SequentialBlock().add(conv(out, 1, stride)).add(BatchNorm.builder().build());
+		return new SequentialBlock()
+			.add(new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
+				List.of(main, shortcut)))
+			.add(Activation.reluBlock());
+	}
+}

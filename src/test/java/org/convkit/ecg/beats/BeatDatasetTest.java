@@ -1,0 +1,97 @@
+package org.convkit.ecg.beats;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.convkit.ecg.Annotation;
+import org.convkit.ecg.EcgRecord;
+import org.junit.jupiter.api.Test;
+
+class BeatDatasetTest {
+
+	static final double FS = 360;
+	/** R peaks (samples): the 2nd is too close to the start for a window, the 5th is premature. */
+	static final long[] R = {50, 80, 400, 700, 900, 1300, 1600, 1900, 2200, 2500, 2800, 3100, 3400, 3700, 4000, 4300, 4600, 4900};
+
+	static EcgRecord record() {
+		float[] x = new float[5000];
+		for (long r : R) for (int i = -20; i <= 20; i++) {
+			int t = (int) r + i;
+			if (t >= 0 && t < x.length) x[t] += (float) Math.exp(-i * i / 18.0);
+		}
+		return new EcgRecord("syn", FS, List.of(new EcgRecord.Lead("V1", "mV", FS, new float[x.length]),
+			new EcgRecord.Lead("MLII", "mV", FS, x)));
+	}
+
+	static List<Annotation> annotations() {
+		List<Annotation> a = new ArrayList<>();
+		for (int i = 0; i < R.length; i++) a.add(Annotation.of(R[i], i == 4 ? "A" : i == 7 ? "V" : "N"));
+		a.add(Annotation.of(1000, "+"));
+		a.add(Annotation.of(1200, "~"));
+		return a;
+	}
+
+	@Test
+	void windowsLabelsAndExactRrFeatures() {
+		BeatDataset d = BeatDataset.of(record(), annotations());
+		// first and last beats have no neighbour; the second has no room for 0.25 s before it
+		assertEquals(R.length - 3, d.size());
+		assertEquals(256, d.length());
+		assertEquals(400, d.position(0));
+		assertEquals("syn", d.record(0));
+		double mean = (R[R.length - 1] - R[0]) / FS / (R.length - 1);
+		for (int k = 0; k < d.size(); k++) {
+			int i = k + 2;
+			float[] rr = d.rr(k);
+			assertEquals(R[i], d.position(k));
+			assertEquals((R[i] - R[i - 1]) / FS, rr[0], 1e-6, "previous RR");
+			assertEquals((R[i + 1] - R[i]) / FS, rr[1], 1e-6, "next RR");
+			int first = Math.max(1, i - 9);
+			assertEquals((R[i] - R[first - 1]) / FS / (i - first + 1), rr[2], 1e-6, "local RR");
+			assertEquals(mean, rr[3], 1e-6, "mean RR");
+			float[] f = d.features(k);
+			assertEquals(rr[0] / mean, f[0], 1e-5);
+			assertEquals(rr[1] / mean, f[1], 1e-5);
+			assertEquals(rr[2] / mean, f[2], 1e-5);
+			assertEquals(rr[0] / rr[1], f[3], 1e-5);
+			// the R peak sits 0.25 s into the 0.7 s window: index 90 / (252 / 255) = 91.07
+			float[] w = d.window(k);
+			int peak = 0;
+			for (int j = 1; j < w.length; j++) if (w[j] > w[peak]) peak = j;
+			assertEquals(91, peak, 1, "peak index of beat " + k);
+		}
+		assertEquals(AamiClass.S, d.label(2));
+		assertEquals(AamiClass.V, d.label(5));
+		assertEquals(AamiClass.N, d.label(0));
+		assertArrayEquals(new int[] {13, 1, 1, 0, 0}, d.classCounts());
+		// the premature S beat: previous RR 200 samples, next RR 400
+		assertEquals(200 / FS, d.rr(2)[0], 1e-6);
+		assertEquals(400 / FS, d.rr(2)[1], 1e-6);
+	}
+
+	@Test
+	void amplitudeNormalisedToMedianRange() {
+		BeatDataset d = BeatDataset.of(record(), annotations());
+		float[] w = d.window(0);
+		float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+		for (float v : w) {
+			lo = Math.min(lo, v);
+			hi = Math.max(hi, v);
+		}
+		assertEquals(1, hi - lo, 0.05); // all beats alike here, so each has the median range
+	}
+
+	@Test
+	void subsetAndConcat() {
+		BeatDataset d = BeatDataset.of(record(), annotations());
+		BeatDataset s = d.subset(new int[] {5, 2});
+		assertEquals(2, s.size());
+		assertEquals(AamiClass.V, s.label(0));
+		assertArrayEquals(d.window(2), s.window(1));
+		BeatDataset c = BeatDataset.concat(List.of(d, s));
+		assertEquals(d.size() + 2, c.size());
+		assertArrayEquals(d.rr(5), c.rr(d.size()));
+	}
+}

@@ -1,0 +1,111 @@
+package org.convkit.ecg.beats;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import org.convkit.core.runtime.ConvKitRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BeatNetTest {
+
+	static final int LENGTH = 128;
+
+	/** Two clearly different beat shapes (narrow positive spike: N; wide negative wave: V) with noise. */
+	static BeatDataset synthetic(int n, long seed) {
+		Random random = new Random(seed);
+		float[] windows = new float[n * LENGTH], rr = new float[n * BeatDataset.RR_VALUES];
+		int[] labels = new int[n];
+		for (int i = 0; i < n; i++) {
+			boolean v = i % 2 == 1;
+			labels[i] = v ? AamiClass.V.ordinal() : AamiClass.N.ordinal();
+			double width = v ? 12 : 3, height = v ? -0.7 : 1, centre = 45 + random.nextInt(7) - 3;
+			for (int j = 0; j < LENGTH; j++) {
+				double t = (j - centre) / width;
+				windows[i * LENGTH + j] = (float) (height * Math.exp(-t * t / 2) + 0.05 * random.nextGaussian());
+			}
+			float prev = (float) (0.8 + 0.05 * random.nextGaussian());
+			rr[i * 4] = prev;
+			rr[i * 4 + 1] = (float) (0.8 + 0.05 * random.nextGaussian());
+			rr[i * 4 + 2] = 0.8f;
+			rr[i * 4 + 3] = 0.8f;
+		}
+		return BeatDataset.ofArrays(LENGTH, windows, rr, labels);
+	}
+
+	@Test
+	void outputShape() {
+		Block block = BeatNet.build();
+		Shape[] inputs = BeatNet.inputShapes(3, 256);
+		assertEquals(new Shape(3, 2, 1, 256), inputs[0]);
+		try (NDManager manager = ConvKitRuntime.get().newManager()) {
+			block.initialize(manager, DataType.FLOAT32, inputs);
+			assertEquals(new Shape(3, AamiClass.COUNT), block.getOutputShapes(inputs)[0]);
+			NDList out = block.forward(new ParameterStore(manager, false),
+				new NDList(manager.randomNormal(inputs[0]), manager.ones(inputs[1])), false);
+			assertEquals(new Shape(3, AamiClass.COUNT), out.singletonOrThrow().getShape());
+		}
+	}
+
+	@Test
+	void learnsTwoShapesAndSurvivesSaveLoad(@TempDir Path dir) throws Exception {
+		BeatDataset train = synthetic(256, 1), test = synthetic(200, 2);
+		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
+		BeatTrainer.Config config = new BeatTrainer.Config(3, 32, 3e-3f, 7, 10, 1);
+		float[] before;
+		Path folder = dir.resolve("model");
+		try (Model model = BeatTrainer.train(train, config, logs::add)) {
+			assertEquals(3, logs.size());
+			BeatEvaluation e = BeatEvaluation.of(test, BeatTrainer.predict(model, test));
+			assertTrue(e.accuracy() > 0.95, "held-out accuracy after 3 epochs: " + e.report() + logs);
+			before = BeatTrainer.probabilities(model, test, 64);
+			BeatTrainer.save(model, LENGTH, folder);
+			BeatTrainer.save(model, LENGTH, folder); // replacing an existing model
+		}
+		assertTrue(Files.isRegularFile(folder.resolve(BeatNet.NAME + "-0000.params")));
+		try (var files = Files.list(dir)) {
+			assertEquals(List.of(folder), files.toList(), "no temporary folders left");
+		}
+		assertEquals(LENGTH, BeatTrainer.length(folder));
+		try (Model loaded = BeatTrainer.load(folder)) {
+			assertArrayEquals(before, BeatTrainer.probabilities(loaded, test, 64), 1e-6f);
+		}
+		// and through the runtime's model cache
+		float[] viaRuntime = ConvKitRuntime.get().infer(BeatNet.spec(folder, LENGTH), session -> {
+			NDList in = BeatNet.inputs(session.manager(), test, null, 0, test.size());
+			return session.forward(in).singletonOrThrow().softmax(1).toFloatArray();
+		});
+		assertArrayEquals(before, viaRuntime, 1e-6f);
+	}
+
+	@Test
+	void seededTrainingIsRepeatable() {
+		BeatDataset train = synthetic(64, 3);
+		BeatTrainer.Config config = new BeatTrainer.Config(1, 16, 1e-3f, 11, 10, 1);
+		float[] a, b;
+		try (Model m = BeatTrainer.train(train, config, null)) {
+			a = BeatTrainer.probabilities(m, train, 64);
+		}
+		try (Model m = BeatTrainer.train(train, config, null)) {
+			b = BeatTrainer.probabilities(m, train, 64);
+		}
+		assertArrayEquals(a, b, 1e-4f);
+	}
+
+	@Test
+	void classWeightsAreCappedInverseFrequencies() {
+		assertArrayEquals(new float[] {1, 10, 4, 20, 1}, BeatTrainer.classWeights(new int[] {1000, 100, 250, 10, 0}, 20), 1e-6f);
+	}
+}
