@@ -1,6 +1,7 @@
 package org.convkit.cli;
 
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.ecg.beats.BeatCrossValidation;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.eval.FaceEvaluation;
 import org.convkit.face.eval.OrlEvaluation;
@@ -14,6 +15,8 @@ import java.util.Map;
 /**
  * {@code convkit evaluate faces [ORL_FOLDER]}: verification, closed-set and open-set recognition on
  * the ORL faces, by ConvKit's pipelines and by face-api.js's (its committed descriptors) on the same pairs.
+ * {@code convkit evaluate ecg [key=value ...]}: the beat classifier's patient-wise cross-validation
+ * inside MIT-BIH DS1 (see BeatCrossValidation for the options).
  */
 final class EvaluateTool {
 
@@ -21,8 +24,13 @@ final class EvaluateTool {
 
 	static int run(String[] args) throws IOException {
 		System.setProperty("java.awt.headless", "true");
+		if (args.length >= 1 && args[0].equals("ecg")) {
+			// Patient-wise cross-validation of the beat classifier inside MIT-BIH DS1; key=value options.
+			BeatCrossValidation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+			return 0;
+		}
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
-			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default ../shared/data/faces)");
+			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default ../shared/data/faces) or 'ecg [key=value ...]'");
 		}
 		OrlFaces orl = OrlFaces.open(Path.of(args.length == 2 ? args[1] : "../shared/data/faces"));
 		ConvKitRuntime runtime = ConvKitRuntime.get();

@@ -24,6 +24,7 @@ public final class Main {
 		"  demo [DIR]                          the demo on bundled data (default DIR: demo-output)",
 		"  bench [core|faces]                  benchmarks; prints figures",
 		"  evaluate faces [ORL_FOLDER]         face verification and recognition accuracy on the ORL faces",
+		"  evaluate ecg [folds=4 epochs=3 ...] beat classifier, patient-wise cross-validation on MIT-BIH DS1",
 		"options: -Dconvkit.engine=MXNet|PyTorch  -Dconvkit.gpu=auto|off");
 
 	private Main() {}
@@ -51,7 +52,8 @@ public final class Main {
 				default -> usage("unknown tool '" + args[0] + "'");
 			};
 		}
-		catch (IllegalArgumentException e) {
+		catch (IllegalArgumentException | java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+			// Bad input, including a file that is not there: the message says which; no stack trace.
 			System.err.println("convkit " + args[0] + ": " + e.getMessage());
 			return 2;
 		}
