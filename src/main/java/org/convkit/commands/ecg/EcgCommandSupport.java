@@ -3,10 +3,10 @@ package org.convkit.commands.ecg;
 import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
-import java.util.Map;
 
 import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.EcgRecord;
+import org.convkit.ecg.beats.AamiClass;
 
 /** What the ECG commands share: reading the {@code record} parameter, leads by name, AAMI colours. */
 final class EcgCommandSupport {
@@ -14,22 +14,14 @@ final class EcgCommandSupport {
 	static final String NO_RECORD = "record: expected a record file: " + EcgFiles.EXPECTED;
 	static final String BAD_FREQUENCY = "frequency: expected a positive sampling frequency in Hz for '%s' (a CSV file without a time column), got %s";
 
-	/** AAMI beat classes of MIT-BIH beat symbols; other symbols are not beats. */
-	static final Map<String, Character> AAMI = Map.ofEntries(
-		Map.entry("N", 'N'), Map.entry("L", 'N'), Map.entry("R", 'N'), Map.entry("e", 'N'), Map.entry("j", 'N'),
-		Map.entry("A", 'S'), Map.entry("a", 'S'), Map.entry("J", 'S'), Map.entry("S", 'S'),
-		Map.entry("V", 'V'), Map.entry("E", 'V'),
-		Map.entry("F", 'F'),
-		Map.entry("/", 'Q'), Map.entry("f", 'Q'), Map.entry("Q", 'Q'));
-
 	/** The colour of an AAMI class: N black, S blue, V red, F magenta, Q grey. */
-	static Color colour(char aamiClass) {
+	static Color colour(AamiClass aamiClass) {
 		return switch (aamiClass) {
-			case 'S' -> Color.BLUE;
-			case 'V' -> Color.RED;
-			case 'F' -> Color.MAGENTA;
-			case 'Q' -> Color.GRAY;
-			default -> Color.BLACK;
+			case N -> Color.BLACK;
+			case S -> Color.BLUE;
+			case V -> Color.RED;
+			case F -> Color.MAGENTA;
+			case Q -> Color.GRAY;
 		};
 	}
 

@@ -8,6 +8,7 @@ import org.convkit.commands.ConvKitCommand;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.EcgRecord;
+import org.convkit.ecg.beats.AamiClass;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -85,7 +86,7 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 			} else {
 				long from = (long) Math.ceil(start_s * f), to = (long) Math.ceil(end * f);
 				for (Annotation a : annotations.get()) {
-					if (a.sample() >= from && a.sample() < to && EcgCommandSupport.AAMI.containsKey(a.symbol())) beats.add(a);
+					if (a.sample() >= from && a.sample() < to && AamiClass.isBeat(a.symbol())) beats.add(a);
 				}
 				text.append("\n").append(beats.size()).append(" beats in the window");
 			}
@@ -159,8 +160,8 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 			}
 			EcgRecord.Lead lead = leads.get(k);
 			double scale = lead.frequency() / ecg.frequency();
-			for (char aami : new char[] {'N', 'S', 'V', 'F', 'Q'}) {
-				List<Annotation> ofClass = beats.stream().filter(a -> EcgCommandSupport.AAMI.get(a.symbol()) == aami).toList();
+			for (AamiClass aami : AamiClass.values()) {
+				List<Annotation> ofClass = beats.stream().filter(a -> AamiClass.ofSymbol(a.symbol()).orElse(null) == aami).toList();
 				if (ofClass.isEmpty()) continue;
 				double[] x = new double[ofClass.size()], y = new double[ofClass.size()];
 				p.setColor(EcgCommandSupport.colour(aami));

@@ -5,6 +5,7 @@ import ij.measure.ResultsTable;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.ecg.Annotation;
+import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.io.WfdbAnnotations;
 import org.convkit.ecg.signal.DetectionEvaluation;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,7 @@ class EcgCommandsTest {
 		assertEquals("s", signal.getCalibration().getXUnit());
 		assertEquals("mV", signal.getCalibration().getValueUnit());
 		List<Annotation> atr = WfdbAnnotations.read(MITDB.resolve("101.atr"));
-		long expected = atr.stream().filter(a -> a.sample() < 3600 && EcgCommandSupport.AAMI.containsKey(a.symbol())).count();
+		long expected = atr.stream().filter(a -> a.sample() < 3600 && AamiClass.isBeat(a.symbol())).count();
 		assertTrue(expected > 5, "beats in 10 s: " + expected);
 		assertEquals((int) expected, out.get("annotation_count"));
 		assertTrue(((String) out.get("info")).contains(expected + " beats in the window"), (String) out.get("info"));
