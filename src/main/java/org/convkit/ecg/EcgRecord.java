@@ -32,4 +32,17 @@ public record EcgRecord(String name, double frequency, List<Lead> leads) {
 		throw new IllegalArgumentException("lead: " + name + " has no lead named '" + leadName + "'; leads: " +
 			leads.stream().map(Lead::name).toList());
 	}
+
+	/** The lead beat analysis uses by default: MLII when the record has it (MIT-BIH), else the first. */
+	public Lead defaultLead() {
+		for (Lead lead : leads) {
+			if (lead.name().equals("MLII")) return lead;
+		}
+		return leads.get(0);
+	}
+
+	/** The lead of this name; null or blank: {@link #defaultLead()}. */
+	public Lead leadOrDefault(String leadName) {
+		return leadName == null || leadName.isBlank() ? defaultLead() : lead(leadName.strip());
+	}
 }

@@ -1,14 +1,19 @@
 package org.convkit.commands.ecg;
 
-import java.awt.Color;
-import java.io.File;
-import java.io.IOException;
-
+import ij.measure.ResultsTable;
 import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
+import org.convkit.ecg.beats.BeatEvaluation;
+import org.convkit.ecg.beats.BeatModel;
 
-/** What the ECG commands share: reading the {@code record} parameter, leads by name, AAMI colours. */
+import java.awt.Color;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What the ECG commands share: reading the {@code record} and {@code model} parameters, leads by name, AAMI colours, tables. */
 final class EcgCommandSupport {
 
 	static final String NO_RECORD = "record: expected a record file: " + EcgFiles.EXPECTED;
@@ -47,10 +52,44 @@ final class EcgCommandSupport {
 
 	/** The lead named {@code name}; blank means MLII when the record has it, else the first lead. */
 	static EcgRecord.Lead lead(EcgRecord record, String name) {
-		if (name != null && !name.isBlank()) return record.lead(name.strip());
-		for (EcgRecord.Lead l : record.leads()) {
-			if (l.name().equals("MLII")) return l;
+		return record.leadOrDefault(name);
+	}
+
+	/** The classifier a command's {@code model} parameter names: a folder from Train ECG Classifier, or empty for the shipped one. */
+	static BeatModel model(File folder) throws IOException {
+		return isBlank(folder) ? BeatModel.shipped() : BeatModel.open(folder.toPath());
+	}
+
+	static boolean isBlank(File file) {
+		return file == null || file.getPath().isBlank();
+	}
+
+	/** Checks that an optional output file's folder exists (the parameter named in the error). */
+	static Path output(File file, String parameter) {
+		if (isBlank(file)) return null;
+		Path out = file.toPath().toAbsolutePath();
+		if (!Files.isDirectory(out.getParent())) throw new IllegalArgumentException(parameter + ": the folder " + out.getParent() + " does not exist");
+		return out;
+	}
+
+	/** Adds one row per class (beats, TP, FN, FP, Se, +P, F1) of an evaluation to a table. */
+	static void addClassRows(ResultsTable table, BeatEvaluation e) {
+		for (AamiClass c : AamiClass.values()) {
+			long beats = 0, predicted = 0;
+			for (AamiClass o : AamiClass.values()) {
+				beats += e.count(c, o);
+				predicted += e.count(o, c);
+			}
+			long tp = e.count(c, c);
+			table.incrementCounter();
+			table.addValue("class", c.name());
+			table.addValue("beats", beats);
+			table.addValue("TP", tp);
+			table.addValue("FN", beats - tp);
+			table.addValue("FP", predicted - tp);
+			table.addValue("Se_percent", 100 * e.sensitivity(c));
+			table.addValue("PPV_percent", 100 * e.positivePredictivity(c));
+			table.addValue("F1_percent", 100 * e.f1(c));
 		}
-		return record.leads().get(0);
 	}
 }

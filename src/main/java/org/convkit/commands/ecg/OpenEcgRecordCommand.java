@@ -9,6 +9,7 @@ import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
+import org.convkit.ecg.io.WfdbAnnotations;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -25,8 +26,9 @@ import java.util.Optional;
 
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Open ECG Record: a WFDB, EDF or CSV record as a plot of a time
- * window (every lead, offset vertically, beats marked by their symbol in their AAMI class's colour)
- * and as a calibrated 32-bit image of leads x samples.
+ * window (every lead, offset vertically, beats marked by their symbol in their AAMI class's colour:
+ * the reference beats, or those of another annotation file such as a classifier's) and as a
+ * calibrated 32-bit image of leads x samples.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Open ECG Record")
 public class OpenEcgRecordCommand extends ConvKitCommand {
@@ -46,8 +48,11 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 	@Parameter(min = "0", description = "Length of the plotted window in seconds")
 	private double duration_s = 10;
 
-	@Parameter(description = "Mark the reference beats (WFDB .atr next to the .hea, or EDF+ annotations)")
+	@Parameter(description = "Mark the beats: of annotation_file when given, else the reference beats (WFDB .atr next to the .hea, or EDF+ annotations)")
 	private boolean show_annotations = true;
+
+	@Parameter(required = false, style = FileWidget.OPEN_STYLE, description = "Optional WFDB annotation file to mark instead of the reference (e.g. the output of Classify ECG Beats)")
+	private File annotation_file;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Plot")
 	private ImagePlus plot;
@@ -76,7 +81,8 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 
 		List<Annotation> beats = new ArrayList<>();
 		if (show_annotations) {
-			Optional<List<Annotation>> annotations = EcgFiles.annotations(record.toPath());
+			Optional<List<Annotation>> annotations = EcgCommandSupport.isBlank(annotation_file) ? EcgFiles.annotations(record.toPath())
+				: Optional.of(WfdbAnnotations.read(annotation_file.toPath()));
 			if (annotations.isEmpty()) {
 				text.append("\nshow_annotations: no annotations for ").append(record.getName()).append(" (expected ")
 					.append(EcgFiles.extension(record.toPath()).equals("hea")
@@ -89,6 +95,7 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 					if (a.sample() >= from && a.sample() < to && AamiClass.isBeat(a.symbol())) beats.add(a);
 				}
 				text.append("\n").append(beats.size()).append(" beats in the window");
+				if (!EcgCommandSupport.isBlank(annotation_file)) text.append(" (from ").append(annotation_file.getName()).append(')');
 			}
 		}
 		annotation_count = beats.size();

@@ -32,4 +32,12 @@ public enum AamiClass {
 	public static boolean isBeat(String symbol) {
 		return ofSymbol(symbol).isPresent();
 	}
+
+	/**
+	 * The WFDB symbol written for a prediction of this class: N, A (premature atrial, the commonest
+	 * S symbol), V, F, Q; each maps back to this class.
+	 */
+	public String wfdbSymbol() {
+		return this == S ? "A" : name();
+	}
 }

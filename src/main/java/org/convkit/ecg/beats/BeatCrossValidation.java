@@ -1,6 +1,8 @@
 package org.convkit.ecg.beats;
 
 import ai.djl.Model;
+
+import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.io.WfdbAnnotations;
 import org.convkit.ecg.io.WfdbRecords;
@@ -20,27 +22,30 @@ import java.util.Map;
  * only, and the folds' confusion matrices are pooled. No beat of a test record is ever seen in
  * training; N subsampling ({@code normalFraction}) applies to the training records only.
  * <p>
- * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [folds=4] [epochs=3] [batch=64]
- * [lr=0.001] [seed=42] [weightCap=20] [normalFraction=1] [csv=file]}.
+ * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [folds=4] [epochs=4] [batch=64]
+ * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [csv=file]} (defaults:
+ * {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at the
+ * reference beats and at the detected beats.
  */
 public final class BeatCrossValidation {
 
-	/** De Chazal's DS1 (training set), paced records left out. */
-	public static final List<String> DS1 = List.of("101", "106", "108", "109", "112", "114", "115", "116", "118", "119",
-		"122", "124", "201", "203", "205", "207", "208", "209", "215", "220", "223", "230");
-
 	private BeatCrossValidation() {}
-
-	/** The beats of a WFDB record (header {@code name.hea}, annotations {@code name.atr}) in a folder. */
-	public static BeatDataset read(Path folder, String name) throws IOException {
-		EcgRecord record = WfdbRecords.read(folder.resolve(name + ".hea"));
-		return BeatDataset.of(record, WfdbAnnotations.read(folder.resolve(name + ".atr")));
-	}
 
 	/** Runs k-fold leave-records-out cross-validation and returns the pooled evaluation. */
 	public static BeatEvaluation run(Map<String, BeatDataset> records, int folds, BeatTrainer.Config config, StringBuilder log) {
+		return run(records, null, folds, config, log)[0];
+	}
+
+	/**
+	 * As {@link #run(Map, int, BeatTrainer.Config, StringBuilder)}, also scoring each fold's model on
+	 * the test records' detected beats ({@code detected}, labelled from the reference; null to skip):
+	 * returns the pooled evaluations at reference beats and at detected beats.
+	 */
+	public static BeatEvaluation[] run(Map<String, BeatDataset> records, Map<String, BeatDataset> detected, int folds,
+		BeatTrainer.Config config, StringBuilder log)
+	{
 		List<String> names = new ArrayList<>(records.keySet());
-		BeatEvaluation pooled = new BeatEvaluation();
+		BeatEvaluation pooled = new BeatEvaluation(), pooledDetected = new BeatEvaluation();
 		for (int fold = 0; fold < folds; fold++) {
 			List<BeatDataset> train = new ArrayList<>(), test = new ArrayList<>();
 			List<String> testNames = new ArrayList<>();
@@ -54,8 +59,7 @@ public final class BeatCrossValidation {
 			BeatDataset trainData = BeatDataset.concat(train), testData = BeatDataset.concat(test);
 			print(log, String.format(Locale.ROOT, "fold %d: test records %s (%d beats), training beats %d %s", fold + 1, testNames,
 				testData.size(), trainData.size(), counts(trainData)));
-			BeatTrainer.Config foldConfig = new BeatTrainer.Config(config.epochs(), config.batchSize(), config.learningRate(),
-				config.seed() + fold, config.weightCap(), config.normalFraction());
+			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
 				long t0 = System.nanoTime();
 				BeatEvaluation e = BeatEvaluation.of(testData, BeatTrainer.predict(model, testData));
@@ -63,10 +67,20 @@ public final class BeatCrossValidation {
 				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testData.size(), s, testData.size() / s));
 				print(log, "  " + summary(e));
 				pooled.add(e);
+				if (detected != null) {
+					BeatDataset d = BeatDataset.concat(testNames.stream().map(detected::get).toList());
+					BeatEvaluation ed = BeatEvaluation.of(d, BeatTrainer.predict(model, d));
+					print(log, "  detected beats: " + summary(ed));
+					pooledDetected.add(ed);
+				}
 			}
 		}
-		print(log, "pooled over " + folds + " folds (inter-patient, leave-records-out):\n" + pooled.report() + summary(pooled));
-		return pooled;
+		print(log, "pooled over " + folds + " folds (inter-patient, leave-records-out), at reference beats:\n" + pooled.report() + summary(pooled));
+		if (detected != null) {
+			print(log, "pooled over " + folds + " folds, at detected beats (matched to reference within 150 ms):\n"
+				+ pooledDetected.report() + summary(pooledDetected));
+		}
+		return new BeatEvaluation[] {pooled, pooledDetected};
 	}
 
 	/** Accuracy, macro F1 and the V and S figures on one line. */
@@ -98,18 +112,25 @@ public final class BeatCrossValidation {
 		}
 		Path data = Path.of(o.getOrDefault("data", "../shared/data/mitdb"));
 		int folds = Integer.parseInt(o.getOrDefault("folds", "4"));
-		BeatTrainer.Config config = new BeatTrainer.Config(Integer.parseInt(o.getOrDefault("epochs", "3")),
-			Integer.parseInt(o.getOrDefault("batch", "64")), Float.parseFloat(o.getOrDefault("lr", "0.001")),
-			Long.parseLong(o.getOrDefault("seed", "42")), Double.parseDouble(o.getOrDefault("weightCap", "20")),
-			Double.parseDouble(o.getOrDefault("normalFraction", "1")));
+		BeatTrainer.Config d = BeatTrainer.Config.DEFAULT;
+		BeatTrainer.Config config = new BeatTrainer.Config(Integer.parseInt(o.getOrDefault("epochs", "" + d.epochs())),
+			Integer.parseInt(o.getOrDefault("batch", "" + d.batchSize())), Float.parseFloat(o.getOrDefault("lr", "" + d.learningRate())),
+			Long.parseLong(o.getOrDefault("seed", "" + d.seed())), Double.parseDouble(o.getOrDefault("weightCap", "" + d.weightCap())),
+			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
+			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())));
 		System.out.println("config: folds=" + folds + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
-		Map<String, BeatDataset> records = new LinkedHashMap<>();
-		for (String name : DS1) records.put(name, read(data, name));
+		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();
+		for (String name : LabelledRecords.DS1) {
+			EcgRecord record = WfdbRecords.read(data.resolve(name + ".hea"));
+			List<Annotation> reference = WfdbAnnotations.read(data.resolve(name + ".atr"));
+			records.put(name, BeatDataset.of(record, reference, BeatDataset.Options.DEFAULT));
+			detected.put(name, BeatClassifier.detectedBeats(record, record.defaultLead(), reference, BeatDataset.Options.DEFAULT));
+		}
 		System.out.printf(Locale.ROOT, "read %d records, %d beats in %.1f s%n", records.size(),
 			records.values().stream().mapToInt(BeatDataset::size).sum(), (System.nanoTime() - t0) / 1e9);
-		BeatEvaluation pooled = run(records, folds, config, null);
-		if (o.containsKey("csv")) pooled.writeCsv(Path.of(o.get("csv")));
+		BeatEvaluation[] pooled = run(records, detected, folds, config, null);
+		if (o.containsKey("csv")) pooled[0].writeCsv(Path.of(o.get("csv")));
 		System.out.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
 	}
 }

@@ -7,6 +7,7 @@ import org.convkit.ecg.signal.Filters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Beats of one or more records ready for the classifier: for each beat a fixed-length window of the
@@ -20,10 +21,16 @@ import java.util.List;
  */
 public final class BeatDataset {
 
-	/** RR values per beat: previous, next, local average, record mean (seconds). */
-	public static final int RR_VALUES = 4;
-	/** Network features per beat: previous, next and local RR over the record mean, previous over next. */
-	public static final int FEATURES = 4;
+	/** RR values per beat: previous, next, local average, record mean, local standard deviation (seconds). */
+	public static final int RR_VALUES = 5;
+	/** The label of a beat whose class is not known (beats to classify). */
+	public static final int UNLABELLED = -1;
+	/**
+	 * Network features per beat: previous, next and local RR over the record mean; previous over
+	 * next; previous and next over the local RR; the local RR's coefficient of variation (high in
+	 * atrial fibrillation, where an early beat is not a premature one).
+	 */
+	public static final int FEATURES = 7;
 
 	/**
 	 * How beats are cut: seconds before and after the R peak, samples per window (the window is
@@ -42,14 +49,16 @@ public final class BeatDataset {
 
 	private final int length;
 	private final float[] windows;
+	private final float[] residuals;
 	private final float[] rr;
 	private final int[] labels;
 	private final long[] positions;
 	private final String[] records;
 
-	private BeatDataset(int length, float[] windows, float[] rr, int[] labels, long[] positions, String[] records) {
+	private BeatDataset(int length, float[] windows, float[] residuals, float[] rr, int[] labels, long[] positions, String[] records) {
 		this.length = length;
 		this.windows = windows;
+		this.residuals = residuals;
 		this.rr = rr;
 		this.labels = labels;
 		this.positions = positions;
@@ -62,8 +71,7 @@ public final class BeatDataset {
 	}
 
 	public static BeatDataset of(EcgRecord record, List<Annotation> annotations, Options options) {
-		EcgRecord.Lead lead = record.leads().stream().filter(l -> l.name().equals("MLII")).findFirst()
-			.orElse(record.leads().get(0));
+		EcgRecord.Lead lead = record.defaultLead();
 		return of(record.name(), lead.samples(), lead.frequency(), annotations, options);
 	}
 
@@ -75,13 +83,28 @@ public final class BeatDataset {
 		List<Annotation> beats = new ArrayList<>();
 		for (Annotation a : annotations) if (AamiClass.isBeat(a.symbol())) beats.add(a);
 		beats.sort((a, b) -> Long.compare(a.sample(), b.sample()));
-		int m = beats.size();
+		long[] positions = new long[beats.size()];
+		int[] labels = new int[beats.size()];
+		for (int i = 0; i < positions.length; i++) {
+			positions[i] = beats.get(i).sample();
+			labels[i] = AamiClass.ofSymbol(beats.get(i).symbol()).orElseThrow().ordinal();
+		}
+		return ofBeats(name, signal, fs, positions, labels, options);
+	}
+
+	/**
+	 * The beats at these R positions (ascending samples of this signal, e.g. from a QRS detector),
+	 * each labelled with an {@link AamiClass} ordinal or {@link #UNLABELLED}.
+	 */
+	public static BeatDataset ofBeats(String name, float[] signal, double fs, long[] beats, int[] beatLabels, Options options) {
+		if (beats.length != beatLabels.length) throw new IllegalArgumentException("labels: expected one per beat");
+		int m = beats.length;
 		float[] x = Filters.bandPass(withoutNaN(signal), fs);
-		double meanRr = m > 1 ? (beats.get(m - 1).sample() - beats.get(0).sample()) / fs / (m - 1) : Double.NaN;
+		double meanRr = m > 1 ? (beats[m - 1] - beats[0]) / fs / (m - 1) : Double.NaN;
 		int before = (int) Math.ceil(options.beforeS() * fs), after = (int) Math.ceil(options.afterS() * fs);
 		List<Integer> kept = new ArrayList<>();
 		for (int i = 1; i < m - 1; i++) {
-			long r = beats.get(i).sample();
+			long r = beats[i];
 			if (r - before >= 0 && r + after <= x.length - 1) kept.add(i);
 		}
 		int n = kept.size(), len = options.length();
@@ -91,9 +114,9 @@ public final class BeatDataset {
 		double span = (options.beforeS() + options.afterS()) * fs, step = span / (len - 1);
 		for (int k = 0; k < n; k++) {
 			int i = kept.get(k);
-			long r = beats.get(i).sample();
+			long r = beats[i];
 			positions[k] = r;
-			labels[k] = AamiClass.ofSymbol(beats.get(i).symbol()).orElseThrow().ordinal();
+			labels[k] = beatLabels[i];
 			double start = r - options.beforeS() * fs;
 			for (int j = 0; j < len; j++) {
 				double t = start + j * step;
@@ -102,13 +125,19 @@ public final class BeatDataset {
 				double f = t - t0;
 				windows[k * len + j] = (float) (x[t0] * (1 - f) + x[t1] * f);
 			}
-			double prev = (r - beats.get(i - 1).sample()) / fs, next = (beats.get(i + 1).sample() - r) / fs;
+			double prev = (r - beats[i - 1]) / fs, next = (beats[i + 1] - r) / fs;
 			int first = Math.max(1, i - options.localBeats() + 1);
-			double local = (r - beats.get(first - 1).sample()) / fs / (i - first + 1);
+			double local = (r - beats[first - 1]) / fs / (i - first + 1);
+			double squares = 0;
+			for (int b = first; b <= i; b++) {
+				double d = (beats[b] - beats[b - 1]) / fs - local;
+				squares += d * d;
+			}
 			rr[k * RR_VALUES] = (float) prev;
 			rr[k * RR_VALUES + 1] = (float) next;
 			rr[k * RR_VALUES + 2] = (float) local;
 			rr[k * RR_VALUES + 3] = (float) meanRr;
+			rr[k * RR_VALUES + 4] = (float) Math.sqrt(squares / (i - first + 1));
 		}
 		if (options.normaliseAmplitude() && n > 0) {
 			float[] range = new float[n];
@@ -126,14 +155,14 @@ public final class BeatDataset {
 		}
 		String[] records = new String[n];
 		Arrays.fill(records, name);
-		return new BeatDataset(len, windows, rr, labels, positions, records);
+		return new BeatDataset(len, windows, residuals(windows, len), rr, labels, positions, records);
 	}
 
 	/** The beats of several datasets, in order. */
 	public static BeatDataset concat(List<BeatDataset> parts) {
 		if (parts.isEmpty()) throw new IllegalArgumentException("concat: expected at least one dataset");
 		int len = parts.get(0).length, n = parts.stream().mapToInt(BeatDataset::size).sum();
-		float[] windows = new float[n * len], rr = new float[n * RR_VALUES];
+		float[] windows = new float[n * len], residuals = new float[n * len], rr = new float[n * RR_VALUES];
 		int[] labels = new int[n];
 		long[] positions = new long[n];
 		String[] records = new String[n];
@@ -141,40 +170,42 @@ public final class BeatDataset {
 		for (BeatDataset p : parts) {
 			if (p.length != len) throw new IllegalArgumentException("concat: window lengths differ: " + len + ", " + p.length);
 			System.arraycopy(p.windows, 0, windows, at * len, p.size() * len);
+			System.arraycopy(p.residuals, 0, residuals, at * len, p.size() * len);
 			System.arraycopy(p.rr, 0, rr, at * RR_VALUES, p.size() * RR_VALUES);
 			System.arraycopy(p.labels, 0, labels, at, p.size());
 			System.arraycopy(p.positions, 0, positions, at, p.size());
 			System.arraycopy(p.records, 0, records, at, p.size());
 			at += p.size();
 		}
-		return new BeatDataset(len, windows, rr, labels, positions, records);
+		return new BeatDataset(len, windows, residuals, rr, labels, positions, records);
 	}
 
 	/** The beats at these indices, in this order. */
 	public BeatDataset subset(int[] indices) {
 		int n = indices.length;
-		float[] w = new float[n * length], r = new float[n * RR_VALUES];
+		float[] w = new float[n * length], d = new float[n * length], r = new float[n * RR_VALUES];
 		int[] l = new int[n];
 		long[] p = new long[n];
 		String[] s = new String[n];
 		for (int k = 0; k < n; k++) {
 			int i = indices[k];
 			System.arraycopy(windows, i * length, w, k * length, length);
+			System.arraycopy(residuals, i * length, d, k * length, length);
 			System.arraycopy(rr, i * RR_VALUES, r, k * RR_VALUES, RR_VALUES);
 			l[k] = labels[i];
 			p[k] = positions[i];
 			s[k] = records[i];
 		}
-		return new BeatDataset(length, w, r, l, p, s);
+		return new BeatDataset(length, w, d, r, l, p, s);
 	}
 
-	/** A dataset built from raw arrays (tests, synthetic data): windows n x length, rr n x 4. */
+	/** A dataset built from raw arrays (tests, synthetic data): windows n x length, rr n x {@link #RR_VALUES}. */
 	public static BeatDataset ofArrays(int length, float[] windows, float[] rr, int[] labels) {
 		int n = labels.length;
 		if (windows.length != n * length || rr.length != n * RR_VALUES) throw new IllegalArgumentException("ofArrays: sizes disagree");
 		String[] records = new String[n];
 		Arrays.fill(records, "");
-		return new BeatDataset(length, windows.clone(), rr.clone(), labels.clone(), new long[n], records);
+		return new BeatDataset(length, windows.clone(), residuals(windows, length), rr.clone(), labels.clone(), new long[n], records);
 	}
 
 	public int size() {
@@ -190,12 +221,12 @@ public final class BeatDataset {
 		return Arrays.copyOfRange(windows, i * length, (i + 1) * length);
 	}
 
-	/** Previous RR, next RR, local average RR and the record's mean RR, in seconds. */
+	/** Previous RR, next RR, local average RR, the record's mean RR and the local RR's standard deviation, in seconds. */
 	public float[] rr(int i) {
 		return Arrays.copyOfRange(rr, i * RR_VALUES, (i + 1) * RR_VALUES);
 	}
 
-	/** The network's RR features: previous, next and local RR over the record's mean RR, previous over next. */
+	/** The network's RR features (see {@link #FEATURES}). */
 	public float[] features(int i) {
 		float[] f = new float[FEATURES];
 		features(i, f, 0);
@@ -203,19 +234,46 @@ public final class BeatDataset {
 	}
 
 	void features(int i, float[] target, int offset) {
-		float prev = rr[i * RR_VALUES], next = rr[i * RR_VALUES + 1], local = rr[i * RR_VALUES + 2], mean = rr[i * RR_VALUES + 3];
+		int at = i * RR_VALUES;
+		features(rr[at], rr[at + 1], rr[at + 2], rr[at + 3], rr[at + 4], target, offset);
+	}
+
+	static void features(float prev, float next, float local, float mean, float deviation, float[] target, int offset) {
 		target[offset] = prev / mean;
 		target[offset + 1] = next / mean;
 		target[offset + 2] = local / mean;
 		target[offset + 3] = prev / next;
+		target[offset + 4] = prev / local;
+		target[offset + 5] = next / local;
+		target[offset + 6] = deviation / local;
+	}
+
+	/** The beat's window minus its record's median beat: how this beat differs from the patient's usual one. */
+	public float[] residual(int i) {
+		return Arrays.copyOfRange(residuals, i * length, (i + 1) * length);
+	}
+
+	void residual(int i, float[] target, int offset) {
+		System.arraycopy(residuals, i * length, target, offset, length);
 	}
 
 	void window(int i, float[] target, int offset) {
 		System.arraycopy(windows, i * length, target, offset, length);
 	}
 
+	/** The beat's class; an {@link IllegalStateException} for an unlabelled beat. */
 	public AamiClass label(int i) {
+		if (labels[i] == UNLABELLED) throw new IllegalStateException("beat " + i + " of " + records[i] + " has no label");
 		return AamiClass.values()[labels[i]];
+	}
+
+	public boolean isLabelled(int i) {
+		return labels[i] != UNLABELLED;
+	}
+
+	/** The labelled beats only. */
+	public BeatDataset labelled() {
+		return subset(IntStream.range(0, size()).filter(this::isLabelled).toArray());
 	}
 
 	int labelIndex(int i) {
@@ -234,8 +292,27 @@ public final class BeatDataset {
 	/** Beats per class, in {@link AamiClass} order. */
 	public int[] classCounts() {
 		int[] counts = new int[AamiClass.COUNT];
-		for (int l : labels) counts[l]++;
+		for (int l : labels) if (l != UNLABELLED) counts[l]++;
 		return counts;
+	}
+
+	/**
+	 * Each window minus the sample-wise median of all windows (of one record): the median beat is the
+	 * patient's dominant morphology, so the difference shows ectopic shapes in the same way for every
+	 * patient, whatever their lead placement and QRS shape.
+	 */
+	private static float[] residuals(float[] windows, int length) {
+		int n = windows.length / length;
+		float[] residuals = new float[windows.length];
+		if (n == 0) return residuals;
+		float[] column = new float[n];
+		for (int j = 0; j < length; j++) {
+			for (int k = 0; k < n; k++) column[k] = windows[k * length + j];
+			Arrays.sort(column);
+			float median = column[n / 2];
+			for (int k = 0; k < n; k++) residuals[k * length + j] = windows[k * length + j] - median;
+		}
+		return residuals;
 	}
 
 	private static float[] withoutNaN(float[] x) {

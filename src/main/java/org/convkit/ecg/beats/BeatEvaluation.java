@@ -33,10 +33,10 @@ public final class BeatEvaluation {
 		return this;
 	}
 
-	/** Scores predictions (class indices) against a dataset's labels. */
+	/** Scores predictions (class indices) against a dataset's labels; unlabelled beats are left out. */
 	public static BeatEvaluation of(BeatDataset data, int[] predicted) {
 		BeatEvaluation e = new BeatEvaluation();
-		for (int i = 0; i < data.size(); i++) e.add(data.labelIndex(i), predicted[i], 1);
+		for (int i = 0; i < data.size(); i++) if (data.isLabelled(i)) e.add(data.labelIndex(i), predicted[i], 1);
 		return e;
 	}
 

@@ -18,17 +18,17 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import org.convkit.core.runtime.ModelSpec;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.List;
 
 /**
- * A small 1-D residual CNN for beat classification. Inputs: the beat window and its first difference
- * as two channels {@code (B, 2, 1, L)} and the RR features {@code (B, 4)}; output: logits
- * {@code (B, 5)} in {@link AamiClass} order.
+ * A small 1-D residual CNN for beat classification. Inputs: {@link #CHANNELS} signal channels
+ * {@code (B, 3, 1, L)} and the RR features {@code (B, 7)}; output: logits {@code (B, 5)} in
+ * {@link AamiClass} order.
  * <p>
  * The convolutions are 1-D (kernels 1 x k on a height-1 signal) but built as Conv2d: on MXNet with
  * MKL-DNN, a Conv1d followed by BatchNorm returns its weight gradient as an MKL-DNN view that
@@ -37,15 +37,17 @@ import java.util.List;
  * <p>
  * Stem: conv k7 s2 (16) + BatchNorm + ReLU; three residual blocks (conv k3 + BN + ReLU + conv k3
  * + BN, plus a 1x1 strided projection; sum, ReLU) to 32, 64, 64 channels, each halving the length;
- * global average pooling; concatenation with the RR features; Linear 32 + ReLU; Linear 5. About 45k
- * parameters, so it trains on a CPU.
+ * global average pooling; concatenation with the RR features after their own Linear 16 + ReLU;
+ * Linear 32 + ReLU; Linear 5. About 50k parameters, so it trains on a CPU.
  */
 public final class BeatNet {
 
-	/** The name of saved parameter files ({@code beatnet-0000.params}). */
-	public static final String NAME = "beatnet";
-	/** Input channels: the window and its first difference (scaled by {@link #SLOPE_SCALE}). */
-	public static final int CHANNELS = 2;
+	static final String NAME = "beatnet";
+	/**
+	 * Input channels: the window, the window minus the record's median beat, and the window's first
+	 * difference (scaled by {@link #SLOPE_SCALE}).
+	 */
+	public static final int CHANNELS = 3;
 	static final float SLOPE_SCALE = 8;
 
 	private BeatNet() {}
@@ -61,7 +63,11 @@ public final class BeatNet {
 			.add(residual(32, 64, 2))
 			.add(residual(64, 64, 2))
 			.add(LambdaBlock.singleton(x -> x.mean(new int[] {2, 3}), "globalAverage"));
-		Block features = new LambdaBlock(list -> new NDList(list.get(1)), "rrFeatures");
+		// The RR features get their own layer so that a handful of numbers are not drowned by 64 morphology channels.
+		Block features = new SequentialBlock()
+			.add(new LambdaBlock(list -> new NDList(list.get(1)), "rrFeatures"))
+			.add(Linear.builder().setUnits(16).build())
+			.add(Activation.reluBlock());
 		ParallelBlock joined = new ParallelBlock(
 			outputs -> new NDList(NDArrays.concat(new NDList(outputs.get(0).singletonOrThrow(), outputs.get(1).singletonOrThrow()), 1)),
 			List.of(trunk, features));
@@ -84,57 +90,56 @@ public final class BeatNet {
 		return model;
 	}
 
-	/** Loads parameters saved by {@link BeatTrainer#save(Model, Path)} from a folder. */
-	public static Model load(Path folder, int length, String engine, Device device) throws IOException {
+	/**
+	 * A model with parameters read from a stream written by {@link Block#saveParameters} (see
+	 * {@link BeatModel}); engine-neutral, so one file serves every engine and a resource inside the
+	 * jar needs no temporary copy.
+	 */
+	public static Model load(InputStream parameters, int length, String engine, Device device) throws IOException {
 		Model model = newModel(engine, device);
 		try {
 			model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(1, length));
-			model.load(folder, NAME);
+			model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new BufferedInputStream(parameters)));
 			return model;
 		}
 		catch (MalformedModelException | RuntimeException e) {
 			model.close();
-			throw new IOException("model: cannot load beat classifier parameters from " + folder + ": " + e.getMessage(), e);
+			throw new IOException("model: not a beat classifier of this version (" + e.getMessage() + ")", e);
 		}
 	}
 
-	/** A runtime model spec for parameters saved in a folder (the id includes the file's time stamp). */
-	public static ModelSpec spec(Path folder, int length) {
-		Path abs = folder.toAbsolutePath().normalize();
-		return new ModelSpec() {
-			@Override
-			public String id() {
-				String stamp;
-				try {
-					stamp = String.valueOf(Files.getLastModifiedTime(abs.resolve(NAME + "-0000.params")).toMillis());
-				}
-				catch (IOException e) {
-					stamp = "missing";
-				}
-				return "ecg-beatnet:" + length + ":" + abs + ":" + stamp;
-			}
+	/**
+	 * A batch as the network reads it: {@code signal} is (b, {@link #CHANNELS}, 1, length) row-major,
+	 * {@code features} (b, {@link BeatDataset#FEATURES}), {@code labels} class ordinals.
+	 */
+	record Batch(int size, int length, float[] signal, float[] features, int[] labels) {}
 
-			@Override
-			public Model load(String engine, Device device) throws IOException {
-				return BeatNet.load(abs, length, engine, device);
-			}
-		};
-	}
-
-	/** Builds the network inputs for beats {@code from} (inclusive) to {@code to} of an index list. */
-	static NDList inputs(NDManager manager, BeatDataset data, int[] order, int from, int to) {
+	/** The batch of beats {@code from} (inclusive) to {@code to} of an index list (null: in order). */
+	static Batch batch(BeatDataset data, int[] order, int from, int to) {
 		int b = to - from, len = data.length();
 		float[] w = new float[b * CHANNELS * len], f = new float[b * BeatDataset.FEATURES];
+		int[] labels = new int[b];
 		for (int k = 0; k < b; k++) {
 			int i = order == null ? from + k : order[from + k];
 			int at = k * CHANNELS * len;
 			data.window(i, w, at);
-			for (int j = 0; j < len - 1; j++) w[at + len + j] = SLOPE_SCALE * (w[at + j + 1] - w[at + j]);
+			data.residual(i, w, at + len);
+			for (int j = 0; j < len - 1; j++) w[at + 2 * len + j] = SLOPE_SCALE * (w[at + j + 1] - w[at + j]);
 			data.features(i, f, k * BeatDataset.FEATURES);
+			labels[k] = data.labelIndex(i);
 		}
-		NDArray signal = manager.create(w, new Shape(b, CHANNELS, 1, len));
-		NDArray features = manager.create(f, new Shape(b, BeatDataset.FEATURES));
+		return new Batch(b, len, w, f, labels);
+	}
+
+	static NDList inputs(NDManager manager, Batch batch) {
+		NDArray signal = manager.create(batch.signal(), new Shape(batch.size(), CHANNELS, 1, batch.length()));
+		NDArray features = manager.create(batch.features(), new Shape(batch.size(), BeatDataset.FEATURES));
 		return new NDList(signal, features);
+	}
+
+	/** The network inputs for beats {@code from} (inclusive) to {@code to}, in order. */
+	static NDList inputs(NDManager manager, BeatDataset data, int from, int to) {
+		return inputs(manager, batch(data, null, from, to));
 	}
 
 	private static Block conv(int filters, int kernel, int stride) {

@@ -1,6 +1,7 @@
 package org.convkit.ecg.beats;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,37 +16,34 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import org.convkit.core.runtime.ConvKitRuntime;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Trains {@link BeatNet} on beats: Adam, softmax cross-entropy weighted per class (inverse class
  * frequency relative to the commonest class, capped), seeded shuffling and initialisation, optional
- * subsampling of N beats (training data only). Saves and loads parameters in a folder, atomically.
+ * subsampling of N beats and synthetic premature beats (training data only), optional early
+ * stopping on validation records. {@link BeatModel} saves and loads the result.
  */
 public final class BeatTrainer {
 
-	/** Parameters file and the properties file saved with it. */
-	public static final String PROPERTIES = "beatnet.properties";
-
 	/**
 	 * Training settings. {@code weightCap}: the largest class weight (1 = no weighting);
-	 * {@code normalFraction}: the fraction of N beats kept (1 = all).
+	 * {@code normalFraction}: the fraction of N beats kept (1 = all); {@code prematureFraction}: the
+	 * fraction of N beats per batch turned into synthetic S beats (see {@link PrematureBeats}).
 	 */
-	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction) {
-		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 20, 1);
+	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction,
+		double prematureFraction) {
+		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03);
 
 		public Config {
 			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
@@ -53,39 +51,59 @@ public final class BeatTrainer {
 			if (!(learningRate > 0)) throw new IllegalArgumentException("learningRate: expected > 0, got " + learningRate);
 			if (!(weightCap >= 1)) throw new IllegalArgumentException("weightCap: expected >= 1, got " + weightCap);
 			if (!(normalFraction > 0 && normalFraction <= 1)) throw new IllegalArgumentException("normalFraction: expected in (0, 1], got " + normalFraction);
+			if (!(prematureFraction >= 0 && prematureFraction < 1)) throw new IllegalArgumentException("prematureFraction: expected in [0, 1), got " + prematureFraction);
 		}
 
 		public Config withEpochs(int e) {
-			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction);
+			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction);
+		}
+
+		public Config withSeed(long s) {
+			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction);
 		}
 	}
 
-	/** Per-epoch progress: mean training loss, beats and seconds. */
-	public record EpochLog(int epoch, double loss, int beats, double seconds) {
+	/**
+	 * Per-epoch progress: mean training loss, beats and seconds, and the validation records'
+	 * accuracy and macro F1 (NaN without validation records).
+	 */
+	public record EpochLog(int epoch, double loss, int beats, double seconds, double validationAccuracy, double validationMacroF1) {
 		public double beatsPerSecond() {
 			return beats / seconds;
 		}
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "epoch %d: loss %.4f, %d beats in %.1f s (%.0f beats/s)", epoch, loss, beats, seconds, beatsPerSecond());
+			String v = Double.isNaN(validationAccuracy) ? ""
+				: String.format(Locale.ROOT, "; validation accuracy %.2f%%, macro F1 %.2f%%", 100 * validationAccuracy, 100 * validationMacroF1);
+			return String.format(Locale.ROOT, "epoch %d: loss %.4f, %d beats in %.1f s (%.0f beats/s)%s", epoch, loss, beats, seconds, beatsPerSecond(), v);
 		}
 	}
 
 	private BeatTrainer() {}
 
-	/** Trains a new model on the runtime's engine and device. */
+	/** Trains a new model on the runtime's engine and device, for all epochs. */
 	public static Model train(BeatDataset data, Config config, Consumer<EpochLog> progress) {
-		ConvKitRuntime runtime = ConvKitRuntime.get();
-		return train(data, config, runtime.engine().getEngineName(), runtime.device(), progress);
+		return train(data, null, config, progress);
 	}
 
-	public static Model train(BeatDataset data, Config config, String engine, Device device, Consumer<EpochLog> progress) {
+	/**
+	 * Trains a new model on the runtime's engine and device. With validation beats (other patients'
+	 * records; null for none), the model returned is the one after the epoch with the best
+	 * validation macro F1 (early stopping by patient-wise validation).
+	 */
+	public static Model train(BeatDataset data, BeatDataset validation, Config config, Consumer<EpochLog> progress) {
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		return train(data, validation, config, runtime.engine().getEngineName(), runtime.device(), progress);
+	}
+
+	public static Model train(BeatDataset data, BeatDataset validation, Config config, String engine, Device device, Consumer<EpochLog> progress) {
 		if (data.size() < 2) throw new IllegalArgumentException("data: expected at least 2 beats, got " + data.size());
 		Random random = new Random(config.seed());
 		data = subsampleNormal(data, config.normalFraction(), random);
 		Engine.getEngine(engine).setRandomSeed((int) config.seed());
 		float[] weights = classWeights(data.classCounts(), config.weightCap());
+		PrematureBeats premature = new PrematureBeats(config.prematureFraction());
 		Model model = BeatNet.newModel(engine, device);
 		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss("loss", 1f, -1, false, true))
 			.optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
@@ -93,6 +111,8 @@ public final class BeatTrainer {
 		int n = data.size(), batch = Math.min(config.batchSize(), n);
 		int[] order = new int[n];
 		for (int i = 0; i < n; i++) order[i] = i;
+		byte[] best = null;
+		double bestF1 = Double.NEGATIVE_INFINITY;
 		try (Trainer trainer = model.newTrainer(trainingConfig)) {
 			trainer.initialize(BeatNet.inputShapes(batch, data.length()));
 			for (int epoch = 1; epoch <= config.epochs(); epoch++) {
@@ -104,10 +124,12 @@ public final class BeatTrainer {
 					int to = Math.min(n, from + batch);
 					if (to - from < 2) break; // BatchNorm needs two samples
 					try (NDManager manager = trainer.getManager().newSubManager()) {
-						NDList inputs = BeatNet.inputs(manager, data, order, from, to);
-						float[] labels = new float[(to - from) * AamiClass.COUNT];
-						for (int k = 0; k < to - from; k++) {
-							int c = data.labelIndex(order[from + k]);
+						BeatNet.Batch b = BeatNet.batch(data, order, from, to);
+						premature.apply(b, random);
+						NDList inputs = BeatNet.inputs(manager, b);
+						float[] labels = new float[b.size() * AamiClass.COUNT];
+						for (int k = 0; k < b.size(); k++) {
+							int c = b.labels()[k];
 							labels[k * AamiClass.COUNT + c] = weights[c];
 						}
 						NDArray label = manager.create(labels, new Shape(to - from, AamiClass.COUNT));
@@ -121,14 +143,46 @@ public final class BeatTrainer {
 					}
 					beats += to - from;
 				}
-				if (progress != null) progress.accept(new EpochLog(epoch, lossSum / Math.max(1, beats), beats, (System.nanoTime() - t0) / 1e9));
+				double seconds = (System.nanoTime() - t0) / 1e9, accuracy = Double.NaN, macroF1 = Double.NaN;
+				if (validation != null && validation.size() > 0) {
+					BeatEvaluation e = BeatEvaluation.of(validation, predict(model, validation));
+					accuracy = e.accuracy();
+					macroF1 = e.macroF1();
+					if (best == null || macroF1 > bestF1) {
+						bestF1 = macroF1;
+						best = parameters(model);
+					}
+				}
+				if (progress != null) progress.accept(new EpochLog(epoch, lossSum / Math.max(1, beats), beats, seconds, accuracy, macroF1));
 			}
 		}
 		catch (RuntimeException e) {
 			model.close();
 			throw e;
 		}
+		if (best != null) restore(model, best);
 		return model;
+	}
+
+	private static byte[] parameters(Model model) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			model.getBlock().saveParameters(out);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e); // in memory: cannot happen
+		}
+		return bytes.toByteArray();
+	}
+
+	private static void restore(Model model, byte[] parameters) {
+		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+			model.getBlock().loadParameters(model.getNDManager(), in);
+		}
+		catch (IOException | MalformedModelException e) {
+			model.close();
+			throw new IllegalStateException("restoring the best epoch's parameters failed", e);
+		}
 	}
 
 	/** Inverse class frequency relative to the commonest class, at most {@code cap}; 1 for absent classes. */
@@ -166,7 +220,7 @@ public final class BeatTrainer {
 		for (int from = 0; from < n; from += batchSize) {
 			int to = Math.min(n, from + batchSize);
 			try (NDManager manager = model.getNDManager().newSubManager()) {
-				NDList inputs = BeatNet.inputs(manager, data, null, from, to);
+				NDList inputs = BeatNet.inputs(manager, data, from, to);
 				NDArray logits = model.getBlock().forward(store, inputs, false).singletonOrThrow();
 				float[] p = logits.softmax(1).toFloatArray();
 				System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
@@ -185,65 +239,5 @@ public final class BeatTrainer {
 			classes[i] = best;
 		}
 		return classes;
-	}
-
-	/**
-	 * Saves the model's parameters and window length into {@code folder}: written into a temporary
-	 * sibling folder, then moved into place (replacing an older model only once the new one is
-	 * complete).
-	 */
-	public static void save(Model model, int length, Path folder) throws IOException {
-		Path target = folder.toAbsolutePath().normalize();
-		Path parent = target.getParent();
-		Files.createDirectories(parent);
-		Path temporary = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-		Path old = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".old");
-		try {
-			Files.createDirectories(temporary);
-			model.save(temporary, BeatNet.NAME);
-			Properties properties = new Properties();
-			properties.setProperty("length", String.valueOf(length));
-			properties.setProperty("classes", "N,S,V,F,Q");
-			try (var writer = Files.newBufferedWriter(temporary.resolve(PROPERTIES))) {
-				properties.store(writer, "ConvKit ECG beat classifier (BeatNet)");
-			}
-			if (Files.exists(target)) move(target, old);
-			move(temporary, target);
-		}
-		finally {
-			deleteTree(temporary);
-			deleteTree(old);
-		}
-	}
-
-	/** Loads a model saved by {@link #save} on the runtime's engine and device. */
-	public static Model load(Path folder) throws IOException {
-		ConvKitRuntime runtime = ConvKitRuntime.get();
-		return BeatNet.load(folder, length(folder), runtime.engine().getEngineName(), runtime.device());
-	}
-
-	/** The window length a saved model expects. */
-	public static int length(Path folder) throws IOException {
-		Properties properties = new Properties();
-		try (var reader = Files.newBufferedReader(folder.resolve(PROPERTIES))) {
-			properties.load(reader);
-		}
-		return Integer.parseInt(properties.getProperty("length"));
-	}
-
-	private static void move(Path from, Path to) throws IOException {
-		try {
-			Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (AtomicMoveNotSupportedException e) {
-			Files.move(from, to);
-		}
-	}
-
-	private static void deleteTree(Path path) throws IOException {
-		if (!Files.exists(path)) return;
-		try (Stream<Path> files = Files.walk(path)) {
-			for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-		}
 	}
 }

@@ -51,11 +51,18 @@ class BeatDatasetTest {
 			int first = Math.max(1, i - 9);
 			assertEquals((R[i] - R[first - 1]) / FS / (i - first + 1), rr[2], 1e-6, "local RR");
 			assertEquals(mean, rr[3], 1e-6, "mean RR");
+			double local = rr[2], squares = 0;
+			for (int b = first; b <= i; b++) squares += Math.pow((R[b] - R[b - 1]) / FS - local, 2);
+			assertEquals(Math.sqrt(squares / (i - first + 1)), rr[4], 1e-6, "local RR deviation");
 			float[] f = d.features(k);
+			assertEquals(BeatDataset.FEATURES, f.length);
 			assertEquals(rr[0] / mean, f[0], 1e-5);
 			assertEquals(rr[1] / mean, f[1], 1e-5);
 			assertEquals(rr[2] / mean, f[2], 1e-5);
 			assertEquals(rr[0] / rr[1], f[3], 1e-5);
+			assertEquals(rr[0] / rr[2], f[4], 1e-5);
+			assertEquals(rr[1] / rr[2], f[5], 1e-5);
+			assertEquals(rr[4] / rr[2], f[6], 1e-5);
 			// the R peak sits 0.25 s into the 0.7 s window: index 90 / (252 / 255) = 91.07
 			float[] w = d.window(k);
 			int peak = 0;
@@ -93,5 +100,43 @@ class BeatDatasetTest {
 		BeatDataset c = BeatDataset.concat(List.of(d, s));
 		assertEquals(d.size() + 2, c.size());
 		assertArrayEquals(d.rr(5), c.rr(d.size()));
+	}
+
+	@Test
+	void residualIsTheWindowMinusTheRecordsMedianBeat() {
+		BeatDataset d = BeatDataset.of(record(), annotations());
+		for (int j : new int[] {0, 91, 200}) {
+			float[] column = new float[d.size()];
+			for (int k = 0; k < d.size(); k++) column[k] = d.window(k)[j];
+			java.util.Arrays.sort(column);
+			float median = column[d.size() / 2];
+			for (int k = 0; k < d.size(); k++) assertEquals(d.window(k)[j] - median, d.residual(k)[j], 1e-6f);
+		}
+		// every synthetic beat has the same shape (up to filter tails of its neighbours), so residuals are
+		// small next to the window's unit range
+		for (int k = 0; k < d.size(); k++) for (float v : d.residual(k)) assertEquals(0, v, 0.02);
+		// residuals travel with subsets and concatenations
+		assertArrayEquals(d.residual(3), d.subset(new int[] {3}).residual(0));
+	}
+
+	@Test
+	void unlabelledBeatsAreKeptForClassificationAndLeftOutOfScores() {
+		float[] x = record().lead("MLII").samples();
+		long[] positions = {400, 700, 900, 1300, 1600, 1900};
+		int[] labels = {0, BeatDataset.UNLABELLED, AamiClass.V.ordinal(), BeatDataset.UNLABELLED, 0, 0};
+		BeatDataset d = BeatDataset.ofBeats("syn", x, FS, positions, labels, BeatDataset.Options.DEFAULT);
+		assertEquals(4, d.size()); // the first and last have no neighbour
+		assertFalse(d.isLabelled(0));
+		assertEquals(AamiClass.V, d.label(1));
+		IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.label(0));
+		assertEquals("beat 0 of syn has no label", e.getMessage());
+		assertArrayEquals(new int[] {1, 0, 1, 0, 0}, d.classCounts());
+		BeatDataset labelled = d.labelled();
+		assertEquals(2, labelled.size());
+		assertEquals(900, labelled.position(0));
+		assertEquals(1600, labelled.position(1));
+		BeatEvaluation e2 = BeatEvaluation.of(d, new int[] {2, 2, 0, 2});
+		assertEquals(2, e2.total());
+		assertEquals(0.5, e2.accuracy(), 1e-12);
 	}
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Random;
 
 import ai.djl.Model;
@@ -37,10 +38,11 @@ class BeatNetTest {
 				windows[i * LENGTH + j] = (float) (height * Math.exp(-t * t / 2) + 0.05 * random.nextGaussian());
 			}
 			float prev = (float) (0.8 + 0.05 * random.nextGaussian());
-			rr[i * 4] = prev;
-			rr[i * 4 + 1] = (float) (0.8 + 0.05 * random.nextGaussian());
-			rr[i * 4 + 2] = 0.8f;
-			rr[i * 4 + 3] = 0.8f;
+			rr[i * 5] = prev;
+			rr[i * 5 + 1] = (float) (0.8 + 0.05 * random.nextGaussian());
+			rr[i * 5 + 2] = 0.8f;
+			rr[i * 5 + 3] = 0.8f;
+			rr[i * 5 + 4] = 0.05f;
 		}
 		return BeatDataset.ofArrays(LENGTH, windows, rr, labels);
 	}
@@ -49,7 +51,7 @@ class BeatNetTest {
 	void outputShape() {
 		Block block = BeatNet.build();
 		Shape[] inputs = BeatNet.inputShapes(3, 256);
-		assertEquals(new Shape(3, 2, 1, 256), inputs[0]);
+		assertEquals(new Shape(3, 3, 1, 256), inputs[0]);
 		try (NDManager manager = ConvKitRuntime.get().newManager()) {
 			block.initialize(manager, DataType.FLOAT32, inputs);
 			assertEquals(new Shape(3, AamiClass.COUNT), block.getOutputShapes(inputs)[0]);
@@ -63,37 +65,52 @@ class BeatNetTest {
 	void learnsTwoShapesAndSurvivesSaveLoad(@TempDir Path dir) throws Exception {
 		BeatDataset train = synthetic(256, 1), test = synthetic(200, 2);
 		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
-		BeatTrainer.Config config = new BeatTrainer.Config(3, 32, 3e-3f, 7, 10, 1);
+		BeatTrainer.Config config = new BeatTrainer.Config(3, 32, 3e-3f, 7, 10, 1, 0);
+		BeatDataset.Options window = new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true);
+		Properties recipe = new Properties();
+		recipe.setProperty("training.records", "synthetic");
 		float[] before;
 		Path folder = dir.resolve("model");
 		try (Model model = BeatTrainer.train(train, config, logs::add)) {
 			assertEquals(3, logs.size());
+			assertTrue(Double.isNaN(logs.get(0).validationAccuracy()), "no validation records, no validation figures");
 			BeatEvaluation e = BeatEvaluation.of(test, BeatTrainer.predict(model, test));
 			assertTrue(e.accuracy() > 0.95, "held-out accuracy after 3 epochs: " + e.report() + logs);
 			before = BeatTrainer.probabilities(model, test, 64);
-			BeatTrainer.save(model, LENGTH, folder);
-			BeatTrainer.save(model, LENGTH, folder); // replacing an existing model
+			BeatModel.save(model, window, recipe, folder);
+			BeatModel.save(model, window, recipe, folder); // replacing an existing model
 		}
-		assertTrue(Files.isRegularFile(folder.resolve(BeatNet.NAME + "-0000.params")));
+		assertTrue(Files.isRegularFile(folder.resolve(BeatModel.PARAMETERS)));
 		try (var files = Files.list(dir)) {
 			assertEquals(List.of(folder), files.toList(), "no temporary folders left");
 		}
-		assertEquals(LENGTH, BeatTrainer.length(folder));
-		try (Model loaded = BeatTrainer.load(folder)) {
-			assertArrayEquals(before, BeatTrainer.probabilities(loaded, test, 64), 1e-6f);
+		BeatModel saved = BeatModel.open(folder);
+		assertEquals(window, saved.window());
+		assertEquals("synthetic", saved.property("training.records"));
+		// loaded through the runtime's model cache, in batches
+		assertArrayEquals(before, new BeatClassifier(saved).probabilities(test), 1e-5f);
+	}
+
+	@Test
+	void earlyStoppingKeepsTheEpochWithTheBestValidationMacroF1() {
+		BeatDataset train = synthetic(128, 8), validation = synthetic(60, 9);
+		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
+		try (Model model = BeatTrainer.train(train, validation, new BeatTrainer.Config(4, 32, 3e-3f, 3, 10, 1, 0), logs::add)) {
+			double best = logs.stream().mapToDouble(BeatTrainer.EpochLog::validationMacroF1).max().orElseThrow();
+			assertEquals(best, BeatEvaluation.of(validation, BeatTrainer.predict(model, validation)).macroF1(), 1e-12, logs.toString());
 		}
-		// and through the runtime's model cache
-		float[] viaRuntime = ConvKitRuntime.get().infer(BeatNet.spec(folder, LENGTH), session -> {
-			NDList in = BeatNet.inputs(session.manager(), test, null, 0, test.size());
-			return session.forward(in).singletonOrThrow().softmax(1).toFloatArray();
-		});
-		assertArrayEquals(before, viaRuntime, 1e-6f);
+	}
+
+	@Test
+	void aFolderWithoutAModelIsBadInput(@TempDir Path dir) {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BeatModel.open(dir));
+		assertEquals("model: expected a folder holding beatnet.params and beatnet.properties (written by Train ECG Classifier), got " + dir, e.getMessage());
 	}
 
 	@Test
 	void seededTrainingIsRepeatable() {
 		BeatDataset train = synthetic(64, 3);
-		BeatTrainer.Config config = new BeatTrainer.Config(1, 16, 1e-3f, 11, 10, 1);
+		BeatTrainer.Config config = new BeatTrainer.Config(1, 16, 1e-3f, 11, 10, 1, 0);
 		float[] a, b;
 		try (Model m = BeatTrainer.train(train, config, null)) {
 			a = BeatTrainer.probabilities(m, train, 64);

@@ -1,0 +1,61 @@
+package org.convkit.bench;
+
+import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.demo.SyntheticEcg;
+import org.convkit.ecg.EcgRecord;
+import org.convkit.ecg.beats.BeatClassifier;
+import org.convkit.ecg.beats.BeatDataset;
+import org.convkit.ecg.beats.BeatModel;
+import org.convkit.ecg.beats.ClassifiedBeats;
+import org.convkit.ecg.io.WfdbRecords;
+import org.convkit.ecg.signal.QrsDetector;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code convkit bench ecg}: a 30-minute 2-lead MIT-BIH record (208, from ../shared/data/mitdb;
+ * a synthetic 30-minute record when absent) read, filtered, detected and classified end to end
+ * with the shipped model, then each step alone, and the network's throughput in beats per second.
+ */
+public final class EcgBenchmark implements Benchmark {
+
+	private static final Path RECORD = Path.of("../shared/data/mitdb/208.hea");
+
+	@Override
+	public String name() {
+		return "ecg";
+	}
+
+	@Override
+	public void run(PrintStream out) throws IOException {
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		out.println(Benchmark.header(this, runtime));
+		boolean real = Files.isRegularFile(RECORD);
+		Timing.Work read = real ? () -> WfdbRecords.read(RECORD) : () -> SyntheticEcg.generate(1805.6, 360, 1);
+		EcgRecord record = real ? WfdbRecords.read(RECORD) : SyntheticEcg.generate(1805.6, 360, 1).record();
+		out.printf(Locale.ROOT, "  record: %s (%d leads, %.0f s at %.0f Hz)%s%n", real ? RECORD : "synthetic", record.leads().size(),
+			record.defaultLead().durationSeconds(), record.frequency(), real ? "" : "; MIT-BIH not found at " + RECORD.toAbsolutePath());
+		BeatClassifier classifier = new BeatClassifier(BeatModel.shipped(), runtime);
+		ClassifiedBeats[] last = new ClassifiedBeats[1];
+		double endToEnd = Timing.medianSeconds(2, 5, () -> {
+			EcgRecord r = real ? WfdbRecords.read(RECORD) : record;
+			last[0] = classifier.classify(r, null);
+		});
+		int beats = last[0].size();
+		out.printf(Locale.ROOT, "  end to end (read, filter, detect, cut beats, classify): %.3f s for %d beats (target < 2 s)%n", endToEnd, beats);
+		EcgRecord.Lead lead = record.defaultLead();
+		double readS = Timing.medianSeconds(2, 5, read);
+		double detectS = Timing.medianSeconds(2, 5, () -> new QrsDetector().detect(lead));
+		double cutS = Timing.medianSeconds(2, 5, () -> BeatClassifier.detectedBeats(record, lead, null, classifier.model().window()));
+		BeatDataset data = BeatClassifier.detectedBeats(record, lead, null, classifier.model().window());
+		double networkS = Timing.medianSeconds(2, 5, () -> classifier.probabilities(data));
+		out.printf(Locale.ROOT, "  read %s: %.3f s%n", real ? "(WFDB 212)" : "(synthesis)", readS);
+		out.printf(Locale.ROOT, "  QRS detection: %.3f s%n", detectS);
+		out.printf(Locale.ROOT, "  detection + band-pass + beat windows: %.3f s%n", cutS);
+		out.printf(Locale.ROOT, "  network, %d beats in batches of 512: %.3f s = %.0f beats/s%n", data.size(), networkS, data.size() / networkS);
+	}
+}

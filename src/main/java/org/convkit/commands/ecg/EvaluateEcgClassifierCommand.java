@@ -1,0 +1,85 @@
+package org.convkit.commands.ecg;
+
+import ij.measure.ResultsTable;
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.ecg.Annotation;
+import org.convkit.ecg.EcgRecord;
+import org.convkit.ecg.beats.AamiClass;
+import org.convkit.ecg.beats.BeatClassifier;
+import org.convkit.ecg.beats.BeatCrossValidation;
+import org.convkit.ecg.beats.BeatEvaluation;
+import org.convkit.ecg.beats.ClassifiedBeats;
+import org.convkit.ecg.beats.LabelledRecords;
+import org.convkit.ecg.io.WfdbAnnotations;
+import org.convkit.ecg.io.WfdbRecords;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Plugins &gt; ConvKit &gt; ECG &gt; Evaluate ECG Classifier: scores a classifier on annotated WFDB
+ * records (patients it was not trained on): per-class sensitivity, positive predictivity and F1,
+ * the confusion matrix, accuracy, macro F1 and Cohen's kappa, as tables and optionally a CSV file.
+ * Beats are the detected ones (matched to the reference within 150 ms, as EC57 does) or the
+ * reference beats themselves.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Evaluate ECG Classifier")
+public class EvaluateEcgClassifierCommand extends ConvKitCommand {
+
+	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
+	private File folder;
+
+	@Parameter(required = false, description = "Records to score, e.g. '101, 106' or DS1; empty: every annotated record in the folder")
+	private String records = "";
+
+	@Parameter(required = false, style = FileWidget.DIRECTORY_STYLE, description = "Model folder from Train ECG Classifier; empty: the shipped MIT-BIH DS1 model")
+	private File model;
+
+	@Parameter(choices = { "detected", "reference" }, description = "detected: beats found by the QRS detector, matched to the reference; reference: the reference beats")
+	private String beats = "detected";
+
+	@Parameter(required = false, style = FileWidget.SAVE_STYLE, description = "Optional CSV file of the evaluation")
+	private File output_csv;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "ECG classes")
+	private ResultsTable classes;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "ECG confusion matrix")
+	private ResultsTable confusion;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Summary")
+	private String summary;
+
+	@Override
+	protected void execute() throws IOException {
+		Path csv = EcgCommandSupport.output(output_csv, "output_csv");
+		Path data = folder == null ? null : folder.toPath();
+		List<String> names = LabelledRecords.names(data, records, "records");
+		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
+		BeatEvaluation pooled = new BeatEvaluation();
+		for (String name : names) {
+			if (isCanceled()) return;
+			EcgRecord ecg = WfdbRecords.read(data.resolve(name + ".hea"));
+			List<Annotation> reference = WfdbAnnotations.read(data.resolve(name + ".atr"));
+			ClassifiedBeats result = beats.equals("reference") ? classifier.classifyAt(ecg, null, reference) : classifier.classify(ecg, null, reference);
+			pooled.add(result.evaluation());
+		}
+		classes = new ResultsTable();
+		EcgCommandSupport.addClassRows(classes, pooled);
+		confusion = new ResultsTable();
+		for (AamiClass r : AamiClass.values()) {
+			confusion.incrementCounter();
+			confusion.addValue("reference", r.name());
+			for (AamiClass p : AamiClass.values()) confusion.addValue(p.name(), pooled.count(r, p));
+		}
+		if (csv != null) pooled.writeCsv(csv);
+		summary = names.size() + " records, " + beats + " beats, " + classifier.model().description() + ": " + BeatCrossValidation.summary(pooled);
+	}
+}

@@ -1,0 +1,119 @@
+package org.convkit.commands.ecg;
+
+import ai.djl.Model;
+import ij.measure.ResultsTable;
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.ecg.beats.BeatDataset;
+import org.convkit.ecg.beats.BeatModel;
+import org.convkit.ecg.beats.BeatTrainer;
+import org.convkit.ecg.beats.LabelledRecords;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * Plugins &gt; ConvKit &gt; ECG &gt; Train ECG Classifier: trains the 1-D CNN beat classifier on WFDB
+ * records with reference annotations and saves it as a model folder for Classify ECG Beats. With
+ * validation records (other patients), the saved model is the epoch with the best validation
+ * macro F1, and each epoch's validation figures are reported.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Train ECG Classifier")
+public class TrainEcgClassifierCommand extends ConvKitCommand {
+
+	static final String OVERLAP = "validation_records: record %s is also a training record; validation must be other patients";
+
+	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
+	private File folder;
+
+	@Parameter(required = false, description = "Training records, e.g. '101, 106' or DS1; empty: every annotated record in the folder not used for validation")
+	private String records = "";
+
+	@Parameter(required = false, description = "Validation records (other patients), for early stopping; empty: none")
+	private String validation_records = "";
+
+	@Parameter(min = "1", max = "200", description = "Passes over the training beats")
+	private int epochs = BeatTrainer.Config.DEFAULT.epochs();
+
+	@Parameter(min = "2", max = "4096", description = "Beats per training step")
+	private int batch_size = BeatTrainer.Config.DEFAULT.batchSize();
+
+	@Parameter(min = "0.000001", max = "1", description = "Adam learning rate")
+	private double learning_rate = BeatTrainer.Config.DEFAULT.learningRate();
+
+	@Parameter(min = "1", max = "1000", description = "Largest class weight (inverse class frequency, capped); 1: no weighting")
+	private double weight_cap = BeatTrainer.Config.DEFAULT.weightCap();
+
+	@Parameter(min = "0.01", max = "1", description = "Fraction of the N beats used (1: all)")
+	private double normal_fraction = BeatTrainer.Config.DEFAULT.normalFraction();
+
+	@Parameter(min = "0", max = "0.5", description = "Fraction of N beats per batch turned into synthetic premature (S) beats")
+	private double premature_fraction = BeatTrainer.Config.DEFAULT.prematureFraction();
+
+	@Parameter(description = "Random seed (shuffling, initialisation, sampling)")
+	private long seed = BeatTrainer.Config.DEFAULT.seed();
+
+	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder to save the model in (created; an existing model there is replaced once training succeeds)")
+	private File model;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Training")
+	private ResultsTable training;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Summary")
+	private String summary;
+
+	@Override
+	protected void execute() throws IOException {
+		if (EcgCommandSupport.isBlank(model)) throw new IllegalArgumentException("model: expected a folder to save the trained model in");
+		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction);
+		Path data = folder == null ? null : folder.toPath();
+		List<String> validation = validation_records == null || validation_records.isBlank() ? List.of()
+			: LabelledRecords.names(data, validation_records, "validation_records");
+		List<String> train = new ArrayList<>(LabelledRecords.names(data, records, "records"));
+		if (records == null || records.isBlank()) train.removeAll(validation);
+		for (String name : validation) if (new HashSet<>(train).contains(name)) throw new IllegalArgumentException(String.format(OVERLAP, name));
+		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
+		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
+		training = new ResultsTable();
+		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
+			training.incrementCounter();
+			training.addValue("epoch", e.epoch());
+			training.addValue("loss", e.loss());
+			training.addValue("beats", e.beats());
+			training.addValue("seconds", e.seconds());
+			training.addValue("beats_per_s", e.beatsPerSecond());
+			training.addValue("validation_accuracy", e.validationAccuracy());
+			training.addValue("validation_macro_F1", e.validationMacroF1());
+			log.info(e.toString());
+		})) {
+			Properties recipe = new Properties();
+			recipe.setProperty("training.records", String.join(",", train));
+			recipe.setProperty("training.validation_records", String.join(",", validation));
+			recipe.setProperty("training.config", config.toString());
+			recipe.setProperty("training.beats", String.valueOf(trainBeats.size()));
+			BeatModel.save(trained, window, recipe, model.toPath());
+		}
+		summary = String.format(Locale.ROOT, "trained on %d beats of %d records%s for %d epochs; saved to %s", trainBeats.size(), train.size(),
+			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model);
+	}
+
+	private static BeatDataset read(Path folder, List<String> names, BeatDataset.Options window) throws IOException {
+		List<BeatDataset> parts = new ArrayList<>();
+		for (String name : names) parts.add(LabelledRecords.read(folder, name, window));
+		return BeatDataset.concat(parts);
+	}
+}

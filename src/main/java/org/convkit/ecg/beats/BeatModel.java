@@ -1,0 +1,178 @@
+package org.convkit.ecg.beats;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import org.convkit.core.runtime.ModelSpec;
+
+import java.io.DataOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A trained beat classifier as stored: a folder holding {@value #PARAMETERS} (the network's
+ * parameters, engine-neutral) and {@value #PROPERTIES} (the beat window it was trained on and its
+ * training recipe). The model trained on all of MIT-BIH DS1 ships inside the jar
+ * ({@link #shipped()}).
+ */
+public final class BeatModel {
+
+	public static final String PARAMETERS = "beatnet.params";
+	public static final String PROPERTIES = "beatnet.properties";
+	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
+		+ " (written by Train ECG Classifier), got %s";
+	private static final String SHIPPED = "/org/convkit/ecg/model/";
+
+	private interface Source {
+		InputStream open() throws IOException;
+	}
+
+	private final String id;
+	private final String description;
+	private final Properties properties;
+	private final BeatDataset.Options window;
+	private final Source parameters;
+
+	private BeatModel(String id, String description, Properties properties, Source parameters) throws IOException {
+		this.id = id;
+		this.description = description;
+		this.properties = properties;
+		this.window = window(properties, description);
+		this.parameters = parameters;
+	}
+
+	/** The classifier trained on all MIT-BIH DS1 records that ships with ConvKit. */
+	public static BeatModel shipped() throws IOException {
+		try (InputStream in = BeatModel.class.getResourceAsStream(SHIPPED + PROPERTIES)) {
+			if (in == null) throw new IOException("model: the shipped ECG beat classifier is missing from the ConvKit jar (" + SHIPPED + ")");
+			Properties p = new Properties();
+			p.load(in);
+			return new BeatModel("ecg-beatnet:shipped", "the shipped MIT-BIH DS1 model", p, () -> {
+				InputStream s = BeatModel.class.getResourceAsStream(SHIPPED + PARAMETERS);
+				if (s == null) throw new IOException("model: " + PARAMETERS + " is missing from the ConvKit jar (" + SHIPPED + ")");
+				return s;
+			});
+		}
+	}
+
+	/** A classifier saved by {@link #save} in a folder. */
+	public static BeatModel open(Path folder) throws IOException {
+		Path abs = folder.toAbsolutePath().normalize();
+		Path params = abs.resolve(PARAMETERS), props = abs.resolve(PROPERTIES);
+		if (!Files.isRegularFile(params) || !Files.isRegularFile(props)) throw new IllegalArgumentException(String.format(MISSING, folder));
+		Properties p = new Properties();
+		try (var reader = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
+			p.load(reader);
+		}
+		// The id changes when the folder's model is replaced, so the runtime's cache never serves an old one.
+		String stamp = Files.getLastModifiedTime(params).toMillis() + ":" + Files.size(params);
+		return new BeatModel("ecg-beatnet:" + abs + ":" + stamp, abs.toString(), p, () -> Files.newInputStream(params));
+	}
+
+	/**
+	 * Saves a trained model with the window it was trained on and its recipe (any properties):
+	 * written into a temporary sibling folder, then moved into place, so an older model is
+	 * replaced only by a complete new one.
+	 */
+	public static void save(Model model, BeatDataset.Options window, Properties recipe, Path folder) throws IOException {
+		Path target = folder.toAbsolutePath().normalize();
+		Path parent = target.getParent();
+		Files.createDirectories(parent);
+		Path temporary = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+		Path old = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".old");
+		try {
+			Files.createDirectories(temporary);
+			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary.resolve(PARAMETERS))))) {
+				model.getBlock().saveParameters(out);
+			}
+			Properties p = new Properties();
+			p.putAll(recipe);
+			p.setProperty("window.before_s", String.valueOf(window.beforeS()));
+			p.setProperty("window.after_s", String.valueOf(window.afterS()));
+			p.setProperty("window.length", String.valueOf(window.length()));
+			p.setProperty("window.local_beats", String.valueOf(window.localBeats()));
+			p.setProperty("window.normalise_amplitude", String.valueOf(window.normaliseAmplitude()));
+			p.setProperty("classes", "N,S,V,F,Q");
+			StringWriter text = new StringWriter();
+			p.store(text, "ConvKit ECG beat classifier (BeatNet)");
+			Files.writeString(temporary.resolve(PROPERTIES), text.toString(), StandardCharsets.UTF_8);
+			if (Files.exists(target)) move(target, old);
+			move(temporary, target);
+		}
+		finally {
+			deleteTree(temporary);
+			deleteTree(old);
+		}
+	}
+
+	/** How the runtime loads this model (once per engine and device). */
+	public ModelSpec spec() {
+		return new ModelSpec() {
+			@Override
+			public String id() {
+				return id;
+			}
+
+			@Override
+			public Model load(String engine, Device device) throws IOException {
+				try (InputStream in = parameters.open()) {
+					return BeatNet.load(in, window.length(), engine, device);
+				}
+			}
+		};
+	}
+
+	/** The beat window the model was trained on; beats to classify must be cut the same way. */
+	public BeatDataset.Options window() {
+		return window;
+	}
+
+	/** Where the model comes from, for messages and tables. */
+	public String description() {
+		return description;
+	}
+
+	/** A property of the saved recipe (null when absent). */
+	public String property(String key) {
+		return properties.getProperty(key);
+	}
+
+	private static BeatDataset.Options window(Properties p, String description) throws IOException {
+		try {
+			return new BeatDataset.Options(Double.parseDouble(p.getProperty("window.before_s")),
+				Double.parseDouble(p.getProperty("window.after_s")), Integer.parseInt(p.getProperty("window.length")),
+				Integer.parseInt(p.getProperty("window.local_beats")), Boolean.parseBoolean(p.getProperty("window.normalise_amplitude")));
+		}
+		catch (NullPointerException | IllegalArgumentException e) {
+			throw new IOException("model: " + PROPERTIES + " of " + description + " lacks a valid window (window.before_s, window.after_s, "
+				+ "window.length, window.local_beats): " + e.getMessage(), e);
+		}
+	}
+
+	private static void move(Path from, Path to) throws IOException {
+		try {
+			Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (AtomicMoveNotSupportedException e) {
+			Files.move(from, to);
+		}
+	}
+
+	private static void deleteTree(Path path) throws IOException {
+		if (!Files.exists(path)) return;
+		try (Stream<Path> files = Files.walk(path)) {
+			for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package org.convkit.ecg.beats;
+
+import org.convkit.core.io.AtomicFiles;
+import org.convkit.ecg.Annotation;
+import org.convkit.ecg.io.WfdbAnnotations;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The classified beats of one lead of a record: positions in samples of the lead
+ * ({@code frequency}), class probabilities and the predicted class of each beat. The record's
+ * first and last beats are not classified (they lack a previous or next RR interval).
+ */
+public record ClassifiedBeats(String record, String lead, double frequency, double frameFrequency, BeatDataset beats, float[] probabilities) {
+
+	public int size() {
+		return beats.size();
+	}
+
+	/** The most probable class of beat i. */
+	public AamiClass predicted(int i) {
+		int best = 0;
+		for (int c = 1; c < AamiClass.COUNT; c++) {
+			if (probabilities[i * AamiClass.COUNT + c] > probabilities[i * AamiClass.COUNT + best]) best = c;
+		}
+		return AamiClass.values()[best];
+	}
+
+	public float probability(int i, AamiClass c) {
+		return probabilities[i * AamiClass.COUNT + c.ordinal()];
+	}
+
+	/** The predicted class indices of all beats. */
+	public int[] predictions() {
+		int[] p = new int[size()];
+		for (int i = 0; i < p.length; i++) p[i] = predicted(i).ordinal();
+		return p;
+	}
+
+	/** Beats predicted per class, in {@link AamiClass} order. */
+	public int[] counts() {
+		int[] counts = new int[AamiClass.COUNT];
+		for (int i = 0; i < size(); i++) counts[predicted(i).ordinal()]++;
+		return counts;
+	}
+
+	/** The beat's position in samples of the record's frame frequency (WFDB annotation time). */
+	public long frame(int i) {
+		return Math.round(beats.position(i) * frameFrequency / frequency);
+	}
+
+	/** Scores the predictions against the beats' reference classes (unlabelled beats left out). */
+	public BeatEvaluation evaluation() {
+		return BeatEvaluation.of(beats, predictions());
+	}
+
+	/**
+	 * The predictions as WFDB beat annotations: N, S, V, F, Q in the AAMI symbols MIT-BIH uses
+	 * (N, A, V, F, Q), so PhysioNet tools (rdann, bxb) read them as beat labels.
+	 */
+	public List<Annotation> annotations() {
+		List<Annotation> list = new ArrayList<>(size());
+		for (int i = 0; i < size(); i++) list.add(Annotation.of(frame(i), predicted(i).wfdbSymbol()));
+		return list;
+	}
+
+	/** Writes {@link #annotations()} as a WFDB annotation file, atomically. */
+	public void writeAnnotations(Path file) throws IOException {
+		WfdbAnnotations.write(file, annotations());
+	}
+
+	/** One line per beat: sample, time, RR intervals, predicted class, probabilities, and the reference class when known. */
+	public String csv() {
+		StringBuilder s = new StringBuilder("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,class,p_N,p_S,p_V,p_F,p_Q,reference\n");
+		for (int i = 0; i < size(); i++) {
+			float[] rr = beats.rr(i);
+			s.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%s", record, lead, i + 1, frame(i), frame(i) / frameFrequency,
+				rr[0], rr[1], predicted(i)));
+			for (AamiClass c : AamiClass.values()) s.append(String.format(Locale.ROOT, ",%.5f", probability(i, c)));
+			s.append(',').append(beats.isLabelled(i) ? beats.label(i).name() : "").append('\n');
+		}
+		return s.toString();
+	}
+
+	/** Writes {@link #csv()} atomically. */
+	public void writeCsv(Path file) throws IOException {
+		AtomicFiles.writeString(file, csv());
+	}
+}

@@ -1,0 +1,174 @@
+package org.convkit.commands.ecg;
+
+import ij.measure.ResultsTable;
+import org.convkit.commands.run.CommandExecutor;
+import org.convkit.commands.run.CommandFailedException;
+import org.convkit.ecg.Annotation;
+import org.convkit.ecg.beats.AamiClass;
+import org.convkit.ecg.beats.BeatModel;
+import org.convkit.ecg.io.WfdbAnnotations;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Classify, Train and Evaluate ECG commands on real MIT-BIH records, headless, as every front end runs them. */
+class EcgClassifierCommandsTest {
+
+	static final Path MITDB = EcgCommandsTest.MITDB;
+
+	private static Context context;
+	private static CommandExecutor executor;
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void start() {
+		context = new Context();
+		executor = new CommandExecutor(context);
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	private static void assumeMitdb(String... records) {
+		for (String r : records) {
+			Assumptions.assumeTrue(Files.isRegularFile(MITDB.resolve(r + ".hea")) && Files.isRegularFile(MITDB.resolve(r + ".atr")),
+				"MIT-BIH record " + r + " not found in " + MITDB.toAbsolutePath() + "; ECG classifier command test skipped");
+		}
+	}
+
+	private static Map<String, Object> run(String title, Map<String, Object> inputs) throws CommandFailedException {
+		return executor.run(executor.find(title), new HashMap<>(inputs));
+	}
+
+	private static double figure(String summary, String name) {
+		Matcher m = Pattern.compile(Pattern.quote(name) + " ([0-9.]+)%").matcher(summary);
+		assertTrue(m.find(), name + " in: " + summary);
+		return Double.parseDouble(m.group(1));
+	}
+
+	/**
+	 * The shipped model on record 208 (many V and F beats). 208 is one of the model's training
+	 * records, so this checks the whole chain (read, detect, classify, write), not how well the
+	 * model generalises: that figure comes from patient-wise cross-validation (README).
+	 */
+	@Test
+	void classifiesTheDetectedBeatsOf208AndWritesCsvAndAnnotations() throws Exception {
+		assumeMitdb("208");
+		Path csv = dir.resolve("208_beats.csv"), ann = dir.resolve("208.cnn");
+		Map<String, Object> out = run("Classify ECG Beats", Map.of("record", MITDB.resolve("208.hea").toFile(),
+			"output_csv", csv.toFile(), "output_annotations", ann.toFile()));
+		ResultsTable table = (ResultsTable) out.get("classified");
+		String summary = (String) out.get("summary");
+		assertTrue(summary.startsWith("208, lead MLII: " + table.size() + " beats classified by the shipped MIT-BIH DS1 model:"), summary);
+		assertEquals(2955, table.size(), 30, "208 has 2955 reference beats");
+		assertTrue(figure(summary, "accuracy") > 90, summary);
+		assertTrue(figure(summary, "V Se") > 90, summary);
+
+		List<String> lines = Files.readAllLines(csv);
+		assertEquals(table.size() + 1, lines.size());
+		assertEquals("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,class,p_N,p_S,p_V,p_F,p_Q,reference", lines.get(0));
+		List<Annotation> written = WfdbAnnotations.read(ann);
+		assertEquals(table.size(), written.size());
+		int v = 0;
+		for (int i = 0; i < written.size(); i++) {
+			assertEquals((long) table.getValue("sample", i), written.get(i).sample());
+			AamiClass c = AamiClass.valueOf(table.getStringValue("class", i));
+			assertEquals(c, AamiClass.ofSymbol(written.get(i).symbol()).orElseThrow());
+			assertTrue(lines.get(i + 1).startsWith("208,MLII," + (i + 1) + "," + written.get(i).sample() + ","), lines.get(i + 1));
+			if (c == AamiClass.V) v++;
+		}
+		assertEquals(992, v, 100, "208 has 992 V beats");
+	}
+
+	/** Honest in miniature: trained on three patients, scored on two others. */
+	@Test
+	void trainsOnSomePatientsAndEvaluatesOnOthers() throws Exception {
+		assumeMitdb("106", "119", "208", "223", "215");
+		Path model = dir.resolve("model");
+		Map<String, Object> out = run("Train ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "106, 119, 208",
+			"validation_records", "215", "epochs", 2, "normal_fraction", 0.3, "model", model.toFile()));
+		ResultsTable training = (ResultsTable) out.get("training");
+		assertEquals(2, training.size());
+		assertTrue(training.getValue("loss", 1) < training.getValue("loss", 0), "loss falls");
+		assertTrue(training.getValue("validation_accuracy", 0) > 0, "validation figures per epoch");
+		assertEquals("106,119,208", BeatModel.open(model).property("training.records"));
+		assertEquals("215", BeatModel.open(model).property("training.validation_records"));
+
+		Path csv = dir.resolve("evaluation.csv");
+		Map<String, Object> scored = run("Evaluate ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "223",
+			"model", model.toFile(), "output_csv", csv.toFile()));
+		String summary = (String) scored.get("summary");
+		assertTrue(figure(summary, "V Se") > 80, summary);
+		assertTrue(figure(summary, "accuracy") > 70, summary);
+		ResultsTable classes = (ResultsTable) scored.get("classes");
+		assertEquals("V", classes.getStringValue("class", 2));
+		assertEquals(473, classes.getValue("beats", 2), 5, "223 has 473 V beats");
+		ResultsTable confusion = (ResultsTable) scored.get("confusion");
+		assertEquals(5, confusion.size());
+		assertTrue(Files.readString(csv).startsWith("class,beats,tp,fn,fp,se,ppv,f1\n"));
+	}
+
+	@Test
+	void aFolderBatchGoesOnPastABadRecordAndReportsIt() throws Exception {
+		assumeMitdb("101");
+		Path in = Files.createDirectories(dir.resolve("in")), out = Files.createDirectories(dir.resolve("out"));
+		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), in.resolve("101" + ext));
+		Files.copy(MITDB.resolve("101.hea"), in.resolve("102.hea")); // a header whose signal file is not there
+		Files.writeString(in.resolve("102.hea"), Files.readString(in.resolve("102.hea")).replace("101", "102"));
+		Map<String, Object> result = run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", out.toFile()));
+		ResultsTable records = (ResultsTable) result.get("records");
+		assertEquals(2, records.size());
+		assertEquals("101.hea", records.getStringValue("record", 0));
+		assertEquals("ok", records.getStringValue("status", 0));
+		assertTrue(records.getValue("accuracy", 0) > 0.9, "101 is nearly all N");
+		assertEquals("failed", records.getStringValue("status", 1));
+		assertTrue(records.getStringValue("error", 1).contains("102.dat"), records.getStringValue("error", 1));
+		List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+		assertEquals("record,status,beats,N,S,V,F,Q,reference_beats,accuracy,error", summary.get(0));
+		assertTrue(summary.get(1).startsWith("101.hea,ok,"), summary.get(1));
+		assertTrue(summary.get(2).startsWith("102.hea,failed,") && summary.get(2).contains("102.dat"), summary.get(2));
+		assertEquals((int) records.getValue("beats", 0) + 1, Files.readAllLines(out.resolve("101_beats.csv")).size());
+		assertFalse(Files.exists(out.resolve("102_beats.csv")));
+	}
+
+	@Test
+	void badInputsNameTheParameter() throws Exception {
+		CommandFailedException e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Beats",
+			Map.of("record", EcgCommandsTest.writeSyntheticCsv(dir.resolve("s.csv"), true).toFile(), "beats", "reference")));
+		assertEquals("beats: 'reference' classifies the beats of the reference annotations, but s.csv has none (s.atr)", e.getMessage());
+		e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Beats",
+			Map.of("record", dir.resolve("s.csv").toFile(), "model", dir.toFile())));
+		assertEquals("model: expected a folder holding beatnet.params and beatnet.properties (written by Train ECG Classifier), got " + dir, e.getMessage());
+		e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Beats",
+			Map.of("record", dir.resolve("s.csv").toFile(), "output_csv", dir.resolve("no/such/folder/x.csv").toFile())));
+		assertEquals("output_csv: the folder " + dir.resolve("no/such/folder").toAbsolutePath() + " does not exist", e.getMessage());
+		e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Folder", Map.of("folder", dir.resolve("none").toFile(),
+			"output_folder", dir.toFile())));
+		assertEquals("folder: expected a folder of ECG records (.hea, .edf, .csv), got " + dir.resolve("none"), e.getMessage());
+		assumeMitdb("101");
+		e = assertThrows(CommandFailedException.class, () -> run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+			"records", "101, 999", "model", dir.resolve("m").toFile())));
+		assertEquals("records: record 999 needs 999.hea in " + MITDB + ", which does not exist", e.getMessage());
+		e = assertThrows(CommandFailedException.class, () -> run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+			"records", "101, 106", "validation_records", "106", "model", dir.resolve("m").toFile())));
+		assertEquals("validation_records: record 106 is also a training record; validation must be other patients", e.getMessage());
+		assertFalse(Files.exists(dir.resolve("m")), "a failed training leaves no model folder");
+	}
+}
