@@ -66,6 +66,7 @@ public final class BeatCrossValidation {
 				double s = (System.nanoTime() - t0) / 1e9;
 				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testData.size(), s, testData.size() / s));
 				print(log, "  " + summary(e));
+				for (String name : testNames) print(log, "    " + recordLine(name, model, records.get(name)));
 				pooled.add(e);
 				if (detected != null) {
 					BeatDataset d = BeatDataset.concat(testNames.stream().map(detected::get).toList());
@@ -81,6 +82,16 @@ public final class BeatCrossValidation {
 				+ pooledDetected.report() + summary(pooledDetected));
 		}
 		return new BeatEvaluation[] {pooled, pooledDetected};
+	}
+
+	/** One record's accuracy and where its errors went (reference -> predicted counts). */
+	private static String recordLine(String name, Model model, BeatDataset data) {
+		BeatEvaluation e = BeatEvaluation.of(data, BeatTrainer.predict(model, data));
+		StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d beats, accuracy %.2f%%; errors", name, data.size(), 100 * e.accuracy()));
+		for (AamiClass r : AamiClass.values()) for (AamiClass p : AamiClass.values()) {
+			if (r != p && e.count(r, p) > 0) s.append(' ').append(r).append("->").append(p).append(' ').append(e.count(r, p));
+		}
+		return s.toString();
 	}
 
 	/** Accuracy, macro F1 and the V and S figures on one line. */

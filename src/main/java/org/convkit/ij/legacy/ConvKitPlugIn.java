@@ -80,14 +80,18 @@ public class ConvKitPlugIn implements PlugIn {
 	}
 
 	private static void show(String title, Map<String, Object> outputs) {
+		boolean[] results = {false};
 		outputs.forEach((name, value) -> {
 			if (value instanceof ImagePlus image) image.show();
 			// ImageJ's convention: a command's measurements go to the Results table, where
-			// macros read them with nResults and getResult/getResultString.
-			else if (value instanceof ResultsTable table) {
+			// macros read them with nResults and getResult/getResultString. A second table (a
+			// confusion matrix next to per-class figures) gets a window named after the output.
+			else if (value instanceof ResultsTable table && !results[0]) {
 				Analyzer.setResultsTable(table);
 				table.show("Results");
+				results[0] = true;
 			}
+			else if (value instanceof ResultsTable table) table.show(title + " " + name);
 			else if (value instanceof String text) IJ.log(text);
 			else if (value != null) IJ.log(title + ": " + name + " = " + value);
 		});
