@@ -62,7 +62,7 @@ public final class BeatNet {
 			.add(residual(16, 32, 2))
 			.add(residual(32, 64, 2))
 			.add(residual(64, 64, 2))
-			.add(LambdaBlock.singleton(x -> x.mean(new int[] {2, 3}), "globalAverage"));
+			.add(LambdaBlock.singleton(x -> x.mean(new int[] {3}).mean(new int[] {2}), "globalAverage")); // one axis at a time: PyTorch reduces one
 		// The RR features get their own layer so that a handful of numbers are not drowned by 64 morphology channels.
 		Block features = new SequentialBlock()
 			.add(new LambdaBlock(list -> new NDList(list.get(1)), "rrFeatures"))

@@ -3,8 +3,8 @@ package org.convkit.ecg.beats;
 import java.util.Random;
 
 /**
- * Training augmentation: turns a fraction of a batch's N beats in regular rhythm into synthetic
- * supraventricular (S) beats by giving them the timing of a premature atrial beat (previous RR 60-85% of the local
+ * Training augmentation: turns a fraction of a batch's N beats into synthetic supraventricular (S)
+ * beats by giving them the timing of a premature atrial beat (previous RR 60-85% of the local
  * rhythm, next RR 100-130% of it, a partly compensatory pause) and keeping their normal QRS shape.
  * <p>
  * Why: an S beat differs from an N beat mainly by its prematurity, not its QRS, yet DS1 has fewer
@@ -12,13 +12,6 @@ import java.util.Random;
  * patient's morphology instead of the timing rule that carries over to new patients.
  */
 final class PrematureBeats {
-
-	/**
-	 * The largest local RR coefficient of variation of a beat that may be retimed: prematurity only
-	 * means something against a regular rhythm. In atrial fibrillation every other beat is early and
-	 * still labelled N, so retiming those beats as S would teach the network the opposite.
-	 */
-	static final float REGULAR = 0.1f;
 
 	private final double fraction;
 
@@ -32,7 +25,7 @@ final class PrematureBeats {
 		int f = BeatDataset.FEATURES;
 		float[] x = batch.features();
 		for (int k = 0; k < batch.size(); k++) {
-			if (batch.labels()[k] != AamiClass.N.ordinal() || x[k * f + 6] > REGULAR || random.nextDouble() >= fraction) continue;
+			if (batch.labels()[k] != AamiClass.N.ordinal() || random.nextDouble() >= fraction) continue;
 			// features are ratios: recover the RR values relative to the record mean (mean = 1)
 			float local = x[k * f + 2], deviation = x[k * f + 6] * local;
 			float prev = local * (0.60f + 0.25f * random.nextFloat());

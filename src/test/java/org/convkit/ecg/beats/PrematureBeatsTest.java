@@ -43,22 +43,4 @@ class PrematureBeatsTest {
 		assertArrayEquals(features, batch.features());
 		assertArrayEquals(labels, batch.labels());
 	}
-
-	@Test
-	void beatsInAnIrregularRhythmAreNotRetimed() {
-		int n = 20, len = BeatNetTest.LENGTH;
-		float[] windows = new float[n * len], rr = new float[n * BeatDataset.RR_VALUES];
-		for (int i = 0; i < n; i++) {
-			// atrial fibrillation: local RR 0.8 s with a standard deviation of 0.2 s (coefficient of variation 0.25)
-			rr[i * 5] = 0.6f;
-			rr[i * 5 + 1] = 1.0f;
-			rr[i * 5 + 2] = 0.8f;
-			rr[i * 5 + 3] = 0.8f;
-			rr[i * 5 + 4] = 0.2f;
-		}
-		BeatDataset data = BeatDataset.ofArrays(len, windows, rr, new int[n]);
-		BeatNet.Batch batch = BeatNet.batch(data, null, 0, n);
-		new PrematureBeats(1).apply(batch, new java.util.Random(2));
-		assertArrayEquals(new int[n], batch.labels(), "N beats in atrial fibrillation stay N");
-	}
 }
