@@ -7,8 +7,9 @@ import ai.djl.ndarray.types.Shape;
 /**
  * {@link Lbfgs} on G's pixels. The two-loop recursion and the line search run on the host, so
  * each evaluation copies G in and dJ/dG out (2 x 3 MB at 512x512, about 2 ms against an evaluation
- * of about a second); the network passes stay on the engine. Pixels are clipped to 0..1 only when
- * read ({@link #current()}): clipping inside would break the curvature pairs.
+ * of about a second); the network passes stay on the engine. The function minimised is
+ * J(clip(x, 0, 1)), so the pixels read ({@link #current()}, clipped) have exactly the J reported,
+ * while x itself moves freely and the curvature pairs stay consistent.
  */
 public final class LbfgsOptimizer implements PixelOptimizer {
 
@@ -32,8 +33,10 @@ public final class LbfgsOptimizer implements PixelOptimizer {
 		Losses[] latest = new Losses[1];
 		boolean moved = lbfgs.step((x, gradient) -> {
 			try (NDManager scope = state.newSubManager()) {
-				StyleObjective.Evaluation evaluation = objective.evaluate(scope.create(x, shape), scope);
-				System.arraycopy(evaluation.gradient().toFloatArray(), 0, gradient, 0, gradient.length);
+				StyleObjective.Evaluation evaluation = objective.evaluate(scope.create(x, shape).clip(0, 1), scope);
+				float[] g = evaluation.gradient().toFloatArray();
+				// f(x) = J(clip(x)): its gradient is J's where x is inside 0..1 and zero outside.
+				for (int i = 0; i < g.length; i++) gradient[i] = x[i] < 0 || x[i] > 1 ? 0 : g[i];
 				latest[0] = evaluation.losses();
 				if (atX == null) atX = latest[0]; // the very first evaluation is at the start point
 				return latest[0].total();

@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,14 +19,14 @@ import java.util.Random;
  * <p>
  * Weights: He-normal (std sqrt(2 / fan-in)), each filter shifted to zero mean so that flat regions
  * give no response, zero biases; drawn from {@link Random} with a fixed seed in a fixed order, so
- * the same seed gives the same network on every engine (and in the bench's PyTorch reference, which
- * reads {@link #weightBytes}).
+ * the same seed gives the same network on every engine; then scaled layer by layer ({@link #calibrate}).
  */
 public final class RandomFeatures {
 
 	public static final long DEFAULT_SEED = 2015;
 	static final int[] BLOCKS = { 2, 2, 2, 2, 1 };
 	static final int[] WIDTHS = { 32, 64, 128, 256, 256 };
+	private static final int CALIBRATION = 128;
 
 	private RandomFeatures() {}
 
@@ -66,17 +64,6 @@ public final class RandomFeatures {
 		return all;
 	}
 
-	/** The weights as little-endian float32, weight then bias per convolution in forward order. */
-	public static byte[] weightBytes(long seed) {
-		List<float[][]> all = weights(seed);
-		int floats = all.stream().mapToInt(w -> w[0].length + w[1].length).sum();
-		ByteBuffer buffer = ByteBuffer.allocate(floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-		for (float[][] w : all) {
-			for (float[] part : w) for (float value : part) buffer.putFloat(value);
-		}
-		return buffer.array();
-	}
-
 	/** The network with this seed; its weights live in {@code manager}. */
 	public static FeatureNetwork create(long seed, NDManager manager) {
 		List<float[][]> values = weights(seed);
@@ -89,7 +76,32 @@ public final class RandomFeatures {
 				manager.create(w[0], new Shape(layer.outChannels(), layer.inChannels(), layer.kernel(), layer.kernel())),
 				manager.create(w[1], new Shape(layer.outChannels())) });
 		}
-		return new SequentialFeatures("random-vgg5-seed" + seed, "random multi-scale features (VGG-shaped, 5 blocks, 32-256 channels, seed " + seed + ")",
-			layers(), arrays, manager);
+		String id = "random-vgg5-seed" + seed, description = "random multi-scale features (VGG-shaped, 5 blocks, 32-256 channels, seed " + seed + ")";
+		SequentialFeatures raw = new SequentialFeatures(id, description, layers(), arrays, manager);
+		calibrate(raw, arrays, seed, manager);
+		return new SequentialFeatures(id, description, layers(), arrays, manager);
+	}
+
+	/**
+	 * Scales each layer's weights so that its activations have unit root mean square on a fixed
+	 * noise image (as LSUV initialisation does, Mishkin and Matas 2016). Without it the zero-mean
+	 * filters shrink the activations layer by layer and the deep layers' Gram terms vanish next to
+	 * conv1_1's. ReLU and average pooling are positively homogeneous and biases are zero, so scaling
+	 * layer l by r(l-1) / r(l) gives every layer rms 1 in one pass.
+	 */
+	private static void calibrate(SequentialFeatures raw, Map<String, NDArray[]> arrays, long seed, NDManager manager) {
+		try (NDManager scope = manager.newSubManager()) {
+			Random random = new Random(seed + 1);
+			float[] noise = new float[3 * CALIBRATION * CALIBRATION];
+			for (int i = 0; i < noise.length; i++) noise[i] = random.nextFloat();
+			List<String> convs = layers().stream().filter(LayerSpec::isConv).map(LayerSpec::name).toList();
+			Map<String, NDArray> activations = raw.features(scope.create(noise, new Shape(1, 3, CALIBRATION, CALIBRATION)), convs);
+			double previous = 1;
+			for (String name : convs) {
+				double rms = Math.sqrt(activations.get(name).square().mean().getFloat());
+				arrays.get(name)[0].muli(previous / rms);
+				previous = rms;
+			}
+		}
 	}
 }

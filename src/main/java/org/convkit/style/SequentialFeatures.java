@@ -68,6 +68,16 @@ public final class SequentialFeatures implements FeatureNetwork {
 		return layers;
 	}
 
+	/** The weights in forward order, weight then bias per convolution (for reference implementations). */
+	public List<float[]> weightArrays() {
+		List<float[]> all = new java.util.ArrayList<>();
+		for (LayerSpec layer : layers) {
+			if (!layer.isConv()) continue;
+			for (NDArray w : weights.get(layer.name())) all.add(w.toFloatArray());
+		}
+		return all;
+	}
+
 	@Override
 	public Map<String, NDArray> features(NDArray images, Collection<String> wanted) {
 		int last = -1;

@@ -28,9 +28,9 @@ public record StyleOptions(LossWeights weights, int iterations, Optimizer optimi
 		if (size < 0) throw new IllegalArgumentException("size: expected 0 (the content's size) or a longest edge in pixels, got " + size);
 	}
 
-	/** Defaults: Adam, step 0.02, from the content, 200 iterations, content's size. */
+	/** Defaults: Adam, step 0.05, from the content, 100 iterations, content's size. */
 	public static StyleOptions defaults() {
-		return new StyleOptions(LossWeights.defaults(), 200, Optimizer.ADAM, 0.02, Init.CONTENT, 0.6, 1, 0, false, 0);
+		return new StyleOptions(LossWeights.defaults(), 100, Optimizer.ADAM, 0.05, Init.CONTENT, 0.6, 1, 0, false, 0);
 	}
 
 	public StyleOptions withIterations(int value) {

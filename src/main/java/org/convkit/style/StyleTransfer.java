@@ -86,10 +86,11 @@ public final class StyleTransfer {
 			{
 				for (int i = 0; i < options.iterations(); i++) {
 					if (Thread.currentThread().isInterrupted()) throw new CancellationException("interrupted at iteration " + i);
-					if (options.snapshotEvery() > 0 && i % options.snapshotEvery() == 0 && i > 0)
-						snapshots.add(new Snapshot(f, i, losses.get(i), RgbImages.toImg(optimizer.current())));
-					Losses at = optimizer.step(objective);
+					boolean snapshot = options.snapshotEvery() > 0 && i > 0 && i % options.snapshotEvery() == 0;
+					ArrayImg<FloatType, FloatArray> before = snapshot ? RgbImages.toImg(optimizer.current()) : null;
+					Losses at = optimizer.step(objective); // J at G before this step
 					losses.add(at);
+					if (snapshot) snapshots.add(new Snapshot(f, i, at, before));
 					listener.iteration(f, i + 1, options.iterations(), at);
 				}
 				Losses end = objective.losses(optimizer.current());
