@@ -54,9 +54,8 @@ public final class Vgg19 {
 	public static FeatureNetwork fromFile(Path file, String description, NDManager manager) throws IOException {
 		if (!Files.isRegularFile(file)) throw new IOException("weights: no file " + file + "; expected VGG-19 weights (.params)");
 		NDList arrays;
-		try (InputStream in = Files.newInputStream(file)) {
-			// DJL's own encoding is engine-neutral; anything else goes to the engine's own reader (MXNet .params).
-			arrays = isNdList(file) ? NDList.decode(manager, in) : manager.load(file);
+		try {
+			arrays = read(file, manager);
 		}
 		catch (RuntimeException e) {
 			throw new IOException("weights: " + file + " is not a weights file this engine reads (MXNet .params or DJL NDList): " + e.getMessage(), e);
@@ -65,10 +64,13 @@ public final class Vgg19 {
 			description, file.toString(), manager);
 	}
 
-	private static boolean isNdList(Path file) throws IOException {
+	/** DJL's own encoding (engine-neutral) first, else the engine's own reader (MXNet .params). */
+	private static NDList read(Path file, NDManager manager) throws IOException {
 		try (InputStream in = Files.newInputStream(file)) {
-			byte[] head = in.readNBytes(12);
-			return new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).contains("NDList");
+			return NDList.decode(manager, in);
+		}
+		catch (RuntimeException notNdList) {
+			return manager.load(file);
 		}
 	}
 
