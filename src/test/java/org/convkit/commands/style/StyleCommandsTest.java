@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (and the shared photos, {@code ../shared/data/style/photos}, for Top Activating Patches; skipped
  * when absent). Assertions on the images, logs and tables produced and on bad-input messages.
  */
-class StyleCommandsTest {
+public class StyleCommandsTest {
 
 	private static final Path PHOTOS = Path.of("..", "shared", "data", "style", "photos");
 
@@ -63,7 +63,7 @@ class StyleCommandsTest {
 	}
 
 	/** An RGB disc on a ramp (content) or diagonal red/blue stripes (style). */
-	static ColorProcessor picture(int size, boolean stripes) {
+	public static ColorProcessor picture(int size, boolean stripes) {
 		ColorProcessor p = new ColorProcessor(size, size);
 		for (int y = 0; y < size; y++) {
 			for (int x = 0; x < size; x++) {
