@@ -42,7 +42,7 @@ public final class StyleBenchmark implements Benchmark {
 		ConvKitRuntime runtime = ConvKitRuntime.get();
 		out.println(Benchmark.header(this, runtime));
 		SequentialFeatures network = (SequentialFeatures) FeatureNetworks.get(runtime, "random", null);
-		out.println("  network: " + network.description() + "; losses: default layers, alpha 1, beta 1e5; Adam step 0.05");
+		out.println("  network: " + network.description() + "; losses: default layers, alpha 1, beta 3e6; Adam step 0.05");
 		Optional<String> missing = PythonReference.unavailable();
 		Path folder = Files.createTempDirectory("convkit-style-bench");
 		try {

@@ -13,7 +13,7 @@ public record LossWeights(double alpha, double beta, String contentLayer, List<S
 	public static final String DEFAULT_CONTENT_LAYER = "conv4_2";
 	public static final String DEFAULT_STYLE_LAYERS = "conv1_1,conv2_1,conv3_1,conv4_1,conv5_1";
 	public static final String DEFAULT_LAMBDAS = "0.2,0.2,0.2,0.2,0.2";
-	public static final double DEFAULT_ALPHA = 1, DEFAULT_BETA = 1e5;
+	public static final double DEFAULT_ALPHA = 1, DEFAULT_BETA = 3e6;
 
 	public LossWeights {
 		if (!(alpha >= 0) || !(beta >= 0) || !(tv >= 0)) throw new IllegalArgumentException("alpha, beta, tv_weight: expected numbers >= 0");

@@ -3,6 +3,7 @@ package org.convkit.style;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import net.imglib2.img.array.ArrayImgs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,16 +85,18 @@ public final class RandomFeatures {
 
 	/**
 	 * Scales each layer's weights so that its activations have unit root mean square on a fixed
-	 * noise image (as LSUV initialisation does, Mishkin and Matas 2016). Without it the zero-mean
+	 * smooth-noise image (as LSUV initialisation does, Mishkin and Matas 2016). Without it the zero-mean
 	 * filters shrink the activations layer by layer and the deep layers' Gram terms vanish next to
 	 * conv1_1's. ReLU and average pooling are positively homogeneous and biases are zero, so scaling
 	 * layer l by r(l-1) / r(l) gives every layer rms 1 in one pass.
 	 */
 	private static void calibrate(SequentialFeatures raw, Map<String, NDArray[]> arrays, long seed, NDManager manager) {
 		try (NDManager scope = manager.newSubManager()) {
+			// Smooth noise (16x16 upsampled): white noise would calibrate the first layers on edges at every pixel.
 			Random random = new Random(seed + 1);
-			float[] noise = new float[3 * CALIBRATION * CALIBRATION];
-			for (int i = 0; i < noise.length; i++) noise[i] = random.nextFloat();
+			float[] coarse = new float[3 * 16 * 16];
+			for (int i = 0; i < coarse.length; i++) coarse[i] = random.nextFloat();
+			float[] noise = RgbImages.resize(ArrayImgs.floats(coarse, 16, 16, 3), CALIBRATION, CALIBRATION).update(null).getCurrentStorageArray();
 			List<String> convs = layers().stream().filter(LayerSpec::isConv).map(LayerSpec::name).toList();
 			Map<String, NDArray> activations = raw.features(scope.create(noise, new Shape(1, 3, CALIBRATION, CALIBRATION)), convs);
 			double previous = 1;

@@ -19,7 +19,7 @@ weights_file, content_file, style_file = sys.argv[1:4]
 height, width, runs = (int(a) for a in sys.argv[4:7])
 BLOCKS, WIDTHS = [2, 2, 2, 2, 1], [32, 64, 128, 256, 256]
 CONTENT_LAYER, STYLE_LAYERS, LAMBDA = "conv4_2", ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"], 0.2
-ALPHA, BETA, RATE = 1.0, 1e5, 0.05
+ALPHA, BETA, RATE = 1.0, 3e6, 0.05
 MEAN = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
 STD = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
 
