@@ -33,11 +33,11 @@ public final class Adam implements PixelOptimizer {
 			StyleObjective.Evaluation evaluation = objective.evaluate(pixels, scope);
 			NDArray g = evaluation.gradient();
 			t++;
-			m = keep(m, m.mul(BETA1).add(g.mul(1 - BETA1)));
-			v = keep(v, v.mul(BETA2).add(g.square().mul(1 - BETA2)));
+			m = keep(m, m.mul((float) BETA1).add(g.mul((float) (1 - BETA1))));
+			v = keep(v, v.mul((float) BETA2).add(g.square().mul((float) (1 - BETA2))));
 			double c1 = 1 - Math.pow(BETA1, t), c2 = 1 - Math.pow(BETA2, t);
-			NDArray update = m.div(c1).div(v.div(c2).sqrt().add(EPSILON)).mul(rate);
-			pixels = keep(pixels, pixels.sub(update).clip(0, 1));
+			NDArray update = m.div((float) c1).div(v.div((float) c2).sqrt().add((float) EPSILON)).mul((float) rate);
+			pixels = keep(pixels, pixels.sub(update).clip(0f, 1f));
 			return evaluation.losses();
 		}
 	}

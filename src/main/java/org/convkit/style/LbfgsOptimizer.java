@@ -33,7 +33,7 @@ public final class LbfgsOptimizer implements PixelOptimizer {
 		Losses[] latest = new Losses[1];
 		boolean moved = lbfgs.step((x, gradient) -> {
 			try (NDManager scope = state.newSubManager()) {
-				StyleObjective.Evaluation evaluation = objective.evaluate(scope.create(x, shape).clip(0, 1), scope);
+				StyleObjective.Evaluation evaluation = objective.evaluate(scope.create(x, shape).clip(0f, 1f), scope);
 				float[] g = evaluation.gradient().toFloatArray();
 				// f(x) = J(clip(x)): its gradient is J's where x is inside 0..1 and zero outside.
 				for (int i = 0; i < g.length; i++) gradient[i] = x[i] < 0 || x[i] > 1 ? 0 : g[i];
@@ -53,7 +53,7 @@ public final class LbfgsOptimizer implements PixelOptimizer {
 	@Override
 	public NDArray current() {
 		if (current == null) {
-			current = state.create(lbfgs.x(), shape).clip(0, 1);
+			current = state.create(lbfgs.x(), shape).clip(0f, 1f);
 			current.attach(state);
 		}
 		return current;

@@ -102,7 +102,7 @@ public final class RandomFeatures {
 			double previous = 1;
 			for (String name : convs) {
 				double rms = Math.sqrt(activations.get(name).square().mean().getFloat());
-				arrays.get(name)[0].muli(previous / rms);
+				arrays.get(name)[0].muli((float) (previous / rms));
 				previous = rms;
 			}
 		}

@@ -68,7 +68,7 @@ public final class StyleObjective implements AutoCloseable {
 	public static NDArray gram(NDArray features) {
 		long channels = features.getShape().get(1), positions = features.getShape().get(2) * features.getShape().get(3);
 		NDArray f = features.reshape(channels, positions);
-		return f.matMul(f.transpose()).div(positions);
+		return f.matMul(f.transpose()).div((float) positions);
 	}
 
 	/** The terms of J at G, without a gradient; nothing stays behind. */
@@ -103,23 +103,26 @@ public final class StyleObjective implements AutoCloseable {
 	/** J and dJ/dG. */
 	public record Evaluation(Losses losses, NDArray gradient) {}
 
-	/** One array: total, content, style (weighted sum), tv, then J_style per layer, so one copy reads them all. */
+	/**
+	 * One array: total, content, style (weighted sum), tv, then J_style per layer, so one copy reads
+	 * them all. Scalars are float: PyTorch promotes a 0-d float32 times a double to float64.
+	 */
 	private NDArray terms(NDArray g) {
 		Map<String, NDArray> features = network.features(g, wanted);
-		NDArray content = features.get(weights.contentLayer()).sub(contentTarget).square().sum().mul(0.5);
+		NDArray content = features.get(weights.contentLayer()).sub(contentTarget).square().sum().mul(0.5f);
 		List<NDArray> perLayer = new ArrayList<>();
 		NDArray style = null;
 		for (int i = 0; i < weights.styleLayers().size(); i++) {
 			String layer = weights.styleLayers().get(i);
 			NDArray a = features.get(layer);
 			long channels = a.getShape().get(1);
-			NDArray term = gram(a).sub(styleGrams.get(layer)).square().sum().div(4.0 * channels * channels);
+			NDArray term = gram(a).sub(styleGrams.get(layer)).square().sum().div(4f * channels * channels);
 			perLayer.add(term);
-			NDArray weighted = term.mul(weights.lambdas().get(i));
+			NDArray weighted = term.mul(weights.lambdas().get(i).floatValue());
 			style = style == null ? weighted : style.add(weighted);
 		}
 		NDArray tv = totalVariation(g);
-		NDArray total = content.mul(weights.alpha()).add(style.mul(weights.beta())).add(tv.mul(weights.tv()));
+		NDArray total = content.mul((float) weights.alpha()).add(style.mul((float) weights.beta())).add(tv.mul((float) weights.tv()));
 		NDList all = new NDList(total, content, style, tv);
 		all.addAll(perLayer);
 		return NDArrays.stack(all);

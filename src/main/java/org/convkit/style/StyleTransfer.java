@@ -111,6 +111,6 @@ public final class StyleTransfer {
 		for (int i = 0; i < noise.length; i++) noise[i] = random.nextFloat();
 		NDArray u = manager.create(noise, shape);
 		if (options.init() == StyleOptions.Init.NOISE) return u;
-		return content.mul(1 - options.noiseRatio()).add(u.mul(options.noiseRatio()));
+		return content.mul((float) (1 - options.noiseRatio())).add(u.mul((float) options.noiseRatio()));
 	}
 }
