@@ -53,7 +53,9 @@ public final class Vgg19Zoo {
 			}
 		}
 		catch (IOException | RuntimeException e) {
-			String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+			boolean remote = repositoryUrl.startsWith("http:") || repositoryUrl.startsWith("https:");
+			String why = remote && Utils.isOfflineMode() ? "downloads are off (-Doffline=true) and DJL's cache has no copy"
+				: e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
 			throw new IOException(String.format(UNAVAILABLE, repositoryUrl, why, Utils.getCacheDir()), e);
 		}
 	}

@@ -153,6 +153,15 @@ class Vgg19LoadingTest {
 	}
 
 	@Test
+	void offlineWithoutACachedCopySaysSo() {
+		// The tests run with -Doffline=true and DJL's cache in a fresh folder: nothing is fetched.
+		assertEquals("true", System.getProperty("offline"));
+		IOException e = assertThrows(IOException.class, () -> Vgg19Zoo.weightsFile(Vgg19Zoo.DEFAULT_REPOSITORY));
+		assertTrue(e.getMessage().startsWith("network: VGG-19 ImageNet weights are not available from https://mlrepo.djl.ai/"
+			+ " (downloads are off (-Doffline=true) and DJL's cache has no copy). Either run once with downloads allowed"), e.getMessage());
+	}
+
+	@Test
 	void badWeightFilesAreNamed() throws IOException {
 		IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> FeatureNetworks.get(ConvKitRuntime.get(), "file", null));
 		assertEquals(FeatureNetworks.NO_WEIGHTS, none.getMessage());
