@@ -120,6 +120,21 @@ class StyleTransferTest {
 	}
 
 	@Test
+	void initialisationsStartWhereTheySay() throws IOException {
+		double[] startContent = new double[3];
+		StyleOptions.Init[] inits = { StyleOptions.Init.CONTENT, StyleOptions.Init.CONTENT_NOISE, StyleOptions.Init.NOISE };
+		for (int k = 0; k < 3; k++) {
+			StyleOptions options = StyleOptions.defaults().withIterations(1).withInit(inits[k], 0.3);
+			startContent[k] = new StyleTransfer(ConvKitRuntime.get(), random()).run(List.of(disc(32)), stripes(32), options, (f, i, n, l) -> {})
+				.history().get(0).get(0).content();
+		}
+		assertEquals(0, startContent[0], 1e-6);
+		assertTrue(startContent[1] > 0 && startContent[1] < startContent[2], "content + 30% noise starts nearer C than noise: " + java.util.Arrays.toString(startContent));
+		// Linear in the mix at the first layers, not at conv4_2; still, 30% noise costs well under half of all-noise.
+		assertTrue(startContent[1] < 0.5 * startContent[2], java.util.Arrays.toString(startContent));
+	}
+
+	@Test
 	void aListenerCancels() throws IOException {
 		int[] seen = { 0 };
 		StyleTransfer transfer = new StyleTransfer(ConvKitRuntime.get(), random());

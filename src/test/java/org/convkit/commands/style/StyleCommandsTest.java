@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleService;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +32,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -142,6 +146,22 @@ public class StyleCommandsTest {
 		ImagePlus output = (ImagePlus) out.get("output");
 		assertEquals(40, output.getWidth());
 		assertEquals(20, output.getHeight());
+	}
+
+	@Test
+	void aRunningTransferCanBeCanceled() throws Exception {
+		ModuleService modules = context.service(ModuleService.class);
+		Map<String, Object> inputs = new HashMap<>(Map.of("content", new ImagePlus("c", picture(48, false)), "style", new ImagePlus("s", picture(48, true)),
+			"network", "random", "iterations", 10000, "size", 0));
+		Module module = modules.createModule(executor.find("Style Transfer"));
+		Future<Module> running = modules.run(module, true, inputs);
+		StyleTransferCommand command = (StyleTransferCommand) module.getDelegateObject();
+		Thread.sleep(2000); // some iterations run (about 30 ms each)
+		command.cancel("canceled by the user");
+		running.get(120, TimeUnit.SECONDS); // 10000 iterations would take minutes: returning at all shows it stopped
+		assertTrue(command.isCanceled());
+		assertEquals("canceled by the user", command.getCancelReason());
+		assertNull(module.getOutput("output"), "no result image after a cancel");
 	}
 
 	@Test
