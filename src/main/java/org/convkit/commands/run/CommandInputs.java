@@ -44,7 +44,7 @@ public final class CommandInputs {
 			String name = item.getName();
 			String text = options.get(name);
 			if (item.getType() == ImagePlus.class) {
-				ImagePlus image = images.apply(new ImageOption(name, text));
+				ImagePlus image = image(item, text, images);
 				if (image != null) inputs.put(name, image);
 			}
 			else if (text != null) {
@@ -52,6 +52,17 @@ public final class CommandInputs {
 			}
 		}
 		return inputs;
+	}
+
+	/** An optional image that was not given and has no default (no current image) is left out. */
+	private static ImagePlus image(ModuleItem<?> item, String text, Function<ImageOption, ImagePlus> images) {
+		try {
+			return images.apply(new ImageOption(item.getName(), text));
+		}
+		catch (IllegalArgumentException e) {
+			if (text == null && !item.isRequired()) return null;
+			throw e;
+		}
 	}
 
 	/** The parameters a user sets: inputs that are not services or the context. */
