@@ -2,7 +2,6 @@ package org.convkit.demo;
 
 import ij.ImagePlus;
 import org.convkit.commands.run.CommandExecutor;
-import org.convkit.commands.run.CommandFailedException;
 import org.convkit.core.io.AtomicFiles;
 import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.io.WfdbAnnotations;
@@ -37,11 +36,11 @@ final class EcgDemo implements DemoPart {
 		boolean real = Files.isRegularFile(MITDB_208);
 		Path record = real ? MITDB_208 : synthetic(folder);
 		Path predicted = folder.resolve("ecg-predicted.cnn"), beatsCsv = folder.resolve("ecg-beats.csv");
-		Map<String, Object> classified = run(executor, "Classify ECG Beats", Map.of("record", record.toFile(),
+		Map<String, Object> classified = DemoPart.command(executor, "Classify ECG Beats", Map.of("record", record.toFile(),
 			"output_csv", beatsCsv.toFile(), "output_annotations", predicted.toFile()));
 		String summary = (String) classified.get("summary");
 		AtomicFiles.writeString(folder.resolve("ecg-summary.txt"), summary + "\n");
-		ImagePlus predictedPlot = (ImagePlus) run(executor, "Open ECG Record", Map.of("record", record.toFile(),
+		ImagePlus predictedPlot = (ImagePlus) DemoPart.command(executor, "Open ECG Record", Map.of("record", record.toFile(),
 			"start_s", START_S, "duration_s", DURATION_S, "annotation_file", predicted.toFile())).get("plot");
 		ImageFiles.savePng(predictedPlot, folder.resolve("ecg-predicted.png"));
 		String source = real ? "MIT-BIH record 208 (" + MITDB_208.toAbsolutePath().normalize() + ")"
@@ -51,7 +50,7 @@ final class EcgDemo implements DemoPart {
 		items.add(new Item("ecg-predicted.png", "Predicted classes, " + window + " of " + source));
 		Path reference = folder.resolve("ecg-reference.png");
 		if (real) {
-			ImagePlus referencePlot = (ImagePlus) run(executor, "Open ECG Record", Map.of("record", record.toFile(),
+			ImagePlus referencePlot = (ImagePlus) DemoPart.command(executor, "Open ECG Record", Map.of("record", record.toFile(),
 				"start_s", START_S, "duration_s", DURATION_S)).get("plot");
 			ImageFiles.savePng(referencePlot, reference);
 			items.add(new Item("ecg-reference.png", "The reference annotations of the same window (208 is one of the shipped model's "
@@ -74,12 +73,4 @@ final class EcgDemo implements DemoPart {
 		return file;
 	}
 
-	private static Map<String, Object> run(CommandExecutor executor, String command, Map<String, Object> inputs) throws IOException {
-		try {
-			return executor.run(executor.find(command), inputs);
-		}
-		catch (CommandFailedException e) {
-			throw new IOException(command + " refused the demo's input: " + e.getMessage(), e);
-		}
-	}
 }

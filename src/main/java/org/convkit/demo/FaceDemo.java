@@ -6,7 +6,6 @@ import ij.ImageStack;
 import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
 import org.convkit.commands.run.CommandExecutor;
-import org.convkit.commands.run.CommandFailedException;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 
@@ -35,17 +34,17 @@ final class FaceDemo implements DemoPart {
 	public List<Item> run(Context context, Path folder) throws IOException {
 		ImagePlus photo = bundledPhoto(folder);
 		CommandExecutor executor = new CommandExecutor(context);
-		ResultsTable found = (ResultsTable) run(executor, "Detect Faces", Map.of("image", photo)).get("faces");
+		ResultsTable found = (ResultsTable) DemoPart.command(executor, "Detect Faces", Map.of("image", photo)).get("faces");
 		Path gallery = folder.resolve("faces-gallery.json");
 		Files.deleteIfExists(gallery);
 		// Enrol each detected face from a rectangle ROI around it, as a user would.
 		for (int row = 0; row < found.size(); row++) {
 			photo.setRoi((int) found.getValue("x", row), (int) found.getValue("y", row), (int) found.getValue("w", row), (int) found.getValue("h", row));
-			run(executor, "Enroll Face", Map.of("image", photo, "name", "person " + (row + 1), "gallery", gallery.toFile()));
+			DemoPart.command(executor, "Enroll Face", Map.of("image", photo, "name", "person " + (row + 1), "gallery", gallery.toFile()));
 		}
 		photo.deleteRoi();
 		ImagePlus stack = withMirror(photo);
-		ResultsTable recognition = (ResultsTable) run(executor, "Recognize Faces", Map.of("image", stack, "gallery", gallery.toFile())).get("recognition");
+		ResultsTable recognition = (ResultsTable) DemoPart.command(executor, "Recognize Faces", Map.of("image", stack, "gallery", gallery.toFile())).get("recognition");
 		ImageFiles.saveCsv(recognition, folder.resolve("faces-recognition.csv"));
 		List<Item> items = new ArrayList<>();
 		for (int slice = 1; slice <= stack.getStackSize(); slice++) {
@@ -59,15 +58,6 @@ final class FaceDemo implements DemoPart {
 		items.add(new Item("faces-recognition.csv", "faces-recognition.csv: slice, box, identity, distance, runner-up"));
 		items.add(new Item("faces-gallery.json", "faces-gallery.json: the gallery (encodings only, no images)"));
 		return items;
-	}
-
-	private static Map<String, Object> run(CommandExecutor executor, String command, Map<String, Object> inputs) throws IOException {
-		try {
-			return executor.run(executor.find(command), inputs);
-		}
-		catch (CommandFailedException e) {
-			throw new IOException(command + " refused the demo's input: " + e.getMessage(), e);
-		}
 	}
 
 	private static ImagePlus bundledPhoto(Path folder) throws IOException {

@@ -3,7 +3,6 @@ package org.convkit.demo;
 import ij.ImagePlus;
 import ij.process.ColorProcessor;
 import org.convkit.commands.run.CommandExecutor;
-import org.convkit.commands.run.CommandFailedException;
 import org.convkit.core.io.AtomicFiles;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
@@ -44,7 +43,7 @@ final class StyleDemo implements DemoPart {
 
 		CommandExecutor executor = new CommandExecutor(context);
 		long start = System.nanoTime();
-		Map<String, Object> out = run(executor, "Style Transfer", Map.of("content", content, "style", style, "network", "auto",
+		Map<String, Object> out = DemoPart.command(executor, "Style Transfer", Map.of("content", content, "style", style, "network", "auto",
 			"iterations", ITERATIONS, "size", SIZE, "show_progress", true, "progress_every", 10));
 		double seconds = (System.nanoTime() - start) / 1e9;
 		String log = (String) out.get("log");
@@ -60,7 +59,7 @@ final class StyleDemo implements DemoPart {
 		items.add(new Item("style-log.txt", "style-log.txt: the network used and the loss terms every 10 iterations"));
 
 		ImagePlus patchImages = shared ? ImageFiles.open("images", DATA.resolve("photos/astronaut.png")) : content;
-		Map<String, Object> patches = run(executor, "Top Activating Patches", Map.of("images", patchImages, "network", "auto",
+		Map<String, Object> patches = DemoPart.command(executor, "Top Activating Patches", Map.of("images", patchImages, "network", "auto",
 			"mode", "layer_grid", "units", 3, "tile_size", 40));
 		ImagePlus montage = (ImagePlus) patches.get("montage");
 		for (int slice = 1; slice <= montage.getStackSize(); slice += 2) {
@@ -69,15 +68,6 @@ final class StyleDemo implements DemoPart {
 				+ ", in " + patchImages.getTitle() + " (each patch: the unit's receptive field)"));
 		}
 		return items;
-	}
-
-	private static Map<String, Object> run(CommandExecutor executor, String command, Map<String, Object> inputs) throws IOException {
-		try {
-			return executor.run(executor.find(command), inputs);
-		}
-		catch (CommandFailedException e) {
-			throw new IOException(command + " refused the demo's input: " + e.getMessage(), e);
-		}
 	}
 
 	private static Item save(ImagePlus image, Path folder, String name, String caption) throws IOException {

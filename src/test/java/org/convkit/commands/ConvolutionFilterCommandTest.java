@@ -2,7 +2,6 @@ package org.convkit.commands;
 
 import ij.IJ;
 import ij.ImagePlus;
-import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.demo.SyntheticBlobs;
@@ -13,10 +12,8 @@ import org.convkit.ij.ImagePlusImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.scijava.Context;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -26,19 +23,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The commands as every front end runs them: through SciJava, headless, with typed inputs. */
 class ConvolutionFilterCommandTest {
 
-	private static Context context;
-	private static CommandExecutor executor;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-		executor = new CommandExecutor(context);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
+	@RegisterExtension
+	static final HeadlessCommands commands = new HeadlessCommands();
 
 	@Test
 	void filtersAStackIntoACalibrated32BitImage() throws Exception {
@@ -91,12 +77,12 @@ class ConvolutionFilterCommandTest {
 
 	@Test
 	void infoNamesEngineAndDevice() throws Exception {
-		String info = (String) executor.run(executor.find("ConvKit Info"), Map.of()).get("info");
+		String info = (String) commands.run("ConvKit Info", Map.of()).get("info");
 		assertTrue(info.contains("engine:        MXNet"), info);
 		assertTrue(info.contains("device:        cpu()"), info);
 	}
 
 	private static ImagePlus filter(Map<String, Object> inputs) throws CommandFailedException {
-		return (ImagePlus) executor.run(executor.find("Convolution Filter"), new HashMap<>(inputs)).get("output");
+		return (ImagePlus) commands.run("Convolution Filter", inputs).get("output");
 	}
 }

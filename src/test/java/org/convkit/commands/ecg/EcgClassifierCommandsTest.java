@@ -1,22 +1,19 @@
 package org.convkit.commands.ecg;
 
 import ij.measure.ResultsTable;
-import org.convkit.commands.run.CommandExecutor;
+import org.convkit.commands.HeadlessCommands;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatModel;
 import org.convkit.ecg.io.WfdbAnnotations;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -29,32 +26,17 @@ class EcgClassifierCommandsTest {
 
 	static final Path MITDB = EcgCommandsTest.MITDB;
 
-	private static Context context;
-	private static CommandExecutor executor;
+	@RegisterExtension
+	static final HeadlessCommands commands = new HeadlessCommands();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-		executor = new CommandExecutor(context);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
 
 	private static void assumeMitdb(String... records) {
 		for (String r : records) {
 			Assumptions.assumeTrue(Files.isRegularFile(MITDB.resolve(r + ".hea")) && Files.isRegularFile(MITDB.resolve(r + ".atr")),
 				"MIT-BIH record " + r + " not found in " + MITDB.toAbsolutePath() + "; ECG classifier command test skipped");
 		}
-	}
-
-	private static Map<String, Object> run(String title, Map<String, Object> inputs) throws CommandFailedException {
-		return executor.run(executor.find(title), new HashMap<>(inputs));
 	}
 
 	private static double figure(String summary, String name) {
@@ -72,7 +54,7 @@ class EcgClassifierCommandsTest {
 	void classifiesTheDetectedBeatsOf208AndWritesCsvAndAnnotations() throws Exception {
 		assumeMitdb("208");
 		Path csv = dir.resolve("208_beats.csv"), ann = dir.resolve("208.cnn");
-		Map<String, Object> out = run("Classify ECG Beats", Map.of("record", MITDB.resolve("208.hea").toFile(),
+		Map<String, Object> out = commands.run("Classify ECG Beats", Map.of("record", MITDB.resolve("208.hea").toFile(),
 			"output_csv", csv.toFile(), "output_annotations", ann.toFile()));
 		ResultsTable table = (ResultsTable) out.get("classified");
 		String summary = (String) out.get("summary");
@@ -105,7 +87,7 @@ class EcgClassifierCommandsTest {
 	void trainsOnSomePatientsAndEvaluatesOnOthers() throws Exception {
 		assumeMitdb("106", "119", "208", "223", "215");
 		Path model = dir.resolve("model");
-		Map<String, Object> out = run("Train ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "106, 119, 208",
+		Map<String, Object> out = commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "106, 119, 208",
 			"validation_records", "215", "epochs", 2, "normal_fraction", 0.3, "premature_fraction", 0.0, "model", model.toFile()));
 		ResultsTable training = (ResultsTable) out.get("training");
 		assertEquals(2, training.size());
@@ -115,7 +97,7 @@ class EcgClassifierCommandsTest {
 		assertEquals("215", BeatModel.open(model).property("training.validation_records"));
 
 		Path csv = dir.resolve("evaluation.csv");
-		Map<String, Object> scored = run("Evaluate ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "223",
+		Map<String, Object> scored = commands.run("Evaluate ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "223",
 			"model", model.toFile(), "output_csv", csv.toFile()));
 		String summary = (String) scored.get("summary");
 		assertTrue(figure(summary, "V Se") > 80, summary);
@@ -135,7 +117,7 @@ class EcgClassifierCommandsTest {
 		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), in.resolve("101" + ext));
 		Files.copy(MITDB.resolve("101.hea"), in.resolve("102.hea")); // a header whose signal file is not there
 		Files.writeString(in.resolve("102.hea"), Files.readString(in.resolve("102.hea")).replace("101", "102"));
-		Map<String, Object> result = run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", out.toFile()));
+		Map<String, Object> result = commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", out.toFile()));
 		ResultsTable records = (ResultsTable) result.get("records");
 		assertEquals(2, records.size());
 		assertEquals("101.hea", records.getStringValue("record", 0));
@@ -153,23 +135,23 @@ class EcgClassifierCommandsTest {
 
 	@Test
 	void badInputsNameTheParameter() throws Exception {
-		CommandFailedException e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Beats",
+		CommandFailedException e = assertThrows(CommandFailedException.class, () -> commands.run("Classify ECG Beats",
 			Map.of("record", EcgCommandsTest.writeSyntheticCsv(dir.resolve("s.csv"), true).toFile(), "beats", "reference")));
 		assertEquals("beats: 'reference' classifies the beats of the reference annotations, but s.csv has none (s.atr)", e.getMessage());
-		e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Beats",
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Classify ECG Beats",
 			Map.of("record", dir.resolve("s.csv").toFile(), "model", dir.toFile())));
 		assertEquals("model: expected a folder holding beatnet.params and beatnet.properties (written by Train ECG Classifier), got " + dir, e.getMessage());
-		e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Beats",
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Classify ECG Beats",
 			Map.of("record", dir.resolve("s.csv").toFile(), "output_csv", dir.resolve("no/such/folder/x.csv").toFile())));
 		assertEquals("output_csv: the folder " + dir.resolve("no/such/folder").toAbsolutePath() + " does not exist", e.getMessage());
-		e = assertThrows(CommandFailedException.class, () -> run("Classify ECG Folder", Map.of("folder", dir.resolve("none").toFile(),
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Classify ECG Folder", Map.of("folder", dir.resolve("none").toFile(),
 			"output_folder", dir.toFile())));
 		assertEquals("folder: expected a folder of ECG records (.hea, .edf, .csv), got " + dir.resolve("none"), e.getMessage());
 		assumeMitdb("101");
-		e = assertThrows(CommandFailedException.class, () -> run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
 			"records", "101, 999", "model", dir.resolve("m").toFile())));
 		assertEquals("records: record 999 needs 999.hea in " + MITDB + ", which does not exist", e.getMessage());
-		e = assertThrows(CommandFailedException.class, () -> run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
 			"records", "101, 106", "validation_records", "106", "model", dir.resolve("m").toFile())));
 		assertEquals("validation_records: record 106 is also a training record; validation must be other patients", e.getMessage());
 		assertFalse(Files.exists(dir.resolve("m")), "a failed training leaves no model folder");

@@ -2,24 +2,20 @@ package org.convkit.commands.ecg;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
-import org.convkit.commands.run.CommandExecutor;
+import org.convkit.commands.HeadlessCommands;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.io.WfdbAnnotations;
 import org.convkit.ecg.signal.DetectionEvaluation;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,36 +29,21 @@ class EcgCommandsTest {
 
 	static final Path MITDB = Path.of("../shared/data/mitdb");
 
-	private static Context context;
-	private static CommandExecutor executor;
+	@RegisterExtension
+	static final HeadlessCommands commands = new HeadlessCommands();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-		executor = new CommandExecutor(context);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
 
 	private static void assumeMitdb() {
 		Assumptions.assumeTrue(Files.isRegularFile(MITDB.resolve("101.hea")) && Files.isRegularFile(MITDB.resolve("101.atr")),
 			"MIT-BIH data not found at " + MITDB.toAbsolutePath() + "; command tests on record 101 skipped");
 	}
 
-	private static Map<String, Object> run(String title, Map<String, Object> inputs) throws CommandFailedException {
-		return executor.run(executor.find(title), new HashMap<>(inputs));
-	}
-
 	@Test
 	void opensRecord101AsAPlotAndACalibratedSignalImage() throws Exception {
 		assumeMitdb();
-		Map<String, Object> out = run("Open ECG Record", Map.of("record", MITDB.resolve("101.hea").toFile(), "start_s", 0.0, "duration_s", 10.0));
+		Map<String, Object> out = commands.run("Open ECG Record", Map.of("record", MITDB.resolve("101.hea").toFile(), "start_s", 0.0, "duration_s", 10.0));
 		ImagePlus plot = (ImagePlus) out.get("plot");
 		assertNotNull(plot);
 		assertTrue(plot.getWidth() > 100 && plot.getHeight() > 100);
@@ -88,7 +69,7 @@ class EcgCommandsTest {
 	void missingAnnotationsAreReportedNotFatal() throws Exception {
 		assumeMitdb();
 		for (String ext : new String[] {".hea", ".dat"}) Files.copy(MITDB.resolve("101" + ext), dir.resolve("101" + ext));
-		Map<String, Object> out = run("Open ECG Record", Map.of("record", dir.resolve("101.hea").toFile(), "duration_s", 2.0));
+		Map<String, Object> out = commands.run("Open ECG Record", Map.of("record", dir.resolve("101.hea").toFile(), "duration_s", 2.0));
 		assertEquals(0, out.get("annotation_count"));
 		assertTrue(((String) out.get("info")).contains("show_annotations: no annotations for 101.hea (expected 101.atr next to it)"), (String) out.get("info"));
 	}
@@ -96,22 +77,22 @@ class EcgCommandsTest {
 	@Test
 	void badInputsNameTheParameterOrFile() throws IOException {
 		CommandFailedException e = assertThrows(CommandFailedException.class,
-			() -> run("Open ECG Record", Map.of("record", dir.resolve("absent.hea").toFile())));
+			() -> commands.run("Open ECG Record", Map.of("record", dir.resolve("absent.hea").toFile())));
 		assertTrue(e.getMessage().startsWith("absent.hea: no such file ("), e.getMessage());
 
 		Path txt = Files.writeString(dir.resolve("ecg.txt"), "1,2\n");
-		e = assertThrows(CommandFailedException.class, () -> run("Open ECG Record", Map.of("record", txt.toFile())));
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Open ECG Record", Map.of("record", txt.toFile())));
 		assertEquals("ecg.txt: unknown record type '.txt'; expected .hea (WFDB header), .edf (EDF/EDF+) or .csv", e.getMessage());
 
 		Path csv = writeSyntheticCsv(dir.resolve("synthetic.csv"), false);
-		e = assertThrows(CommandFailedException.class, () -> run("Open ECG Record", Map.of("record", csv.toFile(), "frequency", 0.0)));
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Open ECG Record", Map.of("record", csv.toFile(), "frequency", 0.0)));
 		assertEquals("frequency: expected a positive sampling frequency in Hz for 'synthetic.csv' (a CSV file without a time column), got 0.0", e.getMessage());
-		e = assertThrows(CommandFailedException.class, () -> run("Detect QRS Complexes", Map.of("record", csv.toFile(), "frequency", 0.0)));
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Detect QRS Complexes", Map.of("record", csv.toFile(), "frequency", 0.0)));
 		assertTrue(e.getMessage().startsWith("frequency: "), e.getMessage());
 
-		e = assertThrows(CommandFailedException.class, () -> run("Open ECG Record", Map.of("record", csv.toFile(), "frequency", 250.0, "start_s", 100.0)));
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Open ECG Record", Map.of("record", csv.toFile(), "frequency", 250.0, "start_s", 100.0)));
 		assertEquals("start_s: expected a time from 0 to the record's length, 20 s, got 100", e.getMessage());
-		e = assertThrows(CommandFailedException.class, () -> run("Detect QRS Complexes", Map.of("record", csv.toFile(), "frequency", 250.0, "lead", "V5")));
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Detect QRS Complexes", Map.of("record", csv.toFile(), "frequency", 250.0, "lead", "V5")));
 		assertEquals("lead: synthetic has no lead named 'V5'; leads: [MLII]", e.getMessage());
 	}
 
@@ -119,7 +100,7 @@ class EcgCommandsTest {
 	void detectsQrsOn101AndWritesAnnotationsThatReadBack() throws Exception {
 		assumeMitdb();
 		Path qrs = dir.resolve("101.qrs");
-		Map<String, Object> out = run("Detect QRS Complexes", Map.of("record", MITDB.resolve("101.hea").toFile(),
+		Map<String, Object> out = commands.run("Detect QRS Complexes", Map.of("record", MITDB.resolve("101.hea").toFile(),
 			"output_annotations", qrs.toFile(), "evaluate", true));
 		ResultsTable table = (ResultsTable) out.get("beats");
 		long reference = DetectionEvaluation.referenceBeats(WfdbAnnotations.read(MITDB.resolve("101.atr"))).length;
@@ -150,7 +131,7 @@ class EcgCommandsTest {
 		for (boolean withTime : new boolean[] {false, true}) {
 			Path csv = writeSyntheticCsv(dir.resolve("synthetic" + withTime + ".csv"), withTime);
 			// With a time column the frequency parameter is not used.
-			Map<String, Object> out = run("Detect QRS Complexes", Map.of("record", csv.toFile(), "frequency", withTime ? 1.0 : 250.0));
+			Map<String, Object> out = commands.run("Detect QRS Complexes", Map.of("record", csv.toFile(), "frequency", withTime ? 1.0 : 250.0));
 			ResultsTable table = (ResultsTable) out.get("beats");
 			assertEquals(25, table.size(), (String) out.get("summary"));
 			for (int i = 0; i < table.size(); i++) {
@@ -158,7 +139,7 @@ class EcgCommandsTest {
 				if (i > 0) assertEquals(75, table.getValue("heart_rate_bpm", i), 2);
 			}
 			assertTrue(((String) out.get("summary")).contains("evaluate: no reference annotations"), (String) out.get("summary"));
-			Map<String, Object> opened = run("Open ECG Record", Map.of("record", csv.toFile(), "frequency", 250.0));
+			Map<String, Object> opened = commands.run("Open ECG Record", Map.of("record", csv.toFile(), "frequency", 250.0));
 			assertEquals(5000, ((ImagePlus) opened.get("signal")).getWidth());
 			assertNotNull(opened.get("plot"));
 		}

@@ -10,16 +10,16 @@ import ij.gui.TextRoi;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
+import org.convkit.commands.HeadlessCommands;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 
 import java.awt.Rectangle;
 import java.io.IOException;
@@ -54,8 +54,9 @@ class FaceCommandsTest {
 	private static final String PHOTO = "/org/convkit/demo/faces/group-of-three.jpg";
 	private static final double TAU = FaceMatcher.DEFAULT_TAU;
 
-	private static Context context;
-	private static CommandExecutor executor;
+	@RegisterExtension
+	static final HeadlessCommands commands = new HeadlessCommands();
+
 	/** The bundled photo, never changed: each test works on a fresh copy ({@link #photo()}). */
 	private static ImageProcessor photoPixels;
 
@@ -64,8 +65,6 @@ class FaceCommandsTest {
 
 	@BeforeAll
 	static void start() throws IOException {
-		context = new Context();
-		executor = new CommandExecutor(context);
 		try (InputStream in = FaceCommandsTest.class.getResourceAsStream(PHOTO)) {
 			assertNotNull(in, "the bundled photo " + PHOTO + " is missing from the class path");
 			Path copy = Files.createTempFile("group-of-three", ".jpg");
@@ -81,11 +80,6 @@ class FaceCommandsTest {
 		}
 		assertEquals(800, photoPixels.getWidth());
 		assertEquals(533, photoPixels.getHeight());
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
 	}
 
 	// ---- Detect Faces ----
@@ -188,7 +182,7 @@ class FaceCommandsTest {
 
 		// (b) Verify Face on the whole photo: exactly the right-hand face is the same person.
 		photo.deleteRoi();
-		ResultsTable verification = (ResultsTable) run("Verify Face", Map.of("image", photo(), "name", "right", "gallery", gallery.toFile()))
+		ResultsTable verification = (ResultsTable) commands.run("Verify Face", Map.of("image", photo(), "name", "right", "gallery", gallery.toFile()))
 			.get("verification");
 		assertEquals(3, verification.size(), table(verification));
 		int lowest = argMin(verification, "distance");
@@ -216,7 +210,7 @@ class FaceCommandsTest {
 		assertEquals(1, enroll(photo, "left", gallery).size());
 		photo.deleteRoi();
 
-		ResultsTable listed = (ResultsTable) run("Face Gallery", Map.of("gallery", gallery.toFile())).get("persons");
+		ResultsTable listed = (ResultsTable) commands.run("Face Gallery", Map.of("gallery", gallery.toFile())).get("persons");
 		assertEquals(List.of("left", "middle", "right"), column(listed, "name"));
 		for (int row = 0; row < 3; row++) assertEquals(1, listed.getValue("encodings", row));
 
@@ -241,8 +235,8 @@ class FaceCommandsTest {
 		// Measured: middle 0.23; the others 0.67 and 0.72 from the middle person.
 		Path one = temp.resolve("one.json");
 		Files.copy(gallery, one);
-		run("Face Gallery", Map.of("gallery", one.toFile(), "action", "remove", "name", "left"));
-		run("Face Gallery", Map.of("gallery", one.toFile(), "action", "remove", "name", "right"));
+		commands.run("Face Gallery", Map.of("gallery", one.toFile(), "action", "remove", "name", "left"));
+		commands.run("Face Gallery", Map.of("gallery", one.toFile(), "action", "remove", "name", "right"));
 		recognition = recognize(mirror(photo()), one);
 		assertEquals(3, recognition.size(), table(recognition));
 		for (int row = 0; row < 3; row++) {
@@ -282,7 +276,7 @@ class FaceCommandsTest {
 
 		// (a) face_mode=detect, input_size=128.
 		Path detectGallery = temp.resolve("orl-detect.json");
-		ResultsTable enrolled = (ResultsTable) run("Enroll Face Folder", Map.of("folder", persons.toFile(), "gallery", detectGallery.toFile(),
+		ResultsTable enrolled = (ResultsTable) commands.run("Enroll Face Folder", Map.of("folder", persons.toFile(), "gallery", detectGallery.toFile(),
 			"face_mode", "detect", "input_size", 128)).get("enrolled");
 		assertEquals(List.of("blank/grey.png", "s1/1.pgm", "s2/1.pgm", "s2/broken.png", "s3/1.pgm", "s4/1.pgm", "s5/1.pgm"), column(enrolled, "file"),
 			"notes.txt is no image name, so not listed: " + table(enrolled));
@@ -304,7 +298,7 @@ class FaceCommandsTest {
 		}
 		Files.delete(persons.resolve("blank"));
 		Path croppedGallery = temp.resolve("orl-cropped.json");
-		enrolled = (ResultsTable) run("Enroll Face Folder", Map.of("folder", persons.toFile(), "gallery", croppedGallery.toFile(),
+		enrolled = (ResultsTable) commands.run("Enroll Face Folder", Map.of("folder", persons.toFile(), "gallery", croppedGallery.toFile(),
 			"face_mode", "cropped")).get("enrolled");
 		assertEquals(List.of("enrolled", "enrolled", enrolled.getStringValue("status", 2), "enrolled", "enrolled", "enrolled"), column(enrolled, "status"));
 		assertTrue(enrolled.getStringValue("status", 2).startsWith("skipped: folder: cannot read "), table(enrolled));
@@ -376,19 +370,19 @@ class FaceCommandsTest {
 		Path gallery = folder.resolve("people.json");
 		fakeGallery("Ann", "Bob", "Bob").save(gallery);
 
-		ResultsTable listed = (ResultsTable) run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "list")).get("persons");
+		ResultsTable listed = (ResultsTable) commands.run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "list")).get("persons");
 		assertEquals(List.of("Ann", "Bob"), column(listed, "name"));
 		assertEquals(1, listed.getValue("encodings", 0));
 		assertEquals(2, listed.getValue("encodings", 1));
 
 		byte[] before = Files.readAllBytes(gallery);
 		assertFails("name: 'Cid' is not in the gallery " + gallery.toFile() + "; known: [Ann, Bob]",
-			() -> run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "remove", "name", "Cid")));
-		assertFails("name: expected the person to remove", () -> run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "remove")));
+			() -> commands.run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "remove", "name", "Cid")));
+		assertFails("name: expected the person to remove", () -> commands.run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "remove")));
 		assertArrayEquals(before, Files.readAllBytes(gallery), "a refused removal leaves the file as it was");
 
 		Object fileBefore = Files.readAttributes(gallery, BasicFileAttributes.class).fileKey();
-		listed = (ResultsTable) run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "remove", "name", "Bob")).get("persons");
+		listed = (ResultsTable) commands.run("Face Gallery", Map.of("gallery", gallery.toFile(), "action", "remove", "name", "Bob")).get("persons");
 		assertEquals(List.of("Ann"), column(listed, "name"));
 		assertEquals(List.of("Ann"), FaceGallery.load(gallery).names());
 		Object fileAfter = Files.readAttributes(gallery, BasicFileAttributes.class).fileKey();
@@ -405,7 +399,7 @@ class FaceCommandsTest {
 		Path gallery = temp.resolve("g.json");
 		fakeGallery("Ann", "Bob").save(gallery);
 		assertFails("name: 'x' is not in the gallery; known: [Ann, Bob]",
-			() -> run("Verify Face", Map.of("image", photo(), "name", "x", "gallery", gallery.toFile())));
+			() -> commands.run("Verify Face", Map.of("image", photo(), "name", "x", "gallery", gallery.toFile())));
 	}
 
 	@Test
@@ -435,7 +429,7 @@ class FaceCommandsTest {
 				Map<String, Object> inputs = new HashMap<>(Map.of("gallery", gallery.toFile()));
 				if (!command.equals("Face Gallery")) inputs.put("image", photo());
 				if (command.equals("Enroll Face")) inputs.put("name", "Ann");
-				CommandFailedException e = assertThrows(CommandFailedException.class, () -> run(command, inputs), command + " on " + damaged.get(i));
+				CommandFailedException e = assertThrows(CommandFailedException.class, () -> commands.run(command, inputs), command + " on " + damaged.get(i));
 				assertTrue(e.getMessage().startsWith(prefix), command + " on '" + damaged.get(i) + "': " + e.getMessage());
 				assertArrayEquals(before, Files.readAllBytes(gallery), command + " changed the damaged gallery");
 			}
@@ -455,8 +449,8 @@ class FaceCommandsTest {
 		assertEquals("gallery: " + gallery + " holds encodings of 'some-other-net', but this ConvKit encodes with '" + FacePipeline.encoderId()
 			+ "'; they cannot be compared", message);
 		assertFails(message, () -> recognize(photo(), gallery));
-		assertFails(message, () -> run("Verify Face", Map.of("image", photo(), "name", "Ann", "gallery", gallery.toFile())));
-		assertFails(message, () -> run("Face Gallery", Map.of("gallery", gallery.toFile())));
+		assertFails(message, () -> commands.run("Verify Face", Map.of("image", photo(), "name", "Ann", "gallery", gallery.toFile())));
+		assertFails(message, () -> commands.run("Face Gallery", Map.of("gallery", gallery.toFile())));
 		ImagePlus photo = photo();
 		photo.setRoi(300, 150, 200, 180);
 		assertFails(message, () -> enroll(photo, "Bob", gallery));
@@ -494,7 +488,7 @@ class FaceCommandsTest {
 		assertFails(tinyMessage, () -> enroll(tiny(), "Cid", gallery));
 		assertFails(tinyMessage, () -> recognize(tiny(), gallery));
 		assertFails(tinyMessage, () -> recognize(tiny(), gallery, Map.of("face_mode", "cropped")));
-		assertFails(tinyMessage, () -> run("Verify Face", Map.of("image", tiny(), "name", "Ann", "gallery", gallery.toFile())));
+		assertFails(tinyMessage, () -> commands.run("Verify Face", Map.of("image", tiny(), "name", "Ann", "gallery", gallery.toFile())));
 		// Two channels are neither grey nor RGB (FaceImages).
 		String channels = "image: expected a grey, RGB or 3-channel image, got 2 channels";
 		assertFails(channels, () -> detect(IJ.createHyperStack("two channels", 64, 64, 2, 1, 1, 8)));
@@ -505,16 +499,12 @@ class FaceCommandsTest {
 
 	// ---- helpers ----
 
-	private static Map<String, Object> run(String command, Map<String, Object> inputs) throws CommandFailedException {
-		return executor.run(executor.find(command), new HashMap<>(inputs));
-	}
-
 	private static ResultsTable detect(ImagePlus image) throws CommandFailedException {
-		return (ResultsTable) run("Detect Faces", Map.of("image", image)).get("faces");
+		return (ResultsTable) commands.run("Detect Faces", Map.of("image", image)).get("faces");
 	}
 
 	private static ResultsTable enroll(ImagePlus image, String name, Path gallery) throws CommandFailedException {
-		return (ResultsTable) run("Enroll Face", Map.of("image", image, "name", name, "gallery", gallery.toFile())).get("enrolled");
+		return (ResultsTable) commands.run("Enroll Face", Map.of("image", image, "name", name, "gallery", gallery.toFile())).get("enrolled");
 	}
 
 	private static ResultsTable recognize(ImagePlus image, Path gallery) throws CommandFailedException {
@@ -525,14 +515,14 @@ class FaceCommandsTest {
 		Map<String, Object> inputs = new HashMap<>(options);
 		inputs.put("image", image);
 		inputs.put("gallery", gallery.toFile());
-		return (ResultsTable) run("Recognize Faces", inputs).get("recognition");
+		return (ResultsTable) commands.run("Recognize Faces", inputs).get("recognition");
 	}
 
 	private static Map<String, Object> compare(ImagePlus a, ImagePlus b, Map<String, Object> options) throws CommandFailedException {
 		Map<String, Object> inputs = new HashMap<>(options);
 		inputs.put("image1", a);
 		inputs.put("image2", b);
-		return run("Compare Faces", inputs);
+		return commands.run("Compare Faces", inputs);
 	}
 
 	private static void assertFails(String message, org.junit.jupiter.api.function.Executable run) {

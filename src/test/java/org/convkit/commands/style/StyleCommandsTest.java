@@ -12,17 +12,16 @@ import ij.process.ColorProcessor;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
+import org.convkit.commands.HeadlessCommands;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.style.FeatureNetwork;
 import org.convkit.style.FeatureNetworks;
 import org.convkit.style.RgbImages;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleService;
 
@@ -49,22 +48,11 @@ public class StyleCommandsTest {
 
 	private static final Path PHOTOS = Path.of("..", "shared", "data", "style", "photos");
 
-	private static Context context;
-	private static CommandExecutor executor;
+	@RegisterExtension
+	static final HeadlessCommands commands = new HeadlessCommands();
 
 	@TempDir
 	Path temp;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-		executor = new CommandExecutor(context);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
 
 	/** An RGB disc on a ramp (content) or diagonal red/blue stripes (style). */
 	public static ColorProcessor picture(int size, boolean stripes) {
@@ -81,7 +69,7 @@ public class StyleCommandsTest {
 	private static Map<String, Object> run(String command, Object... keyValues) throws CommandFailedException {
 		Map<String, Object> inputs = new HashMap<>();
 		for (int i = 0; i < keyValues.length; i += 2) inputs.put((String) keyValues[i], keyValues[i + 1]);
-		return executor.run(executor.find(command), inputs);
+		return commands.run(command, inputs);
 	}
 
 	@Test
@@ -150,10 +138,10 @@ public class StyleCommandsTest {
 
 	@Test
 	void aRunningTransferCanBeCanceled() throws Exception {
-		ModuleService modules = context.service(ModuleService.class);
+		ModuleService modules = commands.context().service(ModuleService.class);
 		Map<String, Object> inputs = new HashMap<>(Map.of("content", new ImagePlus("c", picture(48, false)), "style", new ImagePlus("s", picture(48, true)),
 			"network", "random", "iterations", 10000, "size", 0));
-		Module module = modules.createModule(executor.find("Style Transfer"));
+		Module module = modules.createModule(commands.executor().find("Style Transfer"));
 		Future<Module> running = modules.run(module, true, inputs);
 		StyleTransferCommand command = (StyleTransferCommand) module.getDelegateObject();
 		Thread.sleep(2000); // some iterations run (about 30 ms each)
