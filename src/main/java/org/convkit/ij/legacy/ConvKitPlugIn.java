@@ -63,8 +63,9 @@ public class ConvKitPlugIn implements PlugIn {
 		}
 	}
 
-	/** An image option is the title of an open image; without one, the current image. */
+	/** An image option is the title of an open image; without one, the current image; "(none)": no image. */
 	private static ImagePlus openImage(CommandInputs.ImageOption option) {
+		if (NO_IMAGE.equals(option.text())) return null;
 		if (option.text() == null) {
 			ImagePlus current = WindowManager.getCurrentImage();
 			if (current == null) throw new IllegalArgumentException(option.name() + ": expected an open image, but no image is open");
@@ -108,6 +109,9 @@ public class ConvKitPlugIn implements PlugIn {
 		macro.abort(title + ": " + message);
 	}
 
+	/** The dialog's choice for an optional image parameter left empty. */
+	static final String NO_IMAGE = "(none)";
+
 	/**
 	 * Whether a menu click or an option-less run() may ask in a dialog: not for a command without
 	 * parameters, and not without ImageJ's window (a command-line batch run, maybe on a virtual
@@ -127,13 +131,14 @@ public class ConvKitPlugIn implements PlugIn {
 			Object value = defaults.getInput(name);
 			Class<?> type = item.getType();
 			if (type == ImagePlus.class) {
-				String[] titles = WindowManager.getImageTitles();
-				if (titles.length == 0) {
+				List<String> titles = new java.util.ArrayList<>(List.of(WindowManager.getImageTitles()));
+				if (!item.isRequired()) titles.add(0, NO_IMAGE); // e.g. a folder instead of a stack
+				if (titles.isEmpty()) {
 					IJ.error(CommandExecutor.title(info), name + ": expected an open image, but no image is open");
 					return null;
 				}
 				ImagePlus current = WindowManager.getCurrentImage();
-				dialog.addChoice(name, titles, current != null ? current.getTitle() : titles[0]);
+				dialog.addChoice(name, titles.toArray(String[]::new), current != null ? current.getTitle() : titles.get(0));
 			}
 			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
 				String[] choices = item.getChoices().stream().map(String::valueOf).toArray(String[]::new);
@@ -150,9 +155,10 @@ public class ConvKitPlugIn implements PlugIn {
 		for (ModuleItem<?> item : items) {
 			Class<?> type = item.getType();
 			String name = item.getName();
-			if (type == ImagePlus.class || (item.getChoices() != null && !item.getChoices().isEmpty())) {
+			if (type == ImagePlus.class) {
 				values.put(name, dialog.getNextChoice());
 			}
+			else if (item.getChoices() != null && !item.getChoices().isEmpty()) values.put(name, dialog.getNextChoice());
 			else if (type == boolean.class || type == Boolean.class) values.put(name, String.valueOf(dialog.getNextBoolean()));
 			else if (type == File.class || type == String.class) values.put(name, dialog.getNextString());
 			else values.put(name, numberText(dialog.getNextNumber(), type));

@@ -150,6 +150,21 @@ class LegacyCommandsTest {
 		assertEquals("plain-gaussian", run.returned);
 	}
 
+	@Test
+	void anOptionalImageLeftAsNoneIsNotReplacedByTheCurrentImage() throws Exception {
+		// Top Activating Patches reads a stack or a folder; "(none)", the dialog's empty choice, means the folder.
+		Path folder = java.nio.file.Files.createDirectories(temp.resolve("photos"));
+		ij.process.ColorProcessor picture = new ij.process.ColorProcessor(48, 40);
+		for (int y = 0; y < 40; y++) for (int x = 0; x < 48; x++) picture.set(x, y, ((x * 5) << 16) | ((y * 6) << 8) | ((x ^ y) & 0xff));
+		javax.imageio.ImageIO.write(picture.getBufferedImage(), "png", folder.resolve("a.png").toFile());
+		Run run = runMacro(String.join("\n",
+			"newImage(\"open photo\", \"RGB ramp\", 64, 64, 1);",
+			"run(\"Top Activating Patches\", \"images=[" + ConvKitPlugIn.NO_IMAGE + "] folder=[" + folder + "] network=random layer=conv1_1 unit=0 units=1\");",
+			"return getResultString(\"image\", 0);"));
+		assertNull(run.error, run.error);
+		assertEquals("a.png", run.returned);
+	}
+
 	/** Entries of ImageJ's command table that run ConvKit's plug-in. */
 	private static Map<String, String> convKitEntries() {
 		Map<String, String> entries = new HashMap<>();
