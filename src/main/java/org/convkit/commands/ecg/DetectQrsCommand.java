@@ -55,7 +55,7 @@ public class DetectQrsCommand extends ConvKitCommand {
 	@Override
 	protected void execute() throws IOException {
 		EcgRecord ecg = EcgCommandSupport.read(record, frequency);
-		EcgRecord.Lead chosen = EcgCommandSupport.lead(ecg, lead);
+		EcgRecord.Lead chosen = ecg.leadOrDefault(lead);
 		QrsDetector.Result result = new QrsDetector().detect(chosen);
 		int[] peaks = result.peaks();
 		double fs = chosen.frequency();

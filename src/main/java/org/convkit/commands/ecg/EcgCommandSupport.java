@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the ECG commands share: reading the {@code record} and {@code model} parameters, leads by name, AAMI colours, tables. */
+/** What the ECG commands share: reading the {@code record} and {@code model} parameters, AAMI colours, tables. */
 final class EcgCommandSupport {
 
 	static final String NO_RECORD = "record: expected a record file: " + EcgFiles.EXPECTED;
@@ -50,10 +50,6 @@ final class EcgCommandSupport {
 		return EcgFiles.read(record.toPath(), frequency);
 	}
 
-	/** The lead named {@code name}; blank means MLII when the record has it, else the first lead. */
-	static EcgRecord.Lead lead(EcgRecord record, String name) {
-		return record.leadOrDefault(name);
-	}
 
 	/** The classifier a command's {@code model} parameter names: a folder from Train ECG Classifier, or empty for the shipped one. */
 	static BeatModel model(File folder) throws IOException {

@@ -4,11 +4,10 @@ import ai.djl.Device;
 import ai.djl.Model;
 import org.convkit.core.runtime.ModelSpec;
 
-import java.io.DataOutputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
