@@ -4,7 +4,6 @@ import ij.ImagePlus;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.core.io.AtomicFiles;
 import org.convkit.ecg.EcgRecord;
-import org.convkit.ecg.io.WfdbAnnotations;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 
@@ -61,7 +60,7 @@ final class EcgDemo implements DemoPart {
 		return items;
 	}
 
-	/** Writes the synthetic record as a CSV (time, MLII) and its reference beats as WFDB annotations. */
+	/** Writes the synthetic record as a CSV (time, MLII): a format every ConvKit command reads. */
 	private static Path synthetic(Path folder) throws IOException {
 		SyntheticEcg.Labelled s = SyntheticEcg.generate(120, 360, 7);
 		EcgRecord.Lead lead = s.record().defaultLead();
@@ -69,7 +68,6 @@ final class EcgDemo implements DemoPart {
 		for (int i = 0; i < lead.samples().length; i++) csv.append(String.format(Locale.ROOT, "%.5f,%.4f%n", i / lead.frequency(), lead.samples()[i]));
 		Path file = folder.resolve("ecg-synthetic.csv");
 		AtomicFiles.writeString(file, csv.toString());
-		WfdbAnnotations.write(folder.resolve("ecg-synthetic.reference"), s.annotations());
 		return file;
 	}
 

@@ -39,6 +39,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 	static final String NO_RECORDS = "folder: %s has no ECG records (.hea, .edf, .csv)";
 	static final String NO_OUTPUT = "output_folder: expected an existing folder for the CSV files, got %s";
 	static final String SUMMARY = "summary.csv";
+	static final String BEATS = "_beats.csv";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of records: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File folder;
@@ -64,7 +65,9 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 		if (output_folder == null || !output_folder.isDirectory()) throw new IllegalArgumentException(String.format(NO_OUTPUT, output_folder));
 		List<Path> files;
 		try (Stream<Path> entries = Files.list(folder.toPath())) {
-			files = entries.filter(p -> Files.isRegularFile(p) && List.of("hea", "edf", "csv").contains(EcgFiles.extension(p))).sorted().toList();
+			// this command's own outputs are not records (an output folder may be the records folder)
+			files = entries.filter(p -> Files.isRegularFile(p) && List.of("hea", "edf", "csv").contains(EcgFiles.extension(p))
+				&& !p.getFileName().toString().equals(SUMMARY) && !p.getFileName().toString().endsWith(BEATS)).sorted().toList();
 		}
 		if (files.isEmpty()) throw new IllegalArgumentException(String.format(NO_RECORDS, folder));
 		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
@@ -79,7 +82,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 				EcgRecord ecg = EcgFiles.read(file, frequency);
 				Optional<List<Annotation>> reference = EcgFiles.annotations(file);
 				ClassifiedBeats result = classifier.classify(ecg, lead, reference.orElse(null));
-				result.writeCsv(out.resolve(EcgFiles.baseName(file) + "_beats.csv"));
+				result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS));
 				int[] counts = result.counts();
 				BeatEvaluation e = result.evaluation();
 				records.addValue("status", "ok");
@@ -91,8 +94,8 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%s,%n", file.getFileName(), result.size(), counts[0], counts[1],
 					counts[2], counts[3], counts[4], e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
 			}
-			catch (IOException | IllegalArgumentException e) {
-				// a bad record is reported and the batch goes on
+			catch (IOException | RuntimeException e) {
+				// a bad record is reported and the batch goes on, whatever went wrong with it
 				records.addValue("status", "failed");
 				records.addValue("error", e.getMessage());
 				csv.append(file.getFileName()).append(",failed,,,,,,,,,\"").append(String.valueOf(e.getMessage()).replace("\"", "\"\"")).append("\"\n");

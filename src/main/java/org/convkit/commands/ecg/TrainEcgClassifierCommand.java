@@ -32,6 +32,7 @@ import java.util.Properties;
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Train ECG Classifier")
 public class TrainEcgClassifierCommand extends ConvKitCommand {
 
+	static final String NO_TRAINING = "records: no training records are left once the validation records are set aside";
 	static final String OVERLAP = "validation_records: record %s is also a training record; validation must be other patients";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
@@ -64,7 +65,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(description = "Random seed (shuffling, initialisation, sampling)")
 	private long seed = BeatTrainer.Config.DEFAULT.seed();
 
-	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder to save the model in (created; an existing model there is replaced once training succeeds)")
+	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder to save the model in (created if needed); its beatnet.params and beatnet.properties are replaced once training succeeds, other files stay")
 	private File model;
 
 	@Parameter
@@ -83,9 +84,10 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		Path data = folder == null ? null : folder.toPath();
 		List<String> validation = validation_records == null || validation_records.isBlank() ? List.of()
 			: LabelledRecords.names(data, validation_records, "validation_records");
-		List<String> train = new ArrayList<>(LabelledRecords.names(data, records, "records"));
+		List<String> train = new ArrayList<>(new java.util.LinkedHashSet<>(LabelledRecords.names(data, records, "records"))); // once each
 		if (records == null || records.isBlank()) train.removeAll(validation);
 		for (String name : validation) if (new HashSet<>(train).contains(name)) throw new IllegalArgumentException(String.format(OVERLAP, name));
+		if (train.isEmpty()) throw new IllegalArgumentException(NO_TRAINING);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
 		training = new ResultsTable();

@@ -78,11 +78,16 @@ public final class BeatClassifier {
 		return BeatDataset.ofBeats(record.name(), lead.samples(), lead.frequency(), positions, labels, window);
 	}
 
-	/** Gives each position the class of the nearest reference beat within EC57's 150 ms, if any. */
+	/**
+	 * Gives each position the class of the nearest reference beat within EC57's 150 ms, one to
+	 * one: a reference beat already taken by a detection is not given to a second one (a double
+	 * detection stays unlabelled, so it is not scored twice).
+	 */
 	static void label(long[] positions, int[] labels, List<Annotation> reference, double scale, double fs) {
 		List<Annotation> beats = reference.stream().filter(a -> AamiClass.isBeat(a.symbol()))
 			.sorted((a, b) -> Long.compare(a.sample(), b.sample())).toList();
 		double tolerance = DetectionEvaluation.DEFAULT_TOLERANCE_S * fs;
+		boolean[] taken = new boolean[beats.size()];
 		int j = 0;
 		for (int i = 0; i < positions.length; i++) {
 			while (j + 1 < beats.size() && beats.get(j + 1).sample() * scale <= positions[i]) j++;
@@ -90,12 +95,15 @@ public final class BeatClassifier {
 			double bestDistance = tolerance;
 			for (int k = Math.max(0, j - 1); k <= Math.min(beats.size() - 1, j + 1); k++) {
 				double d = Math.abs(beats.get(k).sample() * scale - positions[i]);
-				if (d <= bestDistance) {
+				if (!taken[k] && d <= bestDistance) {
 					bestDistance = d;
 					best = k;
 				}
 			}
-			if (best >= 0) labels[i] = AamiClass.ofSymbol(beats.get(best).symbol()).orElseThrow().ordinal();
+			if (best >= 0) {
+				taken[best] = true;
+				labels[i] = AamiClass.ofSymbol(beats.get(best).symbol()).orElseThrow().ordinal();
+			}
 		}
 	}
 

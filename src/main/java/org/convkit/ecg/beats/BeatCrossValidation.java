@@ -45,6 +45,9 @@ public final class BeatCrossValidation {
 		BeatTrainer.Config config, StringBuilder log)
 	{
 		List<String> names = new ArrayList<>(records.keySet());
+		if (folds < 2 || folds > names.size()) {
+			throw new IllegalArgumentException("folds: expected 2 to " + names.size() + " (the number of records), got " + folds);
+		}
 		BeatEvaluation pooled = new BeatEvaluation(), pooledDetected = new BeatEvaluation();
 		for (int fold = 0; fold < folds; fold++) {
 			List<BeatDataset> train = new ArrayList<>(), test = new ArrayList<>();

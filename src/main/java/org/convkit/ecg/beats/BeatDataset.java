@@ -72,7 +72,11 @@ public final class BeatDataset {
 
 	public static BeatDataset of(EcgRecord record, List<Annotation> annotations, Options options) {
 		EcgRecord.Lead lead = record.defaultLead();
-		return of(record.name(), lead.samples(), lead.frequency(), annotations, options);
+		// annotations count frames of the record's frequency; the lead may have several samples per frame
+		double scale = lead.frequency() / record.frequency();
+		List<Annotation> scaled = scale == 1 ? annotations : annotations.stream()
+			.map(a -> new Annotation(Math.round(a.sample() * scale), a.symbol(), a.subtype(), a.channel(), a.number(), a.aux())).toList();
+		return of(record.name(), lead.samples(), lead.frequency(), scaled, options);
 	}
 
 	/**
@@ -96,9 +100,17 @@ public final class BeatDataset {
 	 * The beats at these R positions (ascending samples of this signal, e.g. from a QRS detector),
 	 * each labelled with an {@link AamiClass} ordinal or {@link #UNLABELLED}.
 	 */
-	public static BeatDataset ofBeats(String name, float[] signal, double fs, long[] beats, int[] beatLabels, Options options) {
-		if (beats.length != beatLabels.length) throw new IllegalArgumentException("labels: expected one per beat");
-		int m = beats.length;
+	public static BeatDataset ofBeats(String name, float[] signal, double fs, long[] rPeaks, int[] peakLabels, Options options) {
+		if (rPeaks.length != peakLabels.length) throw new IllegalArgumentException("labels: expected one per beat");
+		// a beat at the same sample as the one before (duplicate annotations, rounding) would have an RR of 0
+		long[] beats = new long[rPeaks.length];
+		int[] beatLabels = new int[rPeaks.length];
+		int m = 0;
+		for (int i = 0; i < rPeaks.length; i++) {
+			if (m > 0 && rPeaks[i] <= beats[m - 1]) continue;
+			beats[m] = rPeaks[i];
+			beatLabels[m++] = peakLabels[i];
+		}
 		float[] x = Filters.bandPass(withoutNaN(signal), fs);
 		double meanRr = m > 1 ? (beats[m - 1] - beats[0]) / fs / (m - 1) : Double.NaN;
 		int before = (int) Math.ceil(options.beforeS() * fs), after = (int) Math.ceil(options.afterS() * fs);

@@ -2,6 +2,7 @@ package org.convkit.ecg.beats;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import org.convkit.core.io.AtomicFiles;
 import org.convkit.core.runtime.ModelSpec;
 
 import java.io.BufferedOutputStream;
@@ -10,14 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Properties;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A trained beat classifier as stored: a folder holding {@value #PARAMETERS} (the network's
@@ -80,39 +76,29 @@ public final class BeatModel {
 	}
 
 	/**
-	 * Saves a trained model with the window it was trained on and its recipe (any properties):
-	 * written into a temporary sibling folder, then moved into place, so an older model is
-	 * replaced only by a complete new one.
+	 * Saves a trained model with the window it was trained on and its recipe (any properties) into
+	 * a folder (created if needed). Only the model's two files are written, each atomically, so
+	 * whatever else the folder holds (a PROVENANCE.md, the user's own files) stays; the
+	 * parameters go first and the properties, whose presence makes the folder a model, last.
 	 */
 	public static void save(Model model, BeatDataset.Options window, Properties recipe, Path folder) throws IOException {
 		Path target = folder.toAbsolutePath().normalize();
-		Path parent = target.getParent();
-		Files.createDirectories(parent);
-		Path temporary = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-		Path old = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".old");
-		try {
-			Files.createDirectories(temporary);
-			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary.resolve(PARAMETERS))))) {
+		Properties p = new Properties();
+		p.putAll(recipe);
+		p.setProperty("window.before_s", String.valueOf(window.beforeS()));
+		p.setProperty("window.after_s", String.valueOf(window.afterS()));
+		p.setProperty("window.length", String.valueOf(window.length()));
+		p.setProperty("window.local_beats", String.valueOf(window.localBeats()));
+		p.setProperty("window.normalise_amplitude", String.valueOf(window.normaliseAmplitude()));
+		p.setProperty("classes", "N,S,V,F,Q");
+		StringWriter text = new StringWriter();
+		p.store(text, "ConvKit ECG beat classifier (BeatNet)");
+		AtomicFiles.write(target.resolve(PARAMETERS), file -> {
+			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
 				model.getBlock().saveParameters(out);
 			}
-			Properties p = new Properties();
-			p.putAll(recipe);
-			p.setProperty("window.before_s", String.valueOf(window.beforeS()));
-			p.setProperty("window.after_s", String.valueOf(window.afterS()));
-			p.setProperty("window.length", String.valueOf(window.length()));
-			p.setProperty("window.local_beats", String.valueOf(window.localBeats()));
-			p.setProperty("window.normalise_amplitude", String.valueOf(window.normaliseAmplitude()));
-			p.setProperty("classes", "N,S,V,F,Q");
-			StringWriter text = new StringWriter();
-			p.store(text, "ConvKit ECG beat classifier (BeatNet)");
-			Files.writeString(temporary.resolve(PROPERTIES), text.toString(), StandardCharsets.UTF_8);
-			if (Files.exists(target)) move(target, old);
-			move(temporary, target);
-		}
-		finally {
-			deleteTree(temporary);
-			deleteTree(old);
-		}
+		});
+		AtomicFiles.writeString(target.resolve(PROPERTIES), text.toString());
 	}
 
 	/** How the runtime loads this model (once per engine and device). */
@@ -156,22 +142,6 @@ public final class BeatModel {
 		catch (NullPointerException | IllegalArgumentException e) {
 			throw new IOException("model: " + PROPERTIES + " of " + description + " lacks a valid window (window.before_s, window.after_s, "
 				+ "window.length, window.local_beats): " + e.getMessage(), e);
-		}
-	}
-
-	private static void move(Path from, Path to) throws IOException {
-		try {
-			Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (AtomicMoveNotSupportedException e) {
-			Files.move(from, to);
-		}
-	}
-
-	private static void deleteTree(Path path) throws IOException {
-		if (!Files.exists(path)) return;
-		try (Stream<Path> files = Files.walk(path)) {
-			for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
 		}
 	}
 }

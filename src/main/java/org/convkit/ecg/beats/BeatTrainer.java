@@ -98,7 +98,8 @@ public final class BeatTrainer {
 	}
 
 	public static Model train(BeatDataset data, BeatDataset validation, Config config, String engine, Device device, Consumer<EpochLog> progress) {
-		if (data.size() < 2) throw new IllegalArgumentException("data: expected at least 2 beats, got " + data.size());
+		data = data.labelled(); // beats without a class cannot teach anything
+		if (data.size() < 2) throw new IllegalArgumentException("data: expected at least 2 labelled beats, got " + data.size());
 		Random random = new Random(config.seed());
 		data = subsampleNormal(data, config.normalFraction(), random);
 		Engine.getEngine(engine).setRandomSeed((int) config.seed());

@@ -131,6 +131,11 @@ class EcgClassifierCommandsTest {
 		assertTrue(summary.get(2).startsWith("102.hea,failed,") && summary.get(2).contains("102.dat"), summary.get(2));
 		assertEquals((int) records.getValue("beats", 0) + 1, Files.readAllLines(out.resolve("101_beats.csv")).size());
 		assertFalse(Files.exists(out.resolve("102_beats.csv")));
+
+		// writing into the records folder itself, twice: the command's own CSV files are not taken for records
+		commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile()));
+		ResultsTable again = (ResultsTable) commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile())).get("records");
+		assertEquals(2, again.size());
 	}
 
 	@Test
@@ -154,6 +159,11 @@ class EcgClassifierCommandsTest {
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
 			"records", "101, 106", "validation_records", "106", "model", dir.resolve("m").toFile())));
 		assertEquals("validation_records: record 106 is also a training record; validation must be other patients", e.getMessage());
+		Path one = Files.createDirectories(dir.resolve("one record"));
+		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), one.resolve("101" + ext));
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", one.toFile(),
+			"validation_records", "101", "model", dir.resolve("m").toFile())));
+		assertEquals(TrainEcgClassifierCommand.NO_TRAINING, e.getMessage());
 		assertFalse(Files.exists(dir.resolve("m")), "a failed training leaves no model folder");
 	}
 }

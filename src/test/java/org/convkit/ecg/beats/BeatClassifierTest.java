@@ -31,4 +31,13 @@ class BeatClassifierTest {
 	void predictionsBecomeWfdbSymbolsThatMapBackToTheirClass() {
 		for (AamiClass c : AamiClass.values()) assertEquals(c, AamiClass.ofSymbol(c.wfdbSymbol()).orElseThrow());
 	}
+
+	@Test
+	void aDoubleDetectionDoesNotTakeTheSameReferenceBeatTwice() {
+		List<Annotation> reference = List.of(Annotation.of(1000, "V"), Annotation.of(1300, "N"));
+		long[] detections = {990, 1020, 1300};
+		int[] labels = {BeatDataset.UNLABELLED, BeatDataset.UNLABELLED, BeatDataset.UNLABELLED};
+		BeatClassifier.label(detections, labels, reference, 1, 360);
+		assertArrayEquals(new int[] {AamiClass.V.ordinal(), BeatDataset.UNLABELLED, AamiClass.N.ordinal()}, labels);
+	}
 }

@@ -139,4 +139,31 @@ class BeatDatasetTest {
 		assertEquals(2, e2.total());
 		assertEquals(0.5, e2.accuracy(), 1e-12);
 	}
+
+	@Test
+	void duplicateBeatsAreDroppedSoNoRrIntervalIsZero() {
+		float[] x = record().lead("MLII").samples();
+		long[] positions = {400, 700, 700, 900, 1300, 1600};
+		int[] labels = {0, 0, 2, 0, 0, 0};
+		BeatDataset d = BeatDataset.ofBeats("syn", x, FS, positions, labels, BeatDataset.Options.DEFAULT);
+		assertEquals(3, d.size()); // 700, 900, 1300: the duplicate 700 is gone, first and last have no neighbour
+		assertEquals(AamiClass.N, d.label(0), "the first of two beats at one sample is kept");
+		for (int k = 0; k < d.size(); k++) for (float f : d.features(k)) assertTrue(Float.isFinite(f), "feature of beat " + k);
+	}
+
+	@Test
+	void annotationsInFramesAreScaledToALeadWithTwoSamplesPerFrame() {
+		// the lead at 360 Hz, the record's frames at 180 Hz: annotation sample s is lead sample 2 s
+		EcgRecord lead360 = record();
+		EcgRecord framed = new EcgRecord("syn", FS / 2, lead360.leads());
+		List<Annotation> halved = new ArrayList<>();
+		for (Annotation a : annotations()) halved.add(Annotation.of(a.sample() / 2, a.symbol()));
+		BeatDataset d = BeatDataset.of(framed, halved);
+		BeatDataset reference = BeatDataset.of(lead360, annotations());
+		assertEquals(reference.size(), d.size());
+		for (int k = 0; k < d.size(); k++) {
+			assertEquals(reference.position(k), d.position(k), 1);
+			assertArrayEquals(reference.rr(k), d.rr(k), 0.01f);
+		}
+	}
 }

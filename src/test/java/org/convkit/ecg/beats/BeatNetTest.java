@@ -78,12 +78,15 @@ class BeatNetTest {
 			assertTrue(e.accuracy() > 0.95, "held-out accuracy after 3 epochs: " + e.report() + logs);
 			before = BeatTrainer.probabilities(model, test, 64);
 			BeatModel.save(model, window, recipe, folder);
+			Files.writeString(folder.resolve("notes.txt"), "the user's own file");
 			BeatModel.save(model, window, recipe, folder); // replacing an existing model
 		}
-		assertTrue(Files.isRegularFile(folder.resolve(BeatModel.PARAMETERS)));
-		try (var files = Files.list(dir)) {
-			assertEquals(List.of(folder), files.toList(), "no temporary folders left");
+		try (var files = Files.list(folder)) {
+			assertEquals(java.util.Set.of("notes.txt", BeatModel.PARAMETERS, BeatModel.PROPERTIES),
+				files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+				"the model's two files replaced, the folder's other files kept, no temporary files left");
 		}
+		assertEquals("the user's own file", Files.readString(folder.resolve("notes.txt")));
 		BeatModel saved = BeatModel.open(folder);
 		assertEquals(window, saved.window());
 		assertEquals("synthetic", saved.property("training.records"));
