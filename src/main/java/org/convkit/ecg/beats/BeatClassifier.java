@@ -84,8 +84,7 @@ public final class BeatClassifier {
 	 * detection stays unlabelled, so it is not scored twice).
 	 */
 	static void label(long[] positions, int[] labels, List<Annotation> reference, double scale, double fs) {
-		List<Annotation> beats = reference.stream().filter(a -> AamiClass.isBeat(a.symbol()))
-			.sorted((a, b) -> Long.compare(a.sample(), b.sample())).toList();
+		List<Annotation> beats = BeatDataset.aamiBeats(reference);
 		double tolerance = DetectionEvaluation.DEFAULT_TOLERANCE_S * fs;
 		boolean[] taken = new boolean[beats.size()];
 		int j = 0;
@@ -113,16 +112,7 @@ public final class BeatClassifier {
 	 */
 	public ClassifiedBeats classifyAt(EcgRecord record, String leadName, List<Annotation> reference) throws IOException {
 		EcgRecord.Lead lead = record.leadOrDefault(leadName);
-		List<Annotation> beats = reference.stream().filter(a -> AamiClass.isBeat(a.symbol()))
-			.sorted((a, b) -> Long.compare(a.sample(), b.sample())).toList();
-		double scale = lead.frequency() / record.frequency();
-		long[] positions = new long[beats.size()];
-		int[] labels = new int[beats.size()];
-		for (int i = 0; i < positions.length; i++) {
-			positions[i] = Math.round(beats.get(i).sample() * scale);
-			labels[i] = AamiClass.ofSymbol(beats.get(i).symbol()).orElseThrow().ordinal();
-		}
-		return classified(record, lead, BeatDataset.ofBeats(record.name(), lead.samples(), lead.frequency(), positions, labels, model.window()));
+		return classified(record, lead, BeatDataset.of(record, lead, reference, model.window()));
 	}
 
 	private ClassifiedBeats classified(EcgRecord record, EcgRecord.Lead lead, BeatDataset beats) throws IOException {

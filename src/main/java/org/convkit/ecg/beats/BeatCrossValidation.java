@@ -59,17 +59,25 @@ public final class BeatCrossValidation {
 				}
 				else train.add(records.get(names.get(i)));
 			}
-			BeatDataset trainData = BeatDataset.concat(train), testData = BeatDataset.concat(test);
+			BeatDataset trainData = BeatDataset.concat(train);
+			int testBeats = test.stream().mapToInt(BeatDataset::size).sum();
 			print(log, String.format(Locale.ROOT, "fold %d: test records %s (%d beats), training beats %d %s", fold + 1, testNames,
-				testData.size(), trainData.size(), counts(trainData)));
+				testBeats, trainData.size(), counts(trainData)));
 			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
+				// each test record classified once; the fold's figures are the sum of its records'
 				long t0 = System.nanoTime();
-				BeatEvaluation e = BeatEvaluation.of(testData, BeatTrainer.predict(model, testData));
+				BeatEvaluation e = new BeatEvaluation();
+				List<BeatEvaluation> perRecord = new ArrayList<>();
+				for (BeatDataset record : test) {
+					BeatEvaluation r = BeatEvaluation.of(record, BeatTrainer.predict(model, record));
+					perRecord.add(r);
+					e.add(r);
+				}
 				double s = (System.nanoTime() - t0) / 1e9;
-				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testData.size(), s, testData.size() / s));
+				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testBeats, s, testBeats / s));
 				print(log, "  " + summary(e));
-				for (String name : testNames) print(log, "    " + recordLine(name, model, records.get(name)));
+				for (int i = 0; i < test.size(); i++) print(log, "    " + recordLine(testNames.get(i), test.get(i).size(), perRecord.get(i)));
 				pooled.add(e);
 				if (detected != null) {
 					BeatDataset d = BeatDataset.concat(testNames.stream().map(detected::get).toList());
@@ -88,9 +96,8 @@ public final class BeatCrossValidation {
 	}
 
 	/** One record's accuracy and where its errors went (reference -> predicted counts). */
-	private static String recordLine(String name, Model model, BeatDataset data) {
-		BeatEvaluation e = BeatEvaluation.of(data, BeatTrainer.predict(model, data));
-		StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d beats, accuracy %.2f%%; errors", name, data.size(), 100 * e.accuracy()));
+	private static String recordLine(String name, int beats, BeatEvaluation e) {
+		StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s: %d beats, accuracy %.2f%%; errors", name, beats, 100 * e.accuracy()));
 		for (AamiClass r : AamiClass.values()) for (AamiClass p : AamiClass.values()) {
 			if (r != p && e.count(r, p) > 0) s.append(' ').append(r).append("->").append(p).append(' ').append(e.count(r, p));
 		}

@@ -6,6 +6,7 @@ import org.convkit.ecg.signal.Filters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -71,29 +72,29 @@ public final class BeatDataset {
 	}
 
 	public static BeatDataset of(EcgRecord record, List<Annotation> annotations, Options options) {
-		EcgRecord.Lead lead = record.defaultLead();
-		// annotations count frames of the record's frequency; the lead may have several samples per frame
-		double scale = lead.frequency() / record.frequency();
-		List<Annotation> scaled = scale == 1 ? annotations : annotations.stream()
-			.map(a -> new Annotation(Math.round(a.sample() * scale), a.symbol(), a.subtype(), a.channel(), a.number(), a.aux())).toList();
-		return of(record.name(), lead.samples(), lead.frequency(), scaled, options);
+		return of(record, record.defaultLead(), annotations, options);
 	}
 
 	/**
-	 * The beats of one signal: annotations whose symbol is an AAMI beat give the R positions (in
-	 * samples of this signal) and classes.
+	 * The beats of one lead: annotations whose symbol is an AAMI beat give the R positions and
+	 * classes. Annotation samples count frames of the record's frequency; a lead may have several
+	 * samples per frame, so positions are scaled to the lead's samples.
 	 */
-	public static BeatDataset of(String name, float[] signal, double fs, List<Annotation> annotations, Options options) {
-		List<Annotation> beats = new ArrayList<>();
-		for (Annotation a : annotations) if (AamiClass.isBeat(a.symbol())) beats.add(a);
-		beats.sort((a, b) -> Long.compare(a.sample(), b.sample()));
+	public static BeatDataset of(EcgRecord record, EcgRecord.Lead lead, List<Annotation> annotations, Options options) {
+		List<Annotation> beats = aamiBeats(annotations);
+		double scale = lead.frequency() / record.frequency();
 		long[] positions = new long[beats.size()];
 		int[] labels = new int[beats.size()];
 		for (int i = 0; i < positions.length; i++) {
-			positions[i] = beats.get(i).sample();
+			positions[i] = Math.round(beats.get(i).sample() * scale);
 			labels[i] = AamiClass.ofSymbol(beats.get(i).symbol()).orElseThrow().ordinal();
 		}
-		return ofBeats(name, signal, fs, positions, labels, options);
+		return ofBeats(record.name(), lead.samples(), lead.frequency(), positions, labels, options);
+	}
+
+	/** The annotations that mark AAMI beats, in time order. */
+	static List<Annotation> aamiBeats(List<Annotation> annotations) {
+		return annotations.stream().filter(a -> AamiClass.isBeat(a.symbol())).sorted(Comparator.comparingLong(Annotation::sample)).toList();
 	}
 
 	/**

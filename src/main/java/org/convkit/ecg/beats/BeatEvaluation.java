@@ -50,6 +50,16 @@ public final class BeatEvaluation {
 		return t;
 	}
 
+	/** Beats of this class in the reference. */
+	public long beats(AamiClass c) {
+		return row(c.ordinal());
+	}
+
+	/** Beats predicted as this class. */
+	public long predicted(AamiClass c) {
+		return column(c.ordinal());
+	}
+
 	private long row(int c) {
 		long s = 0;
 		for (int j = 0; j < K; j++) s += matrix[c][j];

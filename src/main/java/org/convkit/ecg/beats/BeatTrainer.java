@@ -234,11 +234,7 @@ public final class BeatTrainer {
 	public static int[] predict(Model model, BeatDataset data) {
 		float[] p = probabilities(model, data, 256);
 		int[] classes = new int[data.size()];
-		for (int i = 0; i < classes.length; i++) {
-			int best = 0;
-			for (int c = 1; c < AamiClass.COUNT; c++) if (p[i * AamiClass.COUNT + c] > p[i * AamiClass.COUNT + best]) best = c;
-			classes[i] = best;
-		}
+		for (int i = 0; i < classes.length; i++) classes[i] = AamiClass.mostProbable(p, i).ordinal();
 		return classes;
 	}
 }

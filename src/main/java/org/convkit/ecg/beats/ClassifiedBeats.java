@@ -23,11 +23,7 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 
 	/** The most probable class of beat i. */
 	public AamiClass predicted(int i) {
-		int best = 0;
-		for (int c = 1; c < AamiClass.COUNT; c++) {
-			if (probabilities[i * AamiClass.COUNT + c] > probabilities[i * AamiClass.COUNT + best]) best = c;
-		}
-		return AamiClass.values()[best];
+		return AamiClass.mostProbable(probabilities, i);
 	}
 
 	public float probability(int i, AamiClass c) {

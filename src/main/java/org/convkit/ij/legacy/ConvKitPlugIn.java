@@ -81,21 +81,23 @@ public class ConvKitPlugIn implements PlugIn {
 	}
 
 	private static void show(String title, Map<String, Object> outputs) {
-		boolean[] results = {false};
-		outputs.forEach((name, value) -> {
+		boolean resultsShown = false;
+		for (Map.Entry<String, Object> output : outputs.entrySet()) {
+			String name = output.getKey();
+			Object value = output.getValue();
 			if (value instanceof ImagePlus image) image.show();
 			// ImageJ's convention: a command's measurements go to the Results table, where
 			// macros read them with nResults and getResult/getResultString. A second table (a
 			// confusion matrix next to per-class figures) gets a window named after the output.
-			else if (value instanceof ResultsTable table && !results[0]) {
+			else if (value instanceof ResultsTable table && !resultsShown) {
 				Analyzer.setResultsTable(table);
 				table.show("Results");
-				results[0] = true;
+				resultsShown = true;
 			}
 			else if (value instanceof ResultsTable table) table.show(title + " " + name);
 			else if (value instanceof String text) IJ.log(text);
 			else if (value != null) IJ.log(title + ": " + name + " = " + value);
-		});
+		}
 	}
 
 	/** In a macro the error aborts it with the message; interactively it is shown in a dialog. */
