@@ -26,7 +26,8 @@ import java.util.List;
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Evaluate ECG Classifier: scores a classifier on annotated WFDB
  * records (patients it was not trained on): per-class sensitivity, positive predictivity and F1,
- * the confusion matrix, accuracy, macro F1 and Cohen's kappa, as tables and optionally a CSV file.
+ * the confusion matrix, accuracy, macro F1, Cohen's kappa and the jκ index, as tables and optionally a
+ * CSV file.
  * Beats are the detected ones (matched to the reference within 150 ms, as EC57 does) or the
  * reference beats themselves.
  */

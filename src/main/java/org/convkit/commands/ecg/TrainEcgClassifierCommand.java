@@ -25,9 +25,10 @@ import java.util.Properties;
 
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Train ECG Classifier: trains the 1-D CNN beat classifier on WFDB
- * records with reference annotations and saves it as a model folder for Classify ECG Beats. With
- * validation records (other patients), the saved model is the epoch with the best validation
- * macro F1, and each epoch's validation figures are reported.
+ * records with reference annotations and saves it as a model folder for Classify ECG Beats: an
+ * ensemble of {@code networks} networks, each trained with its own seed. With validation records
+ * (other patients), each network is kept at its epoch with the best validation macro F1, and each
+ * epoch's validation figures are reported.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Train ECG Classifier")
 public class TrainEcgClassifierCommand extends ConvKitCommand {
@@ -62,6 +63,9 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(min = "0", max = "0.5", description = "Fraction of N beats per batch turned into synthetic premature (S) beats")
 	private double premature_fraction = BeatTrainer.Config.DEFAULT.prematureFraction();
 
+	@Parameter(min = "1", max = "20", description = "Networks in the ensemble, each trained with its own seed and N sample; the classifier averages their probabilities")
+	private int networks = BeatTrainer.Config.DEFAULT.members();
+
 	@Parameter(description = "Random seed (shuffling, initialisation, sampling)")
 	private long seed = BeatTrainer.Config.DEFAULT.seed();
 
@@ -80,7 +84,8 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Override
 	protected void execute() throws IOException {
 		if (EcgCommandSupport.isBlank(model)) throw new IllegalArgumentException("model: expected a folder to save the trained model in");
-		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction);
+		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction,
+			networks);
 		Path data = folder == null ? null : folder.toPath();
 		List<String> validation = validation_records == null || validation_records.isBlank() ? List.of()
 			: LabelledRecords.names(data, validation_records, "validation_records");
@@ -93,6 +98,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
 			training.incrementCounter();
+			training.addValue("network", e.member());
 			training.addValue("epoch", e.epoch());
 			training.addValue("loss", e.loss());
 			training.addValue("beats", e.beats());
@@ -109,7 +115,8 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 			recipe.setProperty("training.beats", String.valueOf(trainBeats.size()));
 			BeatModel.save(trained, window, recipe, model.toPath());
 		}
-		summary = String.format(Locale.ROOT, "trained on %d beats of %d records%s for %d epochs; saved to %s", trainBeats.size(), train.size(),
+		summary = String.format(Locale.ROOT, "trained %d network%s on %d beats of %d records%s for %d epochs; saved to %s", networks,
+			networks == 1 ? "" : "s", trainBeats.size(), train.size(),
 			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model);
 	}
 

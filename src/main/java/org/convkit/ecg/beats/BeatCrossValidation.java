@@ -23,7 +23,7 @@ import java.util.Map;
  * training; N subsampling ({@code normalFraction}) applies to the training records only.
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [folds=4] [epochs=4] [batch=64]
- * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [csv=file]} (defaults:
+ * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3] [csv=file]} (defaults:
  * {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at the
  * reference beats and at the detected beats.
  */
@@ -106,8 +106,8 @@ public final class BeatCrossValidation {
 
 	/** Accuracy, macro F1 and the V and S figures on one line. */
 	public static String summary(BeatEvaluation e) {
-		return String.format(Locale.ROOT, "accuracy %.2f%%, macro F1 %.2f%%, kappa %.3f, V Se %.2f%% +P %.2f%%, S Se %.2f%% +P %.2f%%",
-			100 * e.accuracy(), 100 * e.macroF1(), e.kappa(), 100 * e.sensitivity(AamiClass.V), 100 * e.positivePredictivity(AamiClass.V),
+		return String.format(Locale.ROOT, "accuracy %.2f%%, macro F1 %.2f%%, kappa %.3f, jk %.3f, V Se %.2f%% +P %.2f%%, S Se %.2f%% +P %.2f%%",
+			100 * e.accuracy(), 100 * e.macroF1(), e.kappa(), e.jkIndex(), 100 * e.sensitivity(AamiClass.V), 100 * e.positivePredictivity(AamiClass.V),
 			100 * e.sensitivity(AamiClass.S), 100 * e.positivePredictivity(AamiClass.S));
 	}
 
@@ -138,7 +138,8 @@ public final class BeatCrossValidation {
 			Integer.parseInt(o.getOrDefault("batch", "" + d.batchSize())), Float.parseFloat(o.getOrDefault("lr", "" + d.learningRate())),
 			Long.parseLong(o.getOrDefault("seed", "" + d.seed())), Double.parseDouble(o.getOrDefault("weightCap", "" + d.weightCap())),
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
-			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())));
+			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
+			Integer.parseInt(o.getOrDefault("networks", "" + d.members())));
 		System.out.println("config: folds=" + folds + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();

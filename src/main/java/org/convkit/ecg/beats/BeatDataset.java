@@ -22,14 +22,16 @@ import java.util.stream.IntStream;
  */
 public final class BeatDataset {
 
-	/** RR values per beat: previous, next, local average, record mean, local standard deviation (seconds). */
+	/** RR values per beat: previous, next, local average and record mean (seconds), and the rhythm's irregularity. */
 	public static final int RR_VALUES = 5;
+	/** Beats either side of a beat over which the rhythm's irregularity is measured. */
+	static final int RHYTHM_BEATS = 16;
 	/** The label of a beat whose class is not known (beats to classify). */
 	public static final int UNLABELLED = -1;
 	/**
 	 * Network features per beat: previous, next and local RR over the record mean; previous over
-	 * next; previous and next over the local RR; the local RR's coefficient of variation (high in
-	 * atrial fibrillation, where an early beat is not a premature one).
+	 * next; previous and next over the local RR; the rhythm's irregularity (see
+	 * {@link #irregularity}).
 	 */
 	public static final int FEATURES = 7;
 
@@ -141,16 +143,11 @@ public final class BeatDataset {
 			double prev = (r - beats[i - 1]) / fs, next = (beats[i + 1] - r) / fs;
 			int first = Math.max(1, i - options.localBeats() + 1);
 			double local = (r - beats[first - 1]) / fs / (i - first + 1);
-			double squares = 0;
-			for (int b = first; b <= i; b++) {
-				double d = (beats[b] - beats[b - 1]) / fs - local;
-				squares += d * d;
-			}
 			rr[k * RR_VALUES] = (float) prev;
 			rr[k * RR_VALUES + 1] = (float) next;
 			rr[k * RR_VALUES + 2] = (float) local;
 			rr[k * RR_VALUES + 3] = (float) meanRr;
-			rr[k * RR_VALUES + 4] = (float) Math.sqrt(squares / (i - first + 1));
+			rr[k * RR_VALUES + 4] = (float) irregularity(beats, m, i, fs);
 		}
 		if (options.normaliseAmplitude() && n > 0) {
 			float[] range = new float[n];
@@ -169,6 +166,24 @@ public final class BeatDataset {
 		String[] records = new String[n];
 		Arrays.fill(records, name);
 		return new BeatDataset(len, windows, residuals(windows, len), rr, labels, positions, records);
+	}
+
+	/**
+	 * The rhythm's irregularity around beat {@code i}: the median absolute difference of successive
+	 * RR intervals over the median RR interval, over the {@link #RHYTHM_BEATS} beats either side.
+	 * Medians make it robust to isolated ectopic beats, so it is low in sinus rhythm with a few
+	 * premature beats and high in atrial fibrillation, where an early beat is not a premature one.
+	 */
+	static double irregularity(long[] beats, int m, int i, double fs) {
+		int lo = Math.max(1, i - RHYTHM_BEATS), hi = Math.min(m - 1, i + RHYTHM_BEATS);
+		int c = hi - lo + 1;
+		double[] rr = new double[c];
+		for (int b = lo; b <= hi; b++) rr[b - lo] = (beats[b] - beats[b - 1]) / fs;
+		double[] d = new double[c - 1];
+		for (int b = 1; b < c; b++) d[b - 1] = Math.abs(rr[b] - rr[b - 1]);
+		Arrays.sort(rr);
+		Arrays.sort(d);
+		return d.length == 0 ? 0 : d[d.length / 2] / rr[c / 2];
 	}
 
 	/** The beats of several datasets, in order. */
@@ -234,7 +249,7 @@ public final class BeatDataset {
 		return Arrays.copyOfRange(windows, i * length, (i + 1) * length);
 	}
 
-	/** Previous RR, next RR, local average RR, the record's mean RR and the local RR's standard deviation, in seconds. */
+	/** Previous RR, next RR, local average RR and the record's mean RR, in seconds, and the rhythm's irregularity (a ratio). */
 	public float[] rr(int i) {
 		return Arrays.copyOfRange(rr, i * RR_VALUES, (i + 1) * RR_VALUES);
 	}
@@ -251,14 +266,14 @@ public final class BeatDataset {
 		features(rr[at], rr[at + 1], rr[at + 2], rr[at + 3], rr[at + 4], target, offset);
 	}
 
-	static void features(float prev, float next, float local, float mean, float deviation, float[] target, int offset) {
+	static void features(float prev, float next, float local, float mean, float irregularity, float[] target, int offset) {
 		target[offset] = prev / mean;
 		target[offset + 1] = next / mean;
 		target[offset + 2] = local / mean;
 		target[offset + 3] = prev / next;
 		target[offset + 4] = prev / local;
 		target[offset + 5] = next / local;
-		target[offset + 6] = deviation / local;
+		target[offset + 6] = irregularity;
 	}
 
 	/** The beat's window minus its record's median beat: how this beat differs from the patient's usual one. */

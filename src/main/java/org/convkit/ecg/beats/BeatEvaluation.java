@@ -10,7 +10,8 @@ import java.util.Locale;
  * A 5x5 confusion matrix over {@link AamiClass}es (rows: reference, columns: predicted) and the
  * usual figures: per-class sensitivity (Se = TP / (TP + FN)), positive predictivity
  * (+P = TP / (TP + FP)) and F1, accuracy, macro F1 (mean F1 over the classes with at least one
- * reference beat) and Cohen's kappa. Undefined ratios (0/0) are NaN. Matrices add, so folds pool.
+ * reference beat), Cohen's kappa and the jκ index by which Mondejar-Guerra et al. (2019) rank
+ * inter-patient classifiers. Undefined ratios (0/0) are NaN. Matrices add, so folds pool.
  */
 public final class BeatEvaluation {
 
@@ -112,6 +113,25 @@ public final class BeatEvaluation {
 		return (accuracy() - pe) / (1 - pe);
 	}
 
+	/**
+	 * V's positive predictivity under the AAMI EC57 exception: a fusion (F) beat called V is neither
+	 * rewarded nor penalised, so it is not a false positive.
+	 */
+	public double ventricularPositivePredictivity() {
+		int v = AamiClass.V.ordinal();
+		return ratio(matrix[v][v], column(v) - matrix[AamiClass.F.ordinal()][v]);
+	}
+
+	/**
+	 * The jκ index of Mondejar-Guerra et al. (2019): kappa / 2 + (S Se + S +P + V Se + V +P) / 8,
+	 * with V's +P under the AAMI fusion exception ({@link #ventricularPositivePredictivity()}).
+	 * 1 is perfect; it weighs the two ectopic classes that matter clinically as much as agreement.
+	 */
+	public double jkIndex() {
+		double j = sensitivity(AamiClass.S) + positivePredictivity(AamiClass.S) + sensitivity(AamiClass.V) + ventricularPositivePredictivity();
+		return kappa() / 2 + j / 8;
+	}
+
 	private static double ratio(long a, long b) {
 		return b == 0 ? Double.NaN : (double) a / b;
 	}
@@ -133,7 +153,8 @@ public final class BeatEvaluation {
 			s.append(String.format(Locale.ROOT, "%-6s%8d%8d%8d%8d%8.2f%8.2f%8.2f%n", c, row(i), tp, row(i) - tp, column(i) - tp,
 				100 * sensitivity(c), 100 * positivePredictivity(c), 100 * f1(c)));
 		}
-		s.append(String.format(Locale.ROOT, "accuracy %.2f%%, macro F1 %.2f%%, kappa %.4f, beats %d%n", 100 * accuracy(), 100 * macroF1(), kappa(), total()));
+		s.append(String.format(Locale.ROOT, "accuracy %.2f%%, macro F1 %.2f%%, kappa %.4f, jk index %.4f, beats %d%n", 100 * accuracy(), 100 * macroF1(),
+			kappa(), jkIndex(), total()));
 		return s.toString();
 	}
 
@@ -152,7 +173,7 @@ public final class BeatEvaluation {
 			for (AamiClass c : AamiClass.values()) s.append(',').append(count(r, c));
 			s.append('\n');
 		}
-		s.append(String.format(Locale.ROOT, "%naccuracy,%.6f%nmacro_f1,%.6f%nkappa,%.6f%n", accuracy(), macroF1(), kappa()));
+		s.append(String.format(Locale.ROOT, "%naccuracy,%.6f%nmacro_f1,%.6f%nkappa,%.6f%njk_index,%.6f%n", accuracy(), macroF1(), kappa(), jkIndex()));
 		return s.toString();
 	}
 

@@ -23,6 +23,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +40,10 @@ import java.util.List;
  * + BN, plus a 1x1 strided projection; sum, ReLU) to 32, 64, 64 channels, each halving the length;
  * global average pooling; concatenation with the RR features after their own Linear 16 + ReLU;
  * Linear 32 + ReLU; Linear 5. About 50k parameters, so it trains on a CPU.
+ * <p>
+ * An ensemble ({@link #build(int)}) runs several such networks side by side and averages their
+ * probabilities: networks trained with different seeds and N samples err on different beats of a
+ * new patient, so the mean is steadier than any one of them.
  */
 public final class BeatNet {
 
@@ -78,6 +83,32 @@ public final class BeatNet {
 			.add(Linear.builder().setUnits(AamiClass.COUNT).build());
 	}
 
+	/**
+	 * {@code members} networks in parallel whose output is the log of their mean class
+	 * probabilities (so its softmax is that mean); one member is the plain network.
+	 */
+	public static Block build(int members) {
+		if (members < 1) throw new IllegalArgumentException("members: expected at least 1, got " + members);
+		if (members == 1) return build();
+		List<Block> networks = new ArrayList<>();
+		for (int m = 0; m < members; m++) networks.add(build());
+		return new ParallelBlock(outputs -> {
+			NDArray sum = outputs.get(0).singletonOrThrow().softmax(1);
+			for (int m = 1; m < outputs.size(); m++) sum = sum.add(outputs.get(m).singletonOrThrow().softmax(1));
+			return new NDList(sum.div(outputs.size()).log());
+		}, networks);
+	}
+
+	/** The number of networks in a block built by {@link #build(int)}. */
+	static int members(Block block) {
+		return block instanceof ParallelBlock ? block.getChildren().size() : 1;
+	}
+
+	/** Member {@code m} of a block built by {@link #build(int)}. */
+	static Block member(Block ensemble, int m) {
+		return ensemble instanceof ParallelBlock ? ensemble.getChildren().get(m).getValue() : ensemble;
+	}
+
 	/** The input shapes for a batch of {@code batch} windows of {@code length} samples. */
 	public static Shape[] inputShapes(int batch, int length) {
 		return new Shape[] {new Shape(batch, CHANNELS, 1, length), new Shape(batch, BeatDataset.FEATURES)};
@@ -85,18 +116,23 @@ public final class BeatNet {
 
 	/** A new model holding a freshly built (uninitialised) network. */
 	public static Model newModel(String engine, Device device) {
+		return newModel(1, engine, device);
+	}
+
+	/** A new model holding a freshly built (uninitialised) ensemble of {@code members} networks. */
+	public static Model newModel(int members, String engine, Device device) {
 		Model model = Model.newInstance(NAME, device, engine);
-		model.setBlock(build());
+		model.setBlock(build(members));
 		return model;
 	}
 
 	/**
-	 * A model with parameters read from a stream written by {@link Block#saveParameters} (see
-	 * {@link BeatModel}); engine-neutral, so one file serves every engine and a resource inside the
+	 * A model of {@code members} networks with parameters read from a stream written by
+	 * {@link Block#saveParameters} (see {@link BeatModel}); engine-neutral, so one file serves every engine and a resource inside the
 	 * jar needs no temporary copy.
 	 */
-	public static Model load(InputStream parameters, int length, String engine, Device device) throws IOException {
-		Model model = newModel(engine, device);
+	public static Model load(InputStream parameters, int length, int members, String engine, Device device) throws IOException {
+		Model model = newModel(members, engine, device);
 		try {
 			model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(1, length));
 			model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new BufferedInputStream(parameters)));

@@ -7,7 +7,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -39,11 +41,12 @@ public final class BeatTrainer {
 	/**
 	 * Training settings. {@code weightCap}: the largest class weight (1 = no weighting);
 	 * {@code normalFraction}: the fraction of N beats kept (1 = all); {@code prematureFraction}: the
-	 * fraction of N beats per batch turned into synthetic S beats (see {@link PrematureBeats}).
+	 * fraction of N beats per batch turned into synthetic S beats (see {@link PrematureBeats});
+	 * {@code members}: networks in the ensemble, each trained with its own seed and N sample.
 	 */
 	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction,
-		double prematureFraction) {
-		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03);
+		double prematureFraction, int members) {
+		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03, 3);
 
 		public Config {
 			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
@@ -52,22 +55,27 @@ public final class BeatTrainer {
 			if (!(weightCap >= 1)) throw new IllegalArgumentException("weightCap: expected >= 1, got " + weightCap);
 			if (!(normalFraction > 0 && normalFraction <= 1)) throw new IllegalArgumentException("normalFraction: expected in (0, 1], got " + normalFraction);
 			if (!(prematureFraction >= 0 && prematureFraction < 1)) throw new IllegalArgumentException("prematureFraction: expected in [0, 1), got " + prematureFraction);
+			if (members < 1) throw new IllegalArgumentException("members: expected at least 1, got " + members);
 		}
 
 		public Config withEpochs(int e) {
-			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction);
+			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, members);
 		}
 
 		public Config withSeed(long s) {
-			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction);
+			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, members);
+		}
+
+		public Config withMembers(int m) {
+			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, m);
 		}
 	}
 
 	/**
-	 * Per-epoch progress: mean training loss, beats and seconds, and the validation records'
-	 * accuracy and macro F1 (NaN without validation records).
+	 * Per-epoch progress of one ensemble member (from 1): mean training loss, beats and seconds,
+	 * and the validation records' accuracy and macro F1 (NaN without validation records).
 	 */
-	public record EpochLog(int epoch, double loss, int beats, double seconds, double validationAccuracy, double validationMacroF1) {
+	public record EpochLog(int member, int epoch, double loss, int beats, double seconds, double validationAccuracy, double validationMacroF1) {
 		public double beatsPerSecond() {
 			return beats / seconds;
 		}
@@ -76,7 +84,8 @@ public final class BeatTrainer {
 		public String toString() {
 			String v = Double.isNaN(validationAccuracy) ? ""
 				: String.format(Locale.ROOT, "; validation accuracy %.2f%%, macro F1 %.2f%%", 100 * validationAccuracy, 100 * validationMacroF1);
-			return String.format(Locale.ROOT, "epoch %d: loss %.4f, %d beats in %.1f s (%.0f beats/s)%s", epoch, loss, beats, seconds, beatsPerSecond(), v);
+			return String.format(Locale.ROOT, "network %d, epoch %d: loss %.4f, %d beats in %.1f s (%.0f beats/s)%s", member, epoch, loss, beats,
+				seconds, beatsPerSecond(), v);
 		}
 	}
 
@@ -88,9 +97,10 @@ public final class BeatTrainer {
 	}
 
 	/**
-	 * Trains a new model on the runtime's engine and device. With validation beats (other patients'
-	 * records; null for none), the model returned is the one after the epoch with the best
-	 * validation macro F1 (early stopping by patient-wise validation).
+	 * Trains a new model (an ensemble of {@code config.members()} networks) on the runtime's engine
+	 * and device. With validation beats (other patients' records; null for none), each network is
+	 * the one after its epoch with the best validation macro F1 (early stopping by patient-wise
+	 * validation).
 	 */
 	public static Model train(BeatDataset data, BeatDataset validation, Config config, Consumer<EpochLog> progress) {
 		ConvKitRuntime runtime = ConvKitRuntime.get();
@@ -100,6 +110,36 @@ public final class BeatTrainer {
 	public static Model train(BeatDataset data, BeatDataset validation, Config config, String engine, Device device, Consumer<EpochLog> progress) {
 		data = data.labelled(); // beats without a class cannot teach anything
 		if (data.size() < 2) throw new IllegalArgumentException("data: expected at least 2 labelled beats, got " + data.size());
+		if (config.members() == 1) return trainNetwork(data, validation, config, 1, engine, device, progress);
+		Model ensemble = BeatNet.newModel(config.members(), engine, device);
+		try {
+			ensemble.getBlock().initialize(ensemble.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, data.length()));
+			for (int m = 0; m < config.members(); m++) {
+				// each member its own seed: its own initialisation, order, N sample and synthetic beats
+				try (Model network = trainNetwork(data, validation, config.withSeed(config.seed() + MEMBER_SEED_STEP * m), m + 1, engine, device,
+					progress))
+				{
+					load(BeatNet.member(ensemble.getBlock(), m), ensemble.getNDManager(), parameters(network));
+				}
+			}
+			return ensemble;
+		}
+		catch (IOException | MalformedModelException e) {
+			ensemble.close();
+			throw new IllegalStateException("assembling the ensemble failed", e);
+		}
+		catch (RuntimeException e) {
+			ensemble.close();
+			throw e;
+		}
+	}
+
+	/** Seeds of successive ensemble members differ by this (cross-validation folds add 0, 1, 2, ... to the seed). */
+	static final long MEMBER_SEED_STEP = 1000;
+
+	private static Model trainNetwork(BeatDataset data, BeatDataset validation, Config config, int member, String engine, Device device,
+		Consumer<EpochLog> progress)
+	{
 		Random random = new Random(config.seed());
 		data = subsampleNormal(data, config.normalFraction(), random);
 		Engine.getEngine(engine).setRandomSeed((int) config.seed());
@@ -154,14 +194,22 @@ public final class BeatTrainer {
 						best = parameters(model);
 					}
 				}
-				if (progress != null) progress.accept(new EpochLog(epoch, lossSum / Math.max(1, beats), beats, seconds, accuracy, macroF1));
+				if (progress != null) progress.accept(new EpochLog(member, epoch, lossSum / Math.max(1, beats), beats, seconds, accuracy, macroF1));
 			}
 		}
 		catch (RuntimeException e) {
 			model.close();
 			throw e;
 		}
-		if (best != null) restore(model, best);
+		if (best != null) {
+			try {
+				load(model.getBlock(), model.getNDManager(), best);
+			}
+			catch (IOException | MalformedModelException e) {
+				model.close();
+				throw new IllegalStateException("restoring the best epoch's parameters failed", e);
+			}
+		}
 		return model;
 	}
 
@@ -176,13 +224,9 @@ public final class BeatTrainer {
 		return bytes.toByteArray();
 	}
 
-	private static void restore(Model model, byte[] parameters) {
+	private static void load(Block block, NDManager manager, byte[] parameters) throws IOException, MalformedModelException {
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-			model.getBlock().loadParameters(model.getNDManager(), in);
-		}
-		catch (IOException | MalformedModelException e) {
-			model.close();
-			throw new IllegalStateException("restoring the best epoch's parameters failed", e);
+			block.loadParameters(manager, in);
 		}
 	}
 

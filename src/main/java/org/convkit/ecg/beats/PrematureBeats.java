@@ -27,10 +27,10 @@ final class PrematureBeats {
 		for (int k = 0; k < batch.size(); k++) {
 			if (batch.labels()[k] != AamiClass.N.ordinal() || random.nextDouble() >= fraction) continue;
 			// features are ratios: recover the RR values relative to the record mean (mean = 1)
-			float local = x[k * f + 2], deviation = x[k * f + 6] * local;
+			float local = x[k * f + 2], irregularity = x[k * f + 6];
 			float prev = local * (0.60f + 0.25f * random.nextFloat());
 			float next = local * (1.00f + 0.30f * random.nextFloat());
-			BeatDataset.features(prev, next, local, 1, deviation, x, k * f);
+			BeatDataset.features(prev, next, local, 1, irregularity, x, k * f);
 			batch.labels()[k] = AamiClass.S.ordinal();
 		}
 	}

@@ -88,13 +88,16 @@ class EcgClassifierCommandsTest {
 		assumeMitdb("106", "119", "208", "223", "215");
 		Path model = dir.resolve("model");
 		Map<String, Object> out = commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "106, 119, 208",
-			"validation_records", "215", "epochs", 2, "normal_fraction", 0.3, "premature_fraction", 0.0, "model", model.toFile()));
+			"validation_records", "215", "epochs", 2, "normal_fraction", 0.3, "premature_fraction", 0.0, "networks", 2, "model", model.toFile()));
 		ResultsTable training = (ResultsTable) out.get("training");
-		assertEquals(2, training.size());
+		assertEquals(4, training.size(), "two epochs of each of two networks");
+		assertEquals(2, training.getValue("network", 3));
 		assertTrue(training.getValue("loss", 1) < training.getValue("loss", 0), "loss falls");
+		assertTrue(training.getValue("loss", 3) < training.getValue("loss", 2), "loss falls");
 		assertTrue(training.getValue("validation_accuracy", 0) > 0, "validation figures per epoch");
 		assertEquals("106,119,208", BeatModel.open(model).property("training.records"));
 		assertEquals("215", BeatModel.open(model).property("training.validation_records"));
+		assertEquals("2", BeatModel.open(model).property("networks"));
 
 		Path csv = dir.resolve("evaluation.csv");
 		Map<String, Object> scored = commands.run("Evaluate ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "223",

@@ -44,6 +44,17 @@ class BeatEvaluationTest {
 		assertEquals((0.89 - 0.4205) / (1 - 0.4205), e.kappa(), 1e-12);
 	}
 
+	/** Mondejar-Guerra's index: kappa / 2 + (S Se + S +P + V Se + V +P) / 8; a fusion beat called V does not lower V's +P. */
+	@Test
+	void jkIndexByHand() {
+		BeatEvaluation e = example();
+		double kappa = (0.89 - 0.4205) / (1 - 0.4205);
+		assertEquals(kappa / 2 + (10.0 / 15 + 10.0 / 13 + 29.0 / 30 + 29.0 / 31) / 8, e.jkIndex(), 1e-12);
+		e.add(AamiClass.F, AamiClass.V).add(AamiClass.F, AamiClass.V);
+		assertEquals(29.0 / 33, e.positivePredictivity(AamiClass.V), 1e-12);
+		assertEquals(29.0 / 31, e.ventricularPositivePredictivity(), 1e-12);
+	}
+
 	@Test
 	void perfectAgreementAndPooling() {
 		BeatEvaluation a = new BeatEvaluation().add(AamiClass.N, AamiClass.N).add(AamiClass.V, AamiClass.V);
@@ -65,5 +76,6 @@ class BeatEvaluationTest {
 		assertTrue(text.startsWith("class,beats,tp,fn,fp,se,ppv,f1\nN,55,50,5,6,"), text);
 		assertTrue(text.contains("S,5,10,0,0,0\n"), text);
 		assertTrue(text.contains("accuracy,0.890000"), text);
+		assertTrue(text.contains(String.format(java.util.Locale.ROOT, "jk_index,%.6f", e.jkIndex())), text);
 	}
 }

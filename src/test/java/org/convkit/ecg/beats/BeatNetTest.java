@@ -65,7 +65,7 @@ class BeatNetTest {
 	void learnsTwoShapesAndSurvivesSaveLoad(@TempDir Path dir) throws Exception {
 		BeatDataset train = synthetic(256, 1), test = synthetic(200, 2);
 		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
-		BeatTrainer.Config config = new BeatTrainer.Config(3, 32, 3e-3f, 7, 10, 1, 0);
+		BeatTrainer.Config config = new BeatTrainer.Config(3, 32, 3e-3f, 7, 10, 1, 0, 1);
 		BeatDataset.Options window = new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true);
 		Properties recipe = new Properties();
 		recipe.setProperty("training.records", "synthetic");
@@ -94,11 +94,37 @@ class BeatNetTest {
 		assertArrayEquals(before, new BeatClassifier(saved).probabilities(test), 1e-5f);
 	}
 
+	/** An ensemble's probabilities are the mean of its networks', each trained alone with its own seed; saved and reopened, it is the same. */
+	@Test
+	void anEnsembleAveragesItsNetworks(@TempDir Path dir) throws Exception {
+		BeatDataset train = synthetic(64, 4), test = synthetic(40, 5);
+		BeatTrainer.Config one = new BeatTrainer.Config(1, 16, 1e-3f, 21, 10, 1, 0, 1);
+		float[] first, second, ensemble;
+		try (Model m = BeatTrainer.train(train, one, null)) {
+			first = BeatTrainer.probabilities(m, test, 64);
+		}
+		try (Model m = BeatTrainer.train(train, one.withSeed(21 + BeatTrainer.MEMBER_SEED_STEP), null)) {
+			second = BeatTrainer.probabilities(m, test, 64);
+		}
+		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
+		Path folder = dir.resolve("ensemble");
+		try (Model m = BeatTrainer.train(train, one.withMembers(2), logs::add)) {
+			assertEquals(List.of(1, 2), logs.stream().map(BeatTrainer.EpochLog::member).toList());
+			ensemble = BeatTrainer.probabilities(m, test, 64);
+			BeatModel.save(m, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
+		}
+		assertFalse(java.util.Arrays.equals(first, second), "two seeds, two networks");
+		for (int i = 0; i < first.length; i++) assertEquals((first[i] + second[i]) / 2, ensemble[i], 1e-4f, "probability " + i);
+		BeatModel saved = BeatModel.open(folder);
+		assertEquals("2", saved.property("networks"));
+		assertArrayEquals(ensemble, new BeatClassifier(saved).probabilities(test), 1e-5f);
+	}
+
 	@Test
 	void earlyStoppingKeepsTheEpochWithTheBestValidationMacroF1() {
 		BeatDataset train = synthetic(128, 8), validation = synthetic(60, 9);
 		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
-		try (Model model = BeatTrainer.train(train, validation, new BeatTrainer.Config(4, 32, 3e-3f, 3, 10, 1, 0), logs::add)) {
+		try (Model model = BeatTrainer.train(train, validation, new BeatTrainer.Config(4, 32, 3e-3f, 3, 10, 1, 0, 1), logs::add)) {
 			double best = logs.stream().mapToDouble(BeatTrainer.EpochLog::validationMacroF1).max().orElseThrow();
 			assertEquals(best, BeatEvaluation.of(validation, BeatTrainer.predict(model, validation)).macroF1(), 1e-12, logs.toString());
 		}
@@ -113,7 +139,7 @@ class BeatNetTest {
 	@Test
 	void seededTrainingIsRepeatable() {
 		BeatDataset train = synthetic(64, 3);
-		BeatTrainer.Config config = new BeatTrainer.Config(1, 16, 1e-3f, 11, 10, 1, 0);
+		BeatTrainer.Config config = new BeatTrainer.Config(1, 16, 1e-3f, 11, 10, 1, 0, 1);
 		float[] a, b;
 		try (Model m = BeatTrainer.train(train, config, null)) {
 			a = BeatTrainer.probabilities(m, train, 64);
