@@ -64,7 +64,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	private double premature_fraction = BeatTrainer.Config.DEFAULT.prematureFraction();
 
 	@Parameter(min = "1", max = "20", description = "Networks in the ensemble, each trained with its own seed and N sample; the classifier averages their probabilities")
-	private int networks = BeatTrainer.Config.DEFAULT.members();
+	private int networks = BeatTrainer.Config.DEFAULT.networks();
 
 	@Parameter(description = "Random seed (shuffling, initialisation, sampling)")
 	private long seed = BeatTrainer.Config.DEFAULT.seed();
@@ -98,7 +98,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
 			training.incrementCounter();
-			training.addValue("network", e.member());
+			training.addValue("network", e.network());
 			training.addValue("epoch", e.epoch());
 			training.addValue("loss", e.loss());
 			training.addValue("beats", e.beats());

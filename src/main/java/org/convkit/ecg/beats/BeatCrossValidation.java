@@ -139,7 +139,7 @@ public final class BeatCrossValidation {
 			Long.parseLong(o.getOrDefault("seed", "" + d.seed())), Double.parseDouble(o.getOrDefault("weightCap", "" + d.weightCap())),
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
-			Integer.parseInt(o.getOrDefault("networks", "" + d.members())));
+			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())));
 		System.out.println("config: folds=" + folds + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();

@@ -42,10 +42,10 @@ public final class BeatTrainer {
 	 * Training settings. {@code weightCap}: the largest class weight (1 = no weighting);
 	 * {@code normalFraction}: the fraction of N beats kept (1 = all); {@code prematureFraction}: the
 	 * fraction of N beats per batch turned into synthetic S beats (see {@link PrematureBeats});
-	 * {@code members}: networks in the ensemble, each trained with its own seed and N sample.
+	 * {@code networks}: networks in the ensemble, each trained with its own seed and N sample.
 	 */
 	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction,
-		double prematureFraction, int members) {
+		double prematureFraction, int networks) {
 		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03, 3);
 
 		public Config {
@@ -55,27 +55,27 @@ public final class BeatTrainer {
 			if (!(weightCap >= 1)) throw new IllegalArgumentException("weightCap: expected >= 1, got " + weightCap);
 			if (!(normalFraction > 0 && normalFraction <= 1)) throw new IllegalArgumentException("normalFraction: expected in (0, 1], got " + normalFraction);
 			if (!(prematureFraction >= 0 && prematureFraction < 1)) throw new IllegalArgumentException("prematureFraction: expected in [0, 1), got " + prematureFraction);
-			if (members < 1) throw new IllegalArgumentException("members: expected at least 1, got " + members);
+			if (networks < 1) throw new IllegalArgumentException("networks: expected at least 1, got " + networks);
 		}
 
 		public Config withEpochs(int e) {
-			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, members);
+			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks);
 		}
 
 		public Config withSeed(long s) {
-			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, members);
+			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, networks);
 		}
 
-		public Config withMembers(int m) {
+		public Config withNetworks(int m) {
 			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, m);
 		}
 	}
 
 	/**
-	 * Per-epoch progress of one ensemble member (from 1): mean training loss, beats and seconds,
+	 * Per-epoch progress of one network of the ensemble (from 1): mean training loss, beats and seconds,
 	 * and the validation records' accuracy and macro F1 (NaN without validation records).
 	 */
-	public record EpochLog(int member, int epoch, double loss, int beats, double seconds, double validationAccuracy, double validationMacroF1) {
+	public record EpochLog(int network, int epoch, double loss, int beats, double seconds, double validationAccuracy, double validationMacroF1) {
 		public double beatsPerSecond() {
 			return beats / seconds;
 		}
@@ -84,7 +84,7 @@ public final class BeatTrainer {
 		public String toString() {
 			String v = Double.isNaN(validationAccuracy) ? ""
 				: String.format(Locale.ROOT, "; validation accuracy %.2f%%, macro F1 %.2f%%", 100 * validationAccuracy, 100 * validationMacroF1);
-			return String.format(Locale.ROOT, "network %d, epoch %d: loss %.4f, %d beats in %.1f s (%.0f beats/s)%s", member, epoch, loss, beats,
+			return String.format(Locale.ROOT, "network %d, epoch %d: loss %.4f, %d beats in %.1f s (%.0f beats/s)%s", network, epoch, loss, beats,
 				seconds, beatsPerSecond(), v);
 		}
 	}
@@ -97,7 +97,7 @@ public final class BeatTrainer {
 	}
 
 	/**
-	 * Trains a new model (an ensemble of {@code config.members()} networks) on the runtime's engine
+	 * Trains a new model (an ensemble of {@code config.networks()} networks) on the runtime's engine
 	 * and device. With validation beats (other patients' records; null for none), each network is
 	 * the one after its epoch with the best validation macro F1 (early stopping by patient-wise
 	 * validation).
@@ -110,11 +110,11 @@ public final class BeatTrainer {
 	public static Model train(BeatDataset data, BeatDataset validation, Config config, String engine, Device device, Consumer<EpochLog> progress) {
 		data = data.labelled(); // beats without a class cannot teach anything
 		if (data.size() < 2) throw new IllegalArgumentException("data: expected at least 2 labelled beats, got " + data.size());
-		if (config.members() == 1) return trainNetwork(data, validation, config, 1, engine, device, progress);
-		Model ensemble = BeatNet.newModel(config.members(), engine, device);
+		if (config.networks() == 1) return trainNetwork(data, validation, config, 1, engine, device, progress);
+		Model ensemble = BeatNet.newModel(config.networks(), engine, device);
 		try {
 			ensemble.getBlock().initialize(ensemble.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, data.length()));
-			for (int m = 0; m < config.members(); m++) {
+			for (int m = 0; m < config.networks(); m++) {
 				// each member its own seed: its own initialisation, order, N sample and synthetic beats
 				try (Model network = trainNetwork(data, validation, config.withSeed(config.seed() + MEMBER_SEED_STEP * m), m + 1, engine, device,
 					progress))
@@ -137,7 +137,7 @@ public final class BeatTrainer {
 	/** Seeds of successive ensemble members differ by this (cross-validation folds add 0, 1, 2, ... to the seed). */
 	static final long MEMBER_SEED_STEP = 1000;
 
-	private static Model trainNetwork(BeatDataset data, BeatDataset validation, Config config, int member, String engine, Device device,
+	private static Model trainNetwork(BeatDataset data, BeatDataset validation, Config config, int network, String engine, Device device,
 		Consumer<EpochLog> progress)
 	{
 		Random random = new Random(config.seed());
@@ -194,7 +194,7 @@ public final class BeatTrainer {
 						best = parameters(model);
 					}
 				}
-				if (progress != null) progress.accept(new EpochLog(member, epoch, lossSum / Math.max(1, beats), beats, seconds, accuracy, macroF1));
+				if (progress != null) progress.accept(new EpochLog(network, epoch, lossSum / Math.max(1, beats), beats, seconds, accuracy, macroF1));
 			}
 		}
 		catch (RuntimeException e) {

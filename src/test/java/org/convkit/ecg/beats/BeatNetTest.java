@@ -108,8 +108,8 @@ class BeatNetTest {
 		}
 		List<BeatTrainer.EpochLog> logs = new ArrayList<>();
 		Path folder = dir.resolve("ensemble");
-		try (Model m = BeatTrainer.train(train, one.withMembers(2), logs::add)) {
-			assertEquals(List.of(1, 2), logs.stream().map(BeatTrainer.EpochLog::member).toList());
+		try (Model m = BeatTrainer.train(train, one.withNetworks(2), logs::add)) {
+			assertEquals(List.of(1, 2), logs.stream().map(BeatTrainer.EpochLog::network).toList());
 			ensemble = BeatTrainer.probabilities(m, test, 64);
 			BeatModel.save(m, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
 		}
