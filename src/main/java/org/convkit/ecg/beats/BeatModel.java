@@ -18,15 +18,15 @@ import java.util.Properties;
 /**
  * A trained beat classifier as stored: a folder holding {@value #PARAMETERS} (the parameters of
  * its network or ensemble of networks, engine-neutral) and {@value #PROPERTIES} (the beat window
- * it was trained on, the number of networks and its training recipe). The model trained on all of MIT-BIH DS1 ships inside the jar
- * ({@link #shipped()}).
+ * it was trained on, the number of networks and its training recipe). The model trained on all of
+ * MIT-BIH DS1 ships inside the jar ({@link #shipped()}).
  */
 public final class BeatModel {
 
 	public static final String PARAMETERS = "beatnet.params";
 	public static final String PROPERTIES = "beatnet.properties";
 	/** The property that says how many networks the ensemble has (absent: 1). */
-	static final String MEMBERS = "networks";
+	static final String NETWORKS = "networks";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
 	private static final String SHIPPED = "/org/convkit/ecg/model/";
@@ -39,7 +39,7 @@ public final class BeatModel {
 	private final String description;
 	private final Properties properties;
 	private final BeatDataset.Options window;
-	private final int members;
+	private final int networks;
 	private final Source parameters;
 
 	private BeatModel(String id, String description, Properties properties, Source parameters) throws IOException {
@@ -47,7 +47,7 @@ public final class BeatModel {
 		this.description = description;
 		this.properties = properties;
 		this.window = window(properties, description);
-		this.members = members(properties, description);
+		this.networks = networks(properties, description);
 		this.parameters = parameters;
 	}
 
@@ -95,7 +95,7 @@ public final class BeatModel {
 		p.setProperty("window.local_beats", String.valueOf(window.localBeats()));
 		p.setProperty("window.normalise_amplitude", String.valueOf(window.normaliseAmplitude()));
 		p.setProperty("classes", "N,S,V,F,Q");
-		p.setProperty(MEMBERS, String.valueOf(BeatNet.members(model.getBlock())));
+		p.setProperty(NETWORKS, String.valueOf(BeatNet.members(model.getBlock())));
 		StringWriter text = new StringWriter();
 		p.store(text, "ConvKit ECG beat classifier (BeatNet)");
 		AtomicFiles.write(target.resolve(PARAMETERS), file -> {
@@ -117,7 +117,7 @@ public final class BeatModel {
 			@Override
 			public Model load(String engine, Device device) throws IOException {
 				try (InputStream in = parameters.open()) {
-					return BeatNet.load(in, window.length(), members, engine, device);
+					return BeatNet.load(in, window.length(), networks, engine, device);
 				}
 			}
 		};
@@ -138,16 +138,16 @@ public final class BeatModel {
 		return properties.getProperty(key);
 	}
 
-	private static int members(Properties p, String description) throws IOException {
-		String value = p.getProperty(MEMBERS, "1");
+	private static int networks(Properties p, String description) throws IOException {
+		String value = p.getProperty(NETWORKS, "1");
 		try {
-			int members = Integer.parseInt(value.trim());
-			if (members >= 1) return members;
+			int networks = Integer.parseInt(value.trim());
+			if (networks >= 1) return networks;
 		}
 		catch (NumberFormatException e) {
 			// reported below
 		}
-		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + MEMBERS + " must be a whole number of networks >= 1, got '"
+		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " must be a whole number of networks >= 1, got '"
 			+ value + "'");
 	}
 

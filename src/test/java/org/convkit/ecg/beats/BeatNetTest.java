@@ -131,6 +131,19 @@ class BeatNetTest {
 	}
 
 	@Test
+	void aModelWithABadNumberOfNetworksIsRefusedByName(@TempDir Path dir) throws Exception {
+		Path folder = dir.resolve("model");
+		try (Model m = BeatTrainer.train(synthetic(32, 6), new BeatTrainer.Config(1, 16, 1e-3f, 1, 10, 1, 0, 1), null)) {
+			BeatModel.save(m, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
+		}
+		Path props = folder.resolve(BeatModel.PROPERTIES);
+		Files.writeString(props, Files.readString(props).replace("networks=1", "networks=none"));
+		java.io.IOException e = assertThrows(java.io.IOException.class, () -> BeatModel.open(folder));
+		assertEquals("model: beatnet.properties of " + folder.toAbsolutePath().normalize() + ": networks must be a whole number of networks >= 1, got 'none'",
+			e.getMessage());
+	}
+
+	@Test
 	void aFolderWithoutAModelIsBadInput(@TempDir Path dir) {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BeatModel.open(dir));
 		assertEquals("model: expected a folder holding beatnet.params and beatnet.properties (written by Train ECG Classifier), got " + dir, e.getMessage());
