@@ -22,6 +22,9 @@ public final class EcgFiles {
 	/** The extensions {@link #read} accepts, in the words errors use. */
 	public static final String EXPECTED = ".hea (WFDB header), .edf (EDF/EDF+) or .csv";
 
+	/** A record and its reference annotations (empty when it has none). */
+	public record Annotated(EcgRecord record, Optional<List<Annotation>> annotations) {}
+
 	private EcgFiles() {}
 
 	/** Reads a record; {@code csvFrequency} (Hz) is used only for a CSV file without a time column. */
@@ -36,6 +39,19 @@ public final class EcgFiles {
 	}
 
 	/**
+	 * Reads a record and its reference annotations ({@link #annotations}); an EDF+ file, which holds
+	 * both, is read once.
+	 */
+	public static Annotated readAnnotated(Path file, double csvFrequency) throws IOException {
+		check(file);
+		if (extension(file).equals("edf")) {
+			EdfRecords.Contents contents = EdfRecords.readWithAnnotations(file);
+			return new Annotated(contents.record(), present(contents.annotations()));
+		}
+		return new Annotated(read(file, csvFrequency), annotations(file));
+	}
+
+	/**
 	 * The reference annotations of a record, if it has any: for WFDB, the {@code .atr} file next to
 	 * the header; for EDF+, its annotation signal; CSV records have none.
 	 */
@@ -47,13 +63,16 @@ public final class EcgFiles {
 				return Files.isRegularFile(atr) ? Optional.of(WfdbAnnotations.read(atr)) : Optional.empty();
 			}
 			case "edf" -> {
-				List<Annotation> a = EdfRecords.readWithAnnotations(file).annotations();
-				return a.isEmpty() ? Optional.empty() : Optional.of(a);
+				return present(EdfRecords.readWithAnnotations(file).annotations());
 			}
 			default -> {
 				return Optional.empty();
 			}
 		}
+	}
+
+	private static Optional<List<Annotation>> present(List<Annotation> annotations) {
+		return annotations.isEmpty() ? Optional.empty() : Optional.of(annotations);
 	}
 
 	/** Where a record's reference annotations would be: {@code <record>.atr} beside it. */

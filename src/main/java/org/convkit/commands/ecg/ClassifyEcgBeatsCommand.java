@@ -64,9 +64,10 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 	protected void execute() throws IOException {
 		Path csv = EcgCommandSupport.output(output_csv, "output_csv");
 		Path ann = EcgCommandSupport.output(output_annotations, "output_annotations");
-		EcgRecord ecg = EcgCommandSupport.read(record, frequency);
+		EcgFiles.Annotated in = EcgCommandSupport.readAnnotated(record, frequency);
+		EcgRecord ecg = in.record();
+		Optional<List<Annotation>> reference = in.annotations();
 		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
-		Optional<List<Annotation>> reference = EcgFiles.annotations(record.toPath());
 		ClassifiedBeats result;
 		if (beats.equals("reference")) {
 			if (reference.isEmpty()) {

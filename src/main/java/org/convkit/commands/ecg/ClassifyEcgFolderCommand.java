@@ -3,9 +3,7 @@ package org.convkit.commands.ecg;
 import ij.measure.ResultsTable;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.core.io.AtomicFiles;
-import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgFiles;
-import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatClassifier;
 import org.convkit.ecg.beats.BeatEvaluation;
@@ -22,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -79,9 +76,8 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 			records.incrementCounter();
 			records.addValue("record", file.getFileName().toString());
 			try {
-				EcgRecord ecg = EcgFiles.read(file, frequency);
-				Optional<List<Annotation>> reference = EcgFiles.annotations(file);
-				ClassifiedBeats result = classifier.classify(ecg, lead, reference.orElse(null));
+				EcgFiles.Annotated in = EcgFiles.readAnnotated(file, frequency);
+				ClassifiedBeats result = classifier.classify(in.record(), lead, in.annotations().orElse(null));
 				result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS));
 				int[] counts = result.counts();
 				BeatEvaluation e = result.evaluation();

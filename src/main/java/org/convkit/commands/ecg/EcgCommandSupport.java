@@ -34,11 +34,24 @@ final class EcgCommandSupport {
 
 	/** Reads the record a command's {@code record} and {@code frequency} parameters name. */
 	static EcgRecord read(File record, double frequency) throws IOException {
+		return read(record, frequency, () -> EcgFiles.read(record.toPath(), frequency));
+	}
+
+	/** As {@link #read(File, double)}, with the record's reference annotations (an EDF+ file is read once). */
+	static EcgFiles.Annotated readAnnotated(File record, double frequency) throws IOException {
+		return read(record, frequency, () -> EcgFiles.readAnnotated(record.toPath(), frequency));
+	}
+
+	private interface Reader<T> {
+		T read() throws IOException;
+	}
+
+	private static <T> T read(File record, double frequency, Reader<T> reader) throws IOException {
 		if (record == null) throw new IllegalArgumentException(NO_RECORD);
 		if (EcgFiles.extension(record.toPath()).equals("csv") && !(frequency > 0 && Double.isFinite(frequency))) {
 			// Only an error when the file has no time column: let the reader decide, with a message naming the parameter.
 			try {
-				return EcgFiles.read(record.toPath(), frequency);
+				return reader.read();
 			}
 			catch (IOException e) {
 				if (e.getMessage() != null && e.getMessage().contains("no time column")) {
@@ -47,7 +60,7 @@ final class EcgCommandSupport {
 				throw e;
 			}
 		}
-		return EcgFiles.read(record.toPath(), frequency);
+		return reader.read();
 	}
 
 

@@ -113,6 +113,9 @@ class EdfRecordsTest {
 		assertEquals(8, contents.record().leads().get(0).samples().length);
 		assertEquals(List.of(Annotation.of(1, "N"), Annotation.of(5, "V"), Annotation.of(5, "A")), contents.annotations());
 		assertEquals(contents.annotations(), EcgFiles.annotations(file).orElseThrow());
+		EcgFiles.Annotated both = EcgFiles.readAnnotated(file, Double.NaN);
+		assertArrayEquals(contents.record().leads().get(0).samples(), both.record().leads().get(0).samples());
+		assertEquals(contents.annotations(), both.annotations().orElseThrow());
 	}
 
 	@Test
