@@ -68,7 +68,11 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		EcgRecord ecg = EcgCommandSupport.read(record, frequency);
+		// the record's own annotations come with it (an EDF+ file holds both and is read once)
+		boolean ownAnnotations = show_annotations && EcgCommandSupport.isBlank(annotation_file);
+		EcgFiles.Annotated in = ownAnnotations ? EcgCommandSupport.readAnnotated(record, frequency)
+			: new EcgFiles.Annotated(EcgCommandSupport.read(record, frequency), Optional.empty());
+		EcgRecord ecg = in.record();
 		double f = ecg.frequency();
 		double length = ecg.leads().stream().mapToDouble(EcgRecord.Lead::durationSeconds).max().orElse(0);
 		if (!(start_s >= 0 && start_s < length)) {
@@ -81,8 +85,7 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 
 		List<Annotation> beats = new ArrayList<>();
 		if (show_annotations) {
-			Optional<List<Annotation>> annotations = EcgCommandSupport.isBlank(annotation_file) ? EcgFiles.annotations(record.toPath())
-				: Optional.of(WfdbAnnotations.read(annotation_file.toPath()));
+			Optional<List<Annotation>> annotations = ownAnnotations ? in.annotations() : Optional.of(WfdbAnnotations.read(annotation_file.toPath()));
 			if (annotations.isEmpty()) {
 				text.append("\nshow_annotations: no annotations for ").append(record.getName()).append(" (expected ")
 					.append(EcgFiles.extension(record.toPath()).equals("hea")
