@@ -65,7 +65,7 @@ final class EcgDemo implements DemoPart {
 		SyntheticEcg.Labelled s = SyntheticEcg.generate(120, 360, 7);
 		EcgRecord.Lead lead = s.record().defaultLead();
 		StringBuilder csv = new StringBuilder("time,MLII (mV)\n");
-		for (int i = 0; i < lead.samples().length; i++) csv.append(String.format(Locale.ROOT, "%.5f,%.4f%n", i / lead.frequency(), lead.samples()[i]));
+		for (int i = 0; i < lead.samples().length; i++) csv.append(String.format(Locale.ROOT, "%.5f,%.4f\n", i / lead.frequency(), lead.samples()[i]));
 		Path file = folder.resolve("ecg-synthetic.csv");
 		AtomicFiles.writeString(file, csv.toString());
 		return file;

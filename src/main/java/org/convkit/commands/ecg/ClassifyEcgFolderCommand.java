@@ -3,6 +3,7 @@ package org.convkit.commands.ecg;
 import ij.measure.ResultsTable;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.Csv;
 import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatClassifier;
@@ -87,14 +88,14 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 				records.addValue("reference_beats", e.total());
 				records.addValue("accuracy", e.total() > 0 ? e.accuracy() : Double.NaN);
 				records.addValue("error", "");
-				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%s,%n", file.getFileName(), result.size(), counts[0], counts[1],
+				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(file.getFileName().toString()), result.size(), counts[0], counts[1],
 					counts[2], counts[3], counts[4], e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
 			}
 			catch (IOException | RuntimeException e) {
 				// a bad record is reported and the batch goes on, whatever went wrong with it
 				records.addValue("status", "failed");
 				records.addValue("error", e.getMessage());
-				csv.append(file.getFileName()).append(",failed,,,,,,,,,\"").append(String.valueOf(e.getMessage()).replace("\"", "\"\"")).append("\"\n");
+				csv.append(Csv.field(file.getFileName().toString())).append(",failed,,,,,,,,,").append(Csv.field(String.valueOf(e.getMessage()))).append('\n');
 			}
 		}
 		AtomicFiles.writeString(out.resolve(SUMMARY), csv.toString());

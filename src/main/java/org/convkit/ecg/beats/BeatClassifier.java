@@ -116,6 +116,6 @@ public final class BeatClassifier {
 	}
 
 	private ClassifiedBeats classified(EcgRecord record, EcgRecord.Lead lead, BeatDataset beats) throws IOException {
-		return new ClassifiedBeats(record.name(), lead.name(), lead.frequency(), record.frequency(), beats, probabilities(beats));
+		return new ClassifiedBeats(record.name(), lead.name(), lead.frequency(), record.frequency(), beats, probabilities(beats), model.bias());
 	}
 }

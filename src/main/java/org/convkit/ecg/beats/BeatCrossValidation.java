@@ -2,6 +2,8 @@ package org.convkit.ecg.beats;
 
 import ai.djl.Model;
 
+import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.Csv;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.io.WfdbAnnotations;
@@ -23,9 +25,11 @@ import java.util.Map;
  * training; N subsampling ({@code normalFraction}) applies to the training records only.
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [folds=4] [epochs=4] [batch=64]
- * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3] [csv=file]} (defaults:
- * {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at the
- * reference beats and at the detected beats.
+ * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3] [calibrate=0] [csv=file]
+ * [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at
+ * the reference beats and at the detected beats. {@code calibrate=k} chooses each fold's decision
+ * bias by a k-fold cross-validation inside its training records; {@code csv} receives the pooled
+ * figures, {@code predictions} every beat's out-of-fold class probabilities.
  */
 public final class BeatCrossValidation {
 
@@ -33,22 +37,33 @@ public final class BeatCrossValidation {
 
 	/** Runs k-fold leave-records-out cross-validation and returns the pooled evaluation. */
 	public static BeatEvaluation run(Map<String, BeatDataset> records, int folds, BeatTrainer.Config config, StringBuilder log) {
-		return run(records, null, folds, config, log)[0];
+		return run(records, null, folds, config, 0, log).reference();
 	}
 
 	/**
-	 * As {@link #run(Map, int, BeatTrainer.Config, StringBuilder)}, also scoring each fold's model on
-	 * the test records' detected beats ({@code detected}, labelled from the reference; null to skip):
-	 * returns the pooled evaluations at reference beats and at detected beats.
+	 * The pooled evaluations at reference beats and at detected beats (null when not scored), and
+	 * every test beat's out-of-fold probabilities (n x 5, in the order of {@link #beats}).
 	 */
-	public static BeatEvaluation[] run(Map<String, BeatDataset> records, Map<String, BeatDataset> detected, int folds,
-		BeatTrainer.Config config, StringBuilder log)
+	public record Result(BeatEvaluation reference, BeatEvaluation detected, BeatDataset beats, float[] probabilities) {}
+
+	/**
+	 * As {@link #run(Map, int, BeatTrainer.Config, StringBuilder)}, also scoring each fold's model on
+	 * the test records' detected beats ({@code detected}, labelled from the reference; null to skip).
+	 * With {@code calibrationFolds} >= 2, each fold's {@link DecisionBias} is chosen by a
+	 * cross-validation inside its training records ({@link BeatCalibration#calibrate}: nested, so the
+	 * test records play no part in it), and the figures are those with the bias; the figures
+	 * without it are logged too.
+	 */
+	public static Result run(Map<String, BeatDataset> records, Map<String, BeatDataset> detected, int folds, BeatTrainer.Config config,
+		int calibrationFolds, StringBuilder log)
 	{
 		List<String> names = new ArrayList<>(records.keySet());
 		if (folds < 2 || folds > names.size()) {
 			throw new IllegalArgumentException("folds: expected 2 to " + names.size() + " (the number of records), got " + folds);
 		}
-		BeatEvaluation pooled = new BeatEvaluation(), pooledDetected = new BeatEvaluation();
+		BeatEvaluation pooled = new BeatEvaluation(), pooledUnbiased = new BeatEvaluation(), pooledDetected = new BeatEvaluation();
+		List<BeatDataset> testBeats = new ArrayList<>();
+		List<float[]> testProbabilities = new ArrayList<>();
 		for (int fold = 0; fold < folds; fold++) {
 			List<BeatDataset> train = new ArrayList<>(), test = new ArrayList<>();
 			List<String> testNames = new ArrayList<>();
@@ -60,39 +75,68 @@ public final class BeatCrossValidation {
 				else train.add(records.get(names.get(i)));
 			}
 			BeatDataset trainData = BeatDataset.concat(train);
-			int testBeats = test.stream().mapToInt(BeatDataset::size).sum();
+			int testCount = test.stream().mapToInt(BeatDataset::size).sum();
 			print(log, String.format(Locale.ROOT, "fold %d: test records %s (%d beats), training beats %d %s", fold + 1, testNames,
-				testBeats, trainData.size(), counts(trainData)));
+				testCount, trainData.size(), counts(trainData)));
 			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
+			DecisionBias bias = calibrationFolds >= 2
+				? BeatCalibration.calibrate(trainData, foldConfig, calibrationFolds, line -> print(log, "  " + line))
+				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
 				// each test record classified once; the fold's figures are the sum of its records'
 				long t0 = System.nanoTime();
-				BeatEvaluation e = new BeatEvaluation();
+				BeatEvaluation e = new BeatEvaluation(), unbiased = new BeatEvaluation();
 				List<BeatEvaluation> perRecord = new ArrayList<>();
 				for (BeatDataset record : test) {
-					BeatEvaluation r = BeatEvaluation.of(record, BeatTrainer.predict(model, record));
+					float[] p = BeatTrainer.probabilities(model, record, 256);
+					testBeats.add(record);
+					testProbabilities.add(p);
+					BeatEvaluation r = BeatEvaluation.of(record, bias.classify(p));
 					perRecord.add(r);
 					e.add(r);
+					unbiased.add(BeatEvaluation.of(record, DecisionBias.NONE.classify(p)));
 				}
 				double s = (System.nanoTime() - t0) / 1e9;
-				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testBeats, s, testBeats / s));
+				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testCount, s, testCount / s));
+				if (calibrationFolds >= 2) print(log, "  without decision bias: " + summary(unbiased));
 				print(log, "  " + summary(e));
 				for (int i = 0; i < test.size(); i++) print(log, "    " + recordLine(testNames.get(i), test.get(i).size(), perRecord.get(i)));
 				pooled.add(e);
+				pooledUnbiased.add(unbiased);
 				if (detected != null) {
 					BeatDataset d = BeatDataset.concat(testNames.stream().map(detected::get).toList());
-					BeatEvaluation ed = BeatEvaluation.of(d, BeatTrainer.predict(model, d));
+					BeatEvaluation ed = BeatEvaluation.of(d, bias.classify(BeatTrainer.probabilities(model, d, 256)));
 					print(log, "  detected beats: " + summary(ed));
 					pooledDetected.add(ed);
 				}
 			}
 		}
+		if (calibrationFolds >= 2) print(log, "pooled over " + folds + " folds without decision bias: " + summary(pooledUnbiased));
 		print(log, "pooled over " + folds + " folds (inter-patient, leave-records-out), at reference beats:\n" + pooled.report() + summary(pooled));
 		if (detected != null) {
 			print(log, "pooled over " + folds + " folds, at detected beats (matched to reference within 150 ms):\n"
 				+ pooledDetected.report() + summary(pooledDetected));
 		}
-		return new BeatEvaluation[] {pooled, pooledDetected};
+		BeatDataset beats = BeatDataset.concat(testBeats);
+		float[] probabilities = new float[beats.size() * AamiClass.COUNT];
+		int at = 0;
+		for (float[] p : testProbabilities) {
+			System.arraycopy(p, 0, probabilities, at, p.length);
+			at += p.length;
+		}
+		return new Result(pooled, detected == null ? null : pooledDetected, beats, probabilities);
+	}
+
+	/** Each test beat's record, sample, reference class and out-of-fold probabilities, one per line. */
+	static String predictionsCsv(Result result) {
+		StringBuilder s = new StringBuilder("record,sample,reference,p_N,p_S,p_V,p_F,p_Q\n");
+		BeatDataset beats = result.beats();
+		for (int i = 0; i < beats.size(); i++) {
+			s.append(Csv.field(beats.record(i))).append(',').append(beats.position(i)).append(',').append(beats.label(i));
+			for (int c = 0; c < AamiClass.COUNT; c++) s.append(String.format(Locale.ROOT, ",%.6f", result.probabilities()[i * AamiClass.COUNT + c]));
+			s.append('\n');
+		}
+		return s.toString();
 	}
 
 	/** One record's accuracy and where its errors went (reference -> predicted counts). */
@@ -140,7 +184,8 @@ public final class BeatCrossValidation {
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
 			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())));
-		System.out.println("config: folds=" + folds + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "0"));
+		System.out.println("config: folds=" + folds + " calibrate=" + calibrate + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();
 		for (String name : LabelledRecords.DS1) {
@@ -151,8 +196,9 @@ public final class BeatCrossValidation {
 		}
 		System.out.printf(Locale.ROOT, "read %d records, %d beats in %.1f s%n", records.size(),
 			records.values().stream().mapToInt(BeatDataset::size).sum(), (System.nanoTime() - t0) / 1e9);
-		BeatEvaluation[] pooled = run(records, detected, folds, config, null);
-		if (o.containsKey("csv")) pooled[0].writeCsv(Path.of(o.get("csv")));
+		Result result = run(records, detected, folds, config, calibrate, null);
+		if (o.containsKey("csv")) result.reference().writeCsv(Path.of(o.get("csv")));
+		if (o.containsKey("predictions")) AtomicFiles.writeString(Path.of(o.get("predictions")), predictionsCsv(result));
 		System.out.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
 	}
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -208,6 +209,16 @@ public final class BeatDataset {
 		return new BeatDataset(len, windows, residuals, rr, labels, positions, records);
 	}
 
+	/** The names of the records the beats come from, in order of first appearance. */
+	public List<String> recordNames() {
+		return Arrays.stream(records).distinct().toList();
+	}
+
+	/** The beats of the records whose names pass the test, in order. */
+	public BeatDataset ofRecords(Predicate<String> test) {
+		return subset(IntStream.range(0, size()).filter(i -> test.test(records[i])).toArray());
+	}
+
 	/** The beats at these indices, in this order. */
 	public BeatDataset subset(int[] indices) {
 		int n = indices.length;
@@ -229,10 +240,15 @@ public final class BeatDataset {
 
 	/** A dataset built from raw arrays (tests, synthetic data): windows n x length, rr n x {@link #RR_VALUES}. */
 	public static BeatDataset ofArrays(int length, float[] windows, float[] rr, int[] labels) {
+		return ofArrays("", length, windows, rr, labels);
+	}
+
+	/** As {@link #ofArrays(int, float[], float[], int[])}, the beats of one named record. */
+	public static BeatDataset ofArrays(String record, int length, float[] windows, float[] rr, int[] labels) {
 		int n = labels.length;
 		if (windows.length != n * length || rr.length != n * RR_VALUES) throw new IllegalArgumentException("ofArrays: sizes disagree");
 		String[] records = new String[n];
-		Arrays.fill(records, "");
+		Arrays.fill(records, record);
 		return new BeatDataset(length, windows.clone(), residuals(windows, length), rr.clone(), labels.clone(), new long[n], records);
 	}
 

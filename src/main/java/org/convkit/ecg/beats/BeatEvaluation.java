@@ -164,7 +164,7 @@ public final class BeatEvaluation {
 		for (AamiClass c : AamiClass.values()) {
 			int i = c.ordinal();
 			long tp = matrix[i][i];
-			s.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.6f,%.6f,%.6f%n", c, row(i), tp, row(i) - tp, column(i) - tp,
+			s.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%.6f,%.6f,%.6f\n", c, row(i), tp, row(i) - tp, column(i) - tp,
 				sensitivity(c), positivePredictivity(c), f1(c)));
 		}
 		s.append("\nreference\\predicted,N,S,V,F,Q\n");
@@ -173,7 +173,7 @@ public final class BeatEvaluation {
 			for (AamiClass c : AamiClass.values()) s.append(',').append(count(r, c));
 			s.append('\n');
 		}
-		s.append(String.format(Locale.ROOT, "%naccuracy,%.6f%nmacro_f1,%.6f%nkappa,%.6f%njk_index,%.6f%n", accuracy(), macroF1(), kappa(), jkIndex()));
+		s.append(String.format(Locale.ROOT, "\naccuracy,%.6f\nmacro_f1,%.6f\nkappa,%.6f\njk_index,%.6f\n", accuracy(), macroF1(), kappa(), jkIndex()));
 		return s.toString();
 	}
 

@@ -27,6 +27,8 @@ public final class BeatModel {
 	public static final String PROPERTIES = "beatnet.properties";
 	/** The property that says how many networks the ensemble has (absent: 1). */
 	static final String NETWORKS = "networks";
+	/** The property holding the model's {@link DecisionBias} (absent: none). */
+	static final String BIAS = "decision_bias";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
 	private static final String SHIPPED = "/org/convkit/ecg/model/";
@@ -40,6 +42,7 @@ public final class BeatModel {
 	private final Properties properties;
 	private final BeatDataset.Options window;
 	private final int networks;
+	private final DecisionBias bias;
 	private final Source parameters;
 
 	private BeatModel(String id, String description, Properties properties, Source parameters) throws IOException {
@@ -48,6 +51,7 @@ public final class BeatModel {
 		this.properties = properties;
 		this.window = window(properties, description);
 		this.networks = networks(properties, description);
+		this.bias = bias(properties, description);
 		this.parameters = parameters;
 	}
 
@@ -80,12 +84,12 @@ public final class BeatModel {
 	}
 
 	/**
-	 * Saves a trained model with the window it was trained on and its recipe (any properties) into
+	 * Saves a trained model with its decision bias, the window it was trained on and its recipe (any properties) into
 	 * a folder (created if needed). Only the model's two files are written, each atomically, so
 	 * whatever else the folder holds (a PROVENANCE.md, the user's own files) stays; the
 	 * parameters go first and the properties, whose presence makes the folder a model, last.
 	 */
-	public static void save(Model model, BeatDataset.Options window, Properties recipe, Path folder) throws IOException {
+	public static void save(Model model, DecisionBias bias, BeatDataset.Options window, Properties recipe, Path folder) throws IOException {
 		Path target = folder.toAbsolutePath().normalize();
 		Properties p = new Properties();
 		p.putAll(recipe);
@@ -96,6 +100,7 @@ public final class BeatModel {
 		p.setProperty("window.normalise_amplitude", String.valueOf(window.normaliseAmplitude()));
 		p.setProperty("classes", "N,S,V,F,Q");
 		p.setProperty(NETWORKS, String.valueOf(BeatNet.members(model.getBlock())));
+		p.setProperty(BIAS, bias.format());
 		StringWriter text = new StringWriter();
 		p.store(text, "ConvKit ECG beat classifier (BeatNet)");
 		AtomicFiles.write(target.resolve(PARAMETERS), file -> {
@@ -128,6 +133,11 @@ public final class BeatModel {
 		return window;
 	}
 
+	/** The offsets added to the log-probabilities before the class is taken. */
+	public DecisionBias bias() {
+		return bias;
+	}
+
 	/** Where the model comes from, for messages and tables. */
 	public String description() {
 		return description;
@@ -149,6 +159,17 @@ public final class BeatModel {
 		}
 		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " must be a whole number of networks >= 1, got '"
 			+ value + "'");
+	}
+
+	private static DecisionBias bias(Properties p, String description) throws IOException {
+		String value = p.getProperty(BIAS);
+		if (value == null) return DecisionBias.NONE;
+		try {
+			return DecisionBias.parse(value, "model: " + PROPERTIES + " of " + description + ": " + BIAS);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IOException(e.getMessage(), e);
+		}
 	}
 
 	private static BeatDataset.Options window(Properties p, String description) throws IOException {

@@ -1,6 +1,7 @@
 package org.convkit.ecg.beats;
 
 import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.Csv;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.io.WfdbAnnotations;
 
@@ -12,18 +13,21 @@ import java.util.Locale;
 
 /**
  * The classified beats of one lead of a record: positions in samples of the lead
- * ({@code frequency}), class probabilities and the predicted class of each beat. The record's
- * first and last beats are not classified (they lack a previous or next RR interval).
+ * ({@code frequency}), class probabilities and the predicted class of each beat (the model's
+ * {@link DecisionBias} applied to the probabilities). The record's first and last beats are not
+ * classified (they lack a previous or next RR interval).
  */
-public record ClassifiedBeats(String record, String lead, double frequency, double frameFrequency, BeatDataset beats, float[] probabilities) {
+public record ClassifiedBeats(String record, String lead, double frequency, double frameFrequency, BeatDataset beats, float[] probabilities,
+	DecisionBias bias)
+{
 
 	public int size() {
 		return beats.size();
 	}
 
-	/** The most probable class of beat i. */
+	/** The class of beat i. */
 	public AamiClass predicted(int i) {
-		return AamiClass.mostProbable(probabilities, i);
+		return bias.classify(probabilities, i);
 	}
 
 	public float probability(int i, AamiClass c) {
@@ -74,7 +78,7 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 		StringBuilder s = new StringBuilder("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,class,p_N,p_S,p_V,p_F,p_Q,reference\n");
 		for (int i = 0; i < size(); i++) {
 			float[] rr = beats.rr(i);
-			s.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%s", record, lead, i + 1, frame(i), frame(i) / frameFrequency,
+			s.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%s", Csv.field(record), Csv.field(lead), i + 1, frame(i), frame(i) / frameFrequency,
 				rr[0], rr[1], predicted(i)));
 			for (AamiClass c : AamiClass.values()) s.append(String.format(Locale.ROOT, ",%.5f", probability(i, c)));
 			s.append(',').append(beats.isLabelled(i) ? beats.label(i).name() : "").append('\n');

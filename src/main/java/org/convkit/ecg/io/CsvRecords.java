@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.Csv;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgRecord;
 
@@ -141,15 +142,8 @@ public final class CsvRecords {
 		for (Annotation a : annotations) {
 			text.append(a.sample()).append(',');
 			text.append(String.format(Locale.ROOT, "%.6f", a.sample() / frequency)).append(',');
-			text.append(quote(a.symbol())).append('\n');
+			text.append(Csv.field(a.symbol())).append('\n');
 		}
 		AtomicFiles.writeString(file, text.toString());
-	}
-
-	private static String quote(String field) {
-		if (field.contains(",") || field.contains("\"") || field.contains("\n") || !field.equals(field.strip())) {
-			return "\"" + field.replace("\"", "\"\"") + "\"";
-		}
-		return field;
 	}
 }

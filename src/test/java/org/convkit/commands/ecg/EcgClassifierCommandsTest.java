@@ -88,7 +88,8 @@ class EcgClassifierCommandsTest {
 		assumeMitdb("106", "119", "208", "223", "215");
 		Path model = dir.resolve("model");
 		Map<String, Object> out = commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "106, 119, 208",
-			"validation_records", "215", "epochs", 2, "normal_fraction", 0.3, "premature_fraction", 0.0, "networks", 2, "model", model.toFile()));
+			"validation_records", "215", "epochs", 2, "normal_fraction", 0.3, "premature_fraction", 0.0, "networks", 2, "model", model.toFile(),
+			"calibration_folds", 2));
 		ResultsTable training = (ResultsTable) out.get("training");
 		assertEquals(4, training.size(), "two epochs of each of two networks");
 		assertEquals(2, training.getValue("network", 3));
@@ -98,6 +99,10 @@ class EcgClassifierCommandsTest {
 		assertEquals("106,119,208", BeatModel.open(model).property("training.records"));
 		assertEquals("215", BeatModel.open(model).property("training.validation_records"));
 		assertEquals("2", BeatModel.open(model).property("networks"));
+		// the decision bias was chosen on two folds of the training patients (106 and 208, then 119) and saved with the model
+		assertEquals("2", BeatModel.open(model).property("training.calibration_folds"));
+		String trained = (String) out.get("summary");
+		assertTrue(trained.endsWith("; decision bias " + BeatModel.open(model).bias().format() + " chosen on 2 patient-wise folds"), trained);
 
 		Path csv = dir.resolve("evaluation.csv");
 		Map<String, Object> scored = commands.run("Evaluate ECG Classifier", Map.of("folder", MITDB.toFile(), "records", "223",

@@ -71,15 +71,16 @@ class BeatNetTest {
 		recipe.setProperty("training.records", "synthetic");
 		float[] before;
 		Path folder = dir.resolve("model");
+		DecisionBias bias = new DecisionBias(new float[] {0, -0.5f, 0.25f, -2, 0});
 		try (Model model = BeatTrainer.train(train, config, logs::add)) {
 			assertEquals(3, logs.size());
 			assertTrue(Double.isNaN(logs.get(0).validationAccuracy()), "no validation records, no validation figures");
 			BeatEvaluation e = BeatEvaluation.of(test, BeatTrainer.predict(model, test));
 			assertTrue(e.accuracy() > 0.95, "held-out accuracy after 3 epochs: " + e.report() + logs);
 			before = BeatTrainer.probabilities(model, test, 64);
-			BeatModel.save(model, window, recipe, folder);
+			BeatModel.save(model, DecisionBias.NONE, window, recipe, folder);
 			Files.writeString(folder.resolve("notes.txt"), "the user's own file");
-			BeatModel.save(model, window, recipe, folder); // replacing an existing model
+			BeatModel.save(model, bias, window, recipe, folder); // replacing an existing model
 		}
 		try (var files = Files.list(folder)) {
 			assertEquals(java.util.Set.of("notes.txt", BeatModel.PARAMETERS, BeatModel.PROPERTIES),
@@ -90,6 +91,7 @@ class BeatNetTest {
 		BeatModel saved = BeatModel.open(folder);
 		assertEquals(window, saved.window());
 		assertEquals("synthetic", saved.property("training.records"));
+		assertEquals(bias, saved.bias());
 		// loaded through the runtime's model cache, in batches
 		assertArrayEquals(before, new BeatClassifier(saved).probabilities(test), 1e-5f);
 	}
@@ -111,7 +113,7 @@ class BeatNetTest {
 		try (Model m = BeatTrainer.train(train, one.withNetworks(2), logs::add)) {
 			assertEquals(List.of(1, 2), logs.stream().map(BeatTrainer.EpochLog::network).toList());
 			ensemble = BeatTrainer.probabilities(m, test, 64);
-			BeatModel.save(m, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
+			BeatModel.save(m, DecisionBias.NONE, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
 		}
 		assertFalse(java.util.Arrays.equals(first, second), "two seeds, two networks");
 		for (int i = 0; i < first.length; i++) assertEquals((first[i] + second[i]) / 2, ensemble[i], 1e-4f, "probability " + i);
@@ -130,17 +132,31 @@ class BeatNetTest {
 		}
 	}
 
-	@Test
-	void aModelWithABadNumberOfNetworksIsRefusedByName(@TempDir Path dir) throws Exception {
+	/** A small saved model whose properties have one line replaced (regular expression). */
+	private static Path savedModelWith(Path dir, String line, String replacement) throws Exception {
 		Path folder = dir.resolve("model");
 		try (Model m = BeatTrainer.train(synthetic(32, 6), new BeatTrainer.Config(1, 16, 1e-3f, 1, 10, 1, 0, 1), null)) {
-			BeatModel.save(m, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
+			BeatModel.save(m, DecisionBias.NONE, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
 		}
 		Path props = folder.resolve(BeatModel.PROPERTIES);
-		Files.writeString(props, Files.readString(props).replace("networks=1", "networks=none"));
+		Files.writeString(props, Files.readString(props).replaceAll(line, replacement));
+		return folder;
+	}
+
+	@Test
+	void aModelWithABadNumberOfNetworksIsRefusedByName(@TempDir Path dir) throws Exception {
+		Path folder = savedModelWith(dir, "networks=1", "networks=none");
 		java.io.IOException e = assertThrows(java.io.IOException.class, () -> BeatModel.open(folder));
 		assertEquals("model: beatnet.properties of " + folder.toAbsolutePath().normalize() + ": networks must be a whole number of networks >= 1, got 'none'",
 			e.getMessage());
+	}
+
+	@Test
+	void aModelWithABadDecisionBiasIsRefusedByName(@TempDir Path dir) throws Exception {
+		Path folder = savedModelWith(dir, "decision_bias=.*", "decision_bias=0,-1,-1");
+		java.io.IOException e = assertThrows(java.io.IOException.class, () -> BeatModel.open(folder));
+		assertEquals("model: beatnet.properties of " + folder.toAbsolutePath().normalize()
+			+ ": decision_bias: expected 5 comma-separated numbers (offsets of N,S,V,F,Q, N's being 0), got '0,-1,-1'", e.getMessage());
 	}
 
 	@Test

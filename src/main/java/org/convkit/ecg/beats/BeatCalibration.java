@@ -1,0 +1,126 @@
+package org.convkit.ecg.beats;
+
+import ai.djl.Model;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Chooses a {@link DecisionBias} on patients the network has not seen. {@link #calibrate} runs a
+ * patient-wise cross-validation on the training records (record i, in order of appearance, goes
+ * to fold i mod k; fold j is classified by a model trained on the others with seed + j), pools the
+ * held-out probabilities and {@link #choose}s the offsets there. The training data's own
+ * predictions would not do: the network is sure of the beats it learnt.
+ */
+public final class BeatCalibration {
+
+	/** The clinical floors the offsets must respect: S and V sensitivity (the ECG issue's conditions). */
+	static final double S_FLOOR = 0.70, V_FLOOR = 0.90;
+	/** Offsets tried for S and V (and, more coarsely, F): log-probability steps of 0.25 from -3 to 1. */
+	private static final float LOW = -3, HIGH = 1, STEP = 0.25f, F_STEP = 0.5f;
+
+	private BeatCalibration() {}
+
+	/**
+	 * The offsets (S, V and F; N and Q stay 0) that maximise the jκ index of these beats, keeping
+	 * S sensitivity at least {@link #S_FLOOR} and V sensitivity at least {@link #V_FLOOR} (or at
+	 * least what no offsets give, where that is lower). Ties go to the smaller offsets.
+	 *
+	 * @param labels        reference class indices ({@link BeatDataset#UNLABELLED} beats are left out)
+	 * @param probabilities n x 5 class probabilities, row-major
+	 */
+	public static DecisionBias choose(int[] labels, float[] probabilities) {
+		int n = labels.length, k = AamiClass.COUNT;
+		if (probabilities.length != n * k) throw new IllegalArgumentException("probabilities: expected " + n + " x " + k + ", got " + probabilities.length);
+		double[] logP = logs(probabilities);
+		BeatEvaluation none = evaluate(labels, logP, new float[k]);
+		double sFloor = Math.min(S_FLOOR, none.sensitivity(AamiClass.S)), vFloor = Math.min(V_FLOOR, none.sensitivity(AamiClass.V));
+		float[] best = new float[k];
+		double bestJk = none.jkIndex();
+		for (float s = LOW; s <= HIGH; s += STEP) for (float v = LOW; v <= HIGH; v += STEP) for (float f = LOW; f <= HIGH; f += F_STEP) {
+			float[] b = new float[k];
+			b[AamiClass.S.ordinal()] = s;
+			b[AamiClass.V.ordinal()] = v;
+			b[AamiClass.F.ordinal()] = f;
+			BeatEvaluation e = evaluate(labels, logP, b);
+			// a class without reference beats has NaN sensitivity: no floor to keep
+			if (e.sensitivity(AamiClass.S) < sFloor || e.sensitivity(AamiClass.V) < vFloor) continue;
+			double jk = e.jkIndex();
+			if (jk > bestJk || jk == bestJk && magnitude(b) < magnitude(best)) {
+				bestJk = jk;
+				best = b;
+			}
+		}
+		return new DecisionBias(best);
+	}
+
+	/**
+	 * Chooses the offsets for a model trained on {@code data} with {@code config}: a {@code folds}-fold
+	 * patient-wise cross-validation on data's records (see the class comment), then {@link #choose}.
+	 */
+	public static DecisionBias calibrate(BeatDataset data, BeatTrainer.Config config, int folds, Consumer<String> log) {
+		data = data.labelled();
+		List<String> names = data.recordNames();
+		if (folds < 2 || folds > names.size()) {
+			throw new IllegalArgumentException("calibration folds: expected 2 to the number of training records (" + names.size() + "), got " + folds);
+		}
+		int[] labels = new int[data.size()];
+		float[] probabilities = new float[data.size() * AamiClass.COUNT];
+		int at = 0;
+		for (int fold = 0; fold < folds; fold++) {
+			int f = fold;
+			BeatDataset held = data.ofRecords(r -> names.indexOf(r) % folds == f), rest = data.ofRecords(r -> names.indexOf(r) % folds != f);
+			log.accept(String.format(Locale.ROOT, "calibration fold %d of %d: %d held-out beats of %s", fold + 1, folds, held.size(), held.recordNames()));
+			try (Model model = BeatTrainer.train(rest, config.withSeed(config.seed() + fold), e -> log.accept("  " + e))) {
+				float[] p = BeatTrainer.probabilities(model, held, 256);
+				System.arraycopy(p, 0, probabilities, at * AamiClass.COUNT, p.length);
+			}
+			for (int i = 0; i < held.size(); i++) labels[at + i] = held.labelIndex(i);
+			at += held.size();
+		}
+		DecisionBias bias = choose(labels, probabilities);
+		BeatEvaluation before = evaluate(labels, probabilities, DecisionBias.NONE), after = evaluate(labels, probabilities, bias);
+		log.accept(String.format(Locale.ROOT, "calibration: offsets %s; held-out beats without: %s; with: %s", bias.format(),
+			BeatCrossValidation.summary(before), BeatCrossValidation.summary(after)));
+		return bias;
+	}
+
+	/** The evaluation of beats classified with a bias. */
+	static BeatEvaluation evaluate(int[] labels, float[] probabilities, DecisionBias bias) {
+		return evaluate(labels, logs(probabilities), bias.offsets());
+	}
+
+	private static double[] logs(float[] probabilities) {
+		double[] logP = new double[probabilities.length];
+		for (int i = 0; i < logP.length; i++) logP[i] = Math.log(probabilities[i]);
+		return logP;
+	}
+
+	private static BeatEvaluation evaluate(int[] labels, double[] logP, float[] offsets) {
+		int k = AamiClass.COUNT;
+		long[][] counts = new long[k][k];
+		for (int i = 0; i < labels.length; i++) {
+			if (labels[i] == BeatDataset.UNLABELLED) continue;
+			int best = 0;
+			double bestScore = Double.NEGATIVE_INFINITY;
+			for (int c = 0; c < k; c++) {
+				double score = logP[i * k + c] + offsets[c];
+				if (score > bestScore) {
+					bestScore = score;
+					best = c;
+				}
+			}
+			counts[labels[i]][best]++;
+		}
+		BeatEvaluation e = new BeatEvaluation();
+		for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) if (counts[r][c] > 0) e.add(r, c, counts[r][c]);
+		return e;
+	}
+
+	private static double magnitude(float[] b) {
+		double m = 0;
+		for (float v : b) m += Math.abs(v);
+		return m;
+	}
+}

@@ -1,0 +1,92 @@
+package org.convkit.ecg.beats;
+
+import java.util.Arrays;
+
+/**
+ * Per-class offsets added to the log-probabilities before the most probable class is taken:
+ * class = argmax_c (log p_c + b_c), with b_N = 0. Training weights the rare classes up (so the
+ * network does not ignore them), which also makes it call them too often on new patients; a
+ * negative offset moves that decision boundary back without retraining. The probabilities
+ * themselves are left as the network gives them. Chosen on held-out patients by
+ * {@link BeatCalibration}.
+ */
+public record DecisionBias(float[] offsets) {
+
+	/** No offsets: the most probable class. */
+	public static final DecisionBias NONE = new DecisionBias(new float[AamiClass.COUNT]);
+
+	static final String EXPECTED = "%s: expected %d comma-separated numbers (offsets of N,S,V,F,Q, N's being 0), got '%s'";
+
+	public DecisionBias {
+		if (offsets.length != AamiClass.COUNT) throw new IllegalArgumentException("offsets: expected " + AamiClass.COUNT + ", got " + offsets.length);
+		offsets = offsets.clone();
+		for (float b : offsets) if (!Float.isFinite(b)) throw new IllegalArgumentException("offsets: expected finite numbers, got " + Arrays.toString(offsets));
+		if (offsets[AamiClass.N.ordinal()] != 0) throw new IllegalArgumentException("offsets: N's offset must be 0, got " + offsets[0]);
+	}
+
+	@Override
+	public float[] offsets() {
+		return offsets.clone();
+	}
+
+	public float offset(AamiClass c) {
+		return offsets[c.ordinal()];
+	}
+
+	/** The class of row {@code beat} of n x 5 probabilities (row-major, {@link AamiClass} order). */
+	public AamiClass classify(float[] probabilities, int beat) {
+		int best = 0;
+		double bestScore = Double.NEGATIVE_INFINITY;
+		for (int c = 0; c < AamiClass.COUNT; c++) {
+			double score = Math.log(probabilities[beat * AamiClass.COUNT + c]) + offsets[c];
+			if (score > bestScore) {
+				bestScore = score;
+				best = c;
+			}
+		}
+		return AamiClass.values()[best];
+	}
+
+	/** The class index of every row. */
+	public int[] classify(float[] probabilities) {
+		int[] classes = new int[probabilities.length / AamiClass.COUNT];
+		for (int i = 0; i < classes.length; i++) classes[i] = classify(probabilities, i).ordinal();
+		return classes;
+	}
+
+	/** As written in a model's properties: "0.0,-0.75,-1.25,-2.0,0.0" (exact: {@link #parse} gives the same offsets back). */
+	public String format() {
+		StringBuilder s = new StringBuilder();
+		for (int c = 0; c < offsets.length; c++) s.append(c == 0 ? "" : ",").append(offsets[c]);
+		return s.toString();
+	}
+
+	/** Parses {@link #format()}'s text; {@code what} names the source in the error. */
+	public static DecisionBias parse(String text, String what) {
+		String[] parts = text.split(",");
+		if (parts.length != AamiClass.COUNT) throw new IllegalArgumentException(String.format(EXPECTED, what, AamiClass.COUNT, text));
+		float[] b = new float[AamiClass.COUNT];
+		try {
+			for (int c = 0; c < b.length; c++) b[c] = Float.parseFloat(parts[c].trim());
+			return new DecisionBias(b);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException(String.format(EXPECTED, what, AamiClass.COUNT, text), e);
+		}
+	}
+
+	@Override
+	public boolean equals(Object o) {
+		return o instanceof DecisionBias d && Arrays.equals(offsets, d.offsets);
+	}
+
+	@Override
+	public int hashCode() {
+		return Arrays.hashCode(offsets);
+	}
+
+	@Override
+	public String toString() {
+		return "DecisionBias[" + format() + "]";
+	}
+}

@@ -1,0 +1,121 @@
+package org.convkit.ecg.beats;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.Model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class BeatCalibrationTest {
+
+	/** Beats of one class whose probabilities are p for that class, q for the second class given, the rest shared by the others. */
+	private static void add(List<Integer> labels, List<float[]> rows, AamiClass label, int count, AamiClass first, float p, AamiClass second, float q) {
+		for (int i = 0; i < count; i++) {
+			float[] row = new float[AamiClass.COUNT];
+			Arrays.fill(row, (1 - p - q) / (AamiClass.COUNT - 2));
+			row[first.ordinal()] = p;
+			row[second.ordinal()] = q;
+			labels.add(label.ordinal());
+			rows.add(row);
+		}
+	}
+
+	private static DecisionBias choose(List<Integer> labels, List<float[]> rows) {
+		float[] p = new float[rows.size() * AamiClass.COUNT];
+		for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, p, i * AamiClass.COUNT, AamiClass.COUNT);
+		return BeatCalibration.choose(labels.stream().mapToInt(Integer::intValue).toArray(), p);
+	}
+
+	@Test
+	void anOverCalledClassIsPulledBackJustEnough() {
+		List<Integer> labels = new ArrayList<>();
+		List<float[]> rows = new ArrayList<>();
+		add(labels, rows, AamiClass.N, 900, AamiClass.N, 0.9f, AamiClass.S, 0.04f);
+		add(labels, rows, AamiClass.N, 100, AamiClass.S, 0.58f, AamiClass.N, 0.4f); // N called S: log-ratio 0.37
+		add(labels, rows, AamiClass.S, 80, AamiClass.S, 0.88f, AamiClass.N, 0.1f); // log-ratio 2.2
+		add(labels, rows, AamiClass.S, 20, AamiClass.S, 0.53f, AamiClass.N, 0.45f); // log-ratio 0.16
+		add(labels, rows, AamiClass.V, 100, AamiClass.V, 0.9f, AamiClass.N, 0.04f);
+		// -0.5 turns the 100 false S beats back into N and keeps 80% of the S beats (S +P 50% -> 100%);
+		// -0.25 would lose the same 20 S beats and keep the false ones; -2.25 loses all S beats
+		assertEquals(new DecisionBias(new float[] {0, -0.5f, 0, 0, 0}), choose(labels, rows));
+	}
+
+	@Test
+	void theSensitivityFloorsAreKept() {
+		List<Integer> labels = new ArrayList<>();
+		List<float[]> rows = new ArrayList<>();
+		add(labels, rows, AamiClass.N, 900, AamiClass.N, 0.9f, AamiClass.S, 0.04f);
+		add(labels, rows, AamiClass.N, 300, AamiClass.S, 0.58f, AamiClass.N, 0.4f);
+		add(labels, rows, AamiClass.S, 60, AamiClass.S, 0.88f, AamiClass.N, 0.1f);
+		add(labels, rows, AamiClass.S, 40, AamiClass.S, 0.53f, AamiClass.N, 0.45f);
+		add(labels, rows, AamiClass.V, 100, AamiClass.V, 0.9f, AamiClass.N, 0.04f);
+		// -0.5 would raise jκ (S +P 25% -> 100%) but leave S Se at 60%, under the 70% floor
+		DecisionBias bias = choose(labels, rows);
+		assertEquals(0, bias.offset(AamiClass.S), bias.toString());
+	}
+
+	/** Three records of N, S (early) and V (wide) beats, each record with its own noise. */
+	private static BeatDataset record(String name, int n, long seed) {
+		Random random = new Random(seed);
+		int length = BeatNetTest.LENGTH;
+		float[] windows = new float[n * length], rr = new float[n * BeatDataset.RR_VALUES];
+		int[] labels = new int[n];
+		for (int i = 0; i < n; i++) {
+			AamiClass c = i % 4 == 1 ? AamiClass.V : i % 4 == 3 ? AamiClass.S : AamiClass.N;
+			labels[i] = c.ordinal();
+			double width = c == AamiClass.V ? 12 : 3, height = c == AamiClass.V ? -0.7 : 1;
+			for (int j = 0; j < length; j++) {
+				double t = (j - 45) / width;
+				windows[i * length + j] = (float) (height * Math.exp(-t * t / 2) + 0.3 * random.nextGaussian());
+			}
+			rr[i * 5] = (float) ((c == AamiClass.S ? 0.6 : 0.8) + 0.1 * random.nextGaussian());
+			rr[i * 5 + 1] = 0.8f;
+			rr[i * 5 + 2] = 0.8f;
+			rr[i * 5 + 3] = 0.8f;
+			rr[i * 5 + 4] = 0.05f;
+		}
+		return BeatDataset.ofArrays(name, length, windows, rr, labels);
+	}
+
+	@Test
+	void calibrationChoosesOnHeldOutRecordsWithTheFoldSeeds() {
+		BeatDataset r0 = record("r0", 40, 1), r1 = record("r1", 48, 2), r2 = record("r2", 44, 3);
+		BeatDataset all = BeatDataset.concat(List.of(r0, r1, r2));
+		BeatTrainer.Config config = new BeatTrainer.Config(1, 16, 1e-3f, 9, 10, 1, 0, 1);
+		List<String> log = new ArrayList<>();
+		DecisionBias bias = BeatCalibration.calibrate(all, config, 2, log::add);
+		assertEquals("calibration fold 1 of 2: 84 held-out beats of [r0, r2]", log.get(0));
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("calibration fold 2 of 2: 48 held-out beats of [r1]")), log.toString());
+		// the same folds by hand: r0 and r2 classified by a model of r1 (seed 9), r1 by one of r0 and r2 (seed 10)
+		BeatDataset held0 = BeatDataset.concat(List.of(r0, r2));
+		float[] p0, p1;
+		try (Model m = BeatTrainer.train(r1, config, null)) {
+			p0 = BeatTrainer.probabilities(m, held0, 64);
+		}
+		try (Model m = BeatTrainer.train(held0, config.withSeed(10), null)) {
+			p1 = BeatTrainer.probabilities(m, r1, 64);
+		}
+		int[] labels = new int[all.size()];
+		float[] p = new float[all.size() * AamiClass.COUNT];
+		for (int i = 0; i < held0.size(); i++) labels[i] = held0.labelIndex(i);
+		for (int i = 0; i < r1.size(); i++) labels[held0.size() + i] = r1.labelIndex(i);
+		System.arraycopy(p0, 0, p, 0, p0.length);
+		System.arraycopy(p1, 0, p, p0.length, p1.length);
+		assertEquals(BeatCalibration.choose(labels, p), bias);
+		BeatEvaluation before = BeatCalibration.evaluate(labels, p, DecisionBias.NONE), after = BeatCalibration.evaluate(labels, p, bias);
+		assertTrue(after.jkIndex() >= before.jkIndex(), before.report() + after.report());
+	}
+
+	@Test
+	void tooFewRecordsForTheFoldsIsRefused() {
+		BeatDataset one = record("r0", 20, 1);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+			() -> BeatCalibration.calibrate(one, BeatTrainer.Config.DEFAULT, 2, line -> {}));
+		assertEquals("calibration folds: expected 2 to the number of training records (1), got 2", e.getMessage());
+	}
+}
