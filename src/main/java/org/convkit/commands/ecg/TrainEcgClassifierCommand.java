@@ -68,9 +68,9 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(min = "1", max = "20", description = "Networks in the ensemble, each trained with its own seed and N sample; the classifier averages their probabilities")
 	private int networks = BeatTrainer.Config.DEFAULT.networks();
 
-	@Parameter(min = "0", max = "10", description = "Patient-wise folds over the training records on which the decision bias is chosen (0: none; "
+	@Parameter(min = "0", max = "10", description = "Patient-wise folds over the training records on which the decision bias is chosen (0: none, else at least 2; "
 		+ "each fold trains the ensemble once more)")
-	private int calibration_folds = 0;
+	private int calibration_folds = BeatCalibration.DEFAULT_FOLDS;
 
 	@Parameter(description = "Random seed (shuffling, initialisation, sampling)")
 	private long seed = BeatTrainer.Config.DEFAULT.seed();
@@ -101,7 +101,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		if (train.isEmpty()) throw new IllegalArgumentException(NO_TRAINING);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
-		DecisionBias bias = calibration_folds >= 2 ? BeatCalibration.calibrate(trainBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
+		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
 			training.incrementCounter();
@@ -126,7 +126,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		summary = String.format(Locale.ROOT, "trained %d network%s on %d beats of %d records%s for %d epochs; saved to %s", networks,
 			networks == 1 ? "" : "s", trainBeats.size(), train.size(),
 			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model)
-			+ (calibration_folds >= 2 ? "; decision bias " + bias.format() + " chosen on " + calibration_folds + " patient-wise folds" : "");
+			+ (calibration_folds > 0 ? "; decision bias " + bias.format() + " chosen on " + calibration_folds + " patient-wise folds" : "");
 	}
 
 	private static BeatDataset read(Path folder, List<String> names, BeatDataset.Options window) throws IOException {

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  */
 public final class BeatCalibration {
 
+	/** Folds the shipped model's bias was chosen on (Train ECG Classifier's and {@code evaluate ecg}'s default). */
+	public static final int DEFAULT_FOLDS = 3;
 	/** The clinical floors the offsets must respect: S and V sensitivity (the ECG issue's conditions). */
 	static final double S_FLOOR = 0.70, V_FLOOR = 0.90;
 	/** Offsets tried for S and V (and, more coarsely, F): log-probability steps of 0.25 from -3 to 1. */

@@ -25,10 +25,10 @@ import java.util.Map;
  * training; N subsampling ({@code normalFraction}) applies to the training records only.
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [folds=4] [epochs=4] [batch=64]
- * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3] [calibrate=0] [csv=file]
+ * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3] [calibrate=3] [csv=file]
  * [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at
  * the reference beats and at the detected beats. {@code calibrate=k} chooses each fold's decision
- * bias by a k-fold cross-validation inside its training records; {@code csv} receives the pooled
+ * bias by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the pooled
  * figures, {@code predictions} every beat's out-of-fold class probabilities.
  */
 public final class BeatCrossValidation {
@@ -49,7 +49,7 @@ public final class BeatCrossValidation {
 	/**
 	 * As {@link #run(Map, int, BeatTrainer.Config, StringBuilder)}, also scoring each fold's model on
 	 * the test records' detected beats ({@code detected}, labelled from the reference; null to skip).
-	 * With {@code calibrationFolds} >= 2, each fold's {@link DecisionBias} is chosen by a
+	 * With {@code calibrationFolds} > 0 (at least 2), each fold's {@link DecisionBias} is chosen by a
 	 * cross-validation inside its training records ({@link BeatCalibration#calibrate}: nested, so the
 	 * test records play no part in it), and the figures are those with the bias; the figures
 	 * without it are logged too.
@@ -79,7 +79,7 @@ public final class BeatCrossValidation {
 			print(log, String.format(Locale.ROOT, "fold %d: test records %s (%d beats), training beats %d %s", fold + 1, testNames,
 				testCount, trainData.size(), counts(trainData)));
 			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
-			DecisionBias bias = calibrationFolds >= 2
+			DecisionBias bias = calibrationFolds > 0
 				? BeatCalibration.calibrate(trainData, foldConfig, calibrationFolds, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
@@ -98,7 +98,7 @@ public final class BeatCrossValidation {
 				}
 				double s = (System.nanoTime() - t0) / 1e9;
 				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testCount, s, testCount / s));
-				if (calibrationFolds >= 2) print(log, "  without decision bias: " + summary(unbiased));
+				if (calibrationFolds > 0) print(log, "  without decision bias: " + summary(unbiased));
 				print(log, "  " + summary(e));
 				for (int i = 0; i < test.size(); i++) print(log, "    " + recordLine(testNames.get(i), test.get(i).size(), perRecord.get(i)));
 				pooled.add(e);
@@ -111,7 +111,7 @@ public final class BeatCrossValidation {
 				}
 			}
 		}
-		if (calibrationFolds >= 2) print(log, "pooled over " + folds + " folds without decision bias: " + summary(pooledUnbiased));
+		if (calibrationFolds > 0) print(log, "pooled over " + folds + " folds without decision bias: " + summary(pooledUnbiased));
 		print(log, "pooled over " + folds + " folds (inter-patient, leave-records-out), at reference beats:\n" + pooled.report() + summary(pooled));
 		if (detected != null) {
 			print(log, "pooled over " + folds + " folds, at detected beats (matched to reference within 150 ms):\n"
@@ -184,7 +184,7 @@ public final class BeatCrossValidation {
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
 			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())));
-		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "0"));
+		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "" + BeatCalibration.DEFAULT_FOLDS));
 		System.out.println("config: folds=" + folds + " calibrate=" + calibrate + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();

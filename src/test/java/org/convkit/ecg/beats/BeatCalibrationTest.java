@@ -60,7 +60,7 @@ class BeatCalibrationTest {
 	}
 
 	/** Three records of N, S (early) and V (wide) beats, each record with its own noise. */
-	private static BeatDataset record(String name, int n, long seed) {
+	static BeatDataset record(String name, int n, long seed) {
 		Random random = new Random(seed);
 		int length = BeatNetTest.LENGTH;
 		float[] windows = new float[n * length], rr = new float[n * BeatDataset.RR_VALUES];
@@ -117,5 +117,8 @@ class BeatCalibrationTest {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 			() -> BeatCalibration.calibrate(one, BeatTrainer.Config.DEFAULT, 2, line -> {}));
 		assertEquals("calibration folds: expected 2 to the number of training records (1), got 2", e.getMessage());
+		BeatDataset three = BeatDataset.concat(List.of(one, record("r1", 20, 2), record("r2", 20, 3)));
+		e = assertThrows(IllegalArgumentException.class, () -> BeatCalibration.calibrate(three, BeatTrainer.Config.DEFAULT, 1, line -> {}));
+		assertEquals("calibration folds: expected 2 to the number of training records (3), got 1", e.getMessage());
 	}
 }

@@ -3,6 +3,7 @@ package org.convkit.ecg.beats;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -18,5 +19,31 @@ class BeatCrossValidationTest {
 		assertEquals(40 + 50 + 60, pooled.total());
 		assertTrue(log.toString().contains("fold 1: test records [r0] (40 beats), training beats 110"), log.toString());
 		assertTrue(log.toString().contains("fold 3: test records [r2] (60 beats), training beats 90"), log.toString());
+	}
+
+	/** Nested: each fold's bias is chosen on its own training records only, and every beat gets out-of-fold probabilities. */
+	@Test
+	void calibrationIsNestedInsideEachFold() {
+		Map<String, BeatDataset> records = new LinkedHashMap<>();
+		for (int r = 0; r < 4; r++) records.put("r" + r, BeatCalibrationTest.record("r" + r, 32 + 4 * r, r));
+		StringBuilder log = new StringBuilder();
+		BeatCrossValidation.Result result = BeatCrossValidation.run(records, null, 2, new BeatTrainer.Config(1, 16, 1e-3f, 5, 10, 1, 0, 1), 2, log);
+		String text = log.toString();
+		// fold 1 tests r0 and r2: its bias comes from r1 and r3 alone, one held out at a time
+		int fold1 = text.indexOf("fold 1: test records [r0, r2]"), fold2 = text.indexOf("fold 2: test records [r1, r3]");
+		assertTrue(fold1 >= 0 && fold2 > fold1, text);
+		String first = text.substring(fold1, fold2);
+		assertTrue(first.contains("calibration fold 1 of 2: 36 held-out beats of [r1]"), first);
+		assertTrue(first.contains("calibration fold 2 of 2: 44 held-out beats of [r3]"), first);
+		assertTrue(first.contains("without decision bias: "), first);
+		assertTrue(text.substring(fold2).contains("calibration fold 1 of 2: 32 held-out beats of [r0]"), text);
+		assertEquals(32 + 36 + 40 + 44, result.reference().total());
+		assertNull(result.detected());
+		assertEquals(List.of("r0", "r2", "r1", "r3"), result.beats().recordNames());
+		for (int i = 0; i < result.beats().size(); i++) {
+			double sum = 0;
+			for (int c = 0; c < AamiClass.COUNT; c++) sum += result.probabilities()[i * AamiClass.COUNT + c];
+			assertEquals(1, sum, 1e-4, "probabilities of beat " + i);
+		}
 	}
 }
