@@ -30,7 +30,9 @@ import java.util.Properties;
  * records with reference annotations and saves it as a model folder for Classify ECG Beats: an
  * ensemble of {@code networks} networks, each trained with its own seed. With validation records
  * (other patients), each network is kept at its epoch with the best validation macro F1, and each
- * epoch's validation figures are reported.
+ * epoch's validation figures are reported. With {@code calibration_folds} (default 3), a
+ * cross-validation by patient over the training records first chooses the model's decision bias
+ * ({@link org.convkit.ecg.beats.BeatCalibration}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Train ECG Classifier")
 public class TrainEcgClassifierCommand extends ConvKitCommand {
@@ -99,9 +101,11 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		if (records == null || records.isBlank()) train.removeAll(validation);
 		for (String name : validation) if (new HashSet<>(train).contains(name)) throw new IllegalArgumentException(String.format(OVERLAP, name));
 		if (train.isEmpty()) throw new IllegalArgumentException(NO_TRAINING);
+		String folds = BeatCalibration.checkFolds(calibration_folds, train.size());
+		if (folds != null) throw new IllegalArgumentException("calibration_folds: " + folds);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
-		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
+		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, validationBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
 			training.incrementCounter();

@@ -39,14 +39,15 @@ public final class BeatCalibration {
 		BeatEvaluation none = evaluate(labels, logP, new float[k]);
 		double sFloor = Math.min(S_FLOOR, none.sensitivity(AamiClass.S)), vFloor = Math.min(V_FLOOR, none.sensitivity(AamiClass.V));
 		float[] best = new float[k];
-		double bestJk = none.jkIndex();
+		// NaN when no offsets call no S or V at all (+P is 0/0): then any defined jκ is better
+		double bestJk = Double.isNaN(none.jkIndex()) ? Double.NEGATIVE_INFINITY : none.jkIndex();
 		for (float s = LOW; s <= HIGH; s += STEP) for (float v = LOW; v <= HIGH; v += STEP) for (float f = LOW; f <= HIGH; f += F_STEP) {
 			float[] b = new float[k];
 			b[AamiClass.S.ordinal()] = s;
 			b[AamiClass.V.ordinal()] = v;
 			b[AamiClass.F.ordinal()] = f;
 			BeatEvaluation e = evaluate(labels, logP, b);
-			// a class without reference beats has NaN sensitivity: no floor to keep
+			// a class without reference beats has NaN sensitivity: no floor to keep (and jκ is NaN: never chosen)
 			if (e.sensitivity(AamiClass.S) < sFloor || e.sensitivity(AamiClass.V) < vFloor) continue;
 			double jk = e.jkIndex();
 			if (jk > bestJk || jk == bestJk && magnitude(b) < magnitude(best)) {
@@ -60,13 +61,14 @@ public final class BeatCalibration {
 	/**
 	 * Chooses the offsets for a model trained on {@code data} with {@code config}: a {@code folds}-fold
 	 * patient-wise cross-validation on data's records (see the class comment), then {@link #choose}.
+	 * With validation beats (else null), each fold's model is trained with early stopping on them,
+	 * as the final model is.
 	 */
-	public static DecisionBias calibrate(BeatDataset data, BeatTrainer.Config config, int folds, Consumer<String> log) {
+	public static DecisionBias calibrate(BeatDataset data, BeatDataset validation, BeatTrainer.Config config, int folds, Consumer<String> log) {
 		data = data.labelled();
 		List<String> names = data.recordNames();
-		if (folds < 2 || folds > names.size()) {
-			throw new IllegalArgumentException("calibration folds: expected 2 to the number of training records (" + names.size() + "), got " + folds);
-		}
+		String problem = checkFolds(folds, names.size());
+		if (problem != null) throw new IllegalArgumentException("calibration folds: " + problem);
 		int[] labels = new int[data.size()];
 		float[] probabilities = new float[data.size() * AamiClass.COUNT];
 		int at = 0;
@@ -74,7 +76,7 @@ public final class BeatCalibration {
 			int f = fold;
 			BeatDataset held = data.ofRecords(r -> names.indexOf(r) % folds == f), rest = data.ofRecords(r -> names.indexOf(r) % folds != f);
 			log.accept(String.format(Locale.ROOT, "calibration fold %d of %d: %d held-out beats of %s", fold + 1, folds, held.size(), held.recordNames()));
-			try (Model model = BeatTrainer.train(rest, config.withSeed(config.seed() + fold), e -> log.accept("  " + e))) {
+			try (Model model = BeatTrainer.train(rest, validation, config.withSeed(config.seed() + fold), e -> log.accept("  " + e))) {
 				float[] p = BeatTrainer.probabilities(model, held, 256);
 				System.arraycopy(p, 0, probabilities, at * AamiClass.COUNT, p.length);
 			}
@@ -86,6 +88,15 @@ public final class BeatCalibration {
 		log.accept(String.format(Locale.ROOT, "calibration: offsets %s; held-out beats without: %s; with: %s", bias.format(),
 			BeatCrossValidation.summary(before), BeatCrossValidation.summary(after)));
 		return bias;
+	}
+
+	/**
+	 * What is wrong with this number of calibration folds for so many training records, or null
+	 * when it will do (0 means no calibration).
+	 */
+	public static String checkFolds(int folds, int records) {
+		if (folds == 0 || folds >= 2 && folds <= records) return null;
+		return "expected 0 (no decision bias) or 2 to " + records + " (the number of training records), got " + folds;
 	}
 
 	/** The evaluation of beats classified with a bias. */

@@ -42,9 +42,9 @@ public final class BeatCrossValidation {
 
 	/**
 	 * The pooled evaluations at reference beats and at detected beats (null when not scored), and
-	 * every test beat's out-of-fold probabilities (n x 5, in the order of {@link #beats}).
+	 * each test record's beats with their out-of-fold probabilities (n x 5), in the order tested.
 	 */
-	public record Result(BeatEvaluation reference, BeatEvaluation detected, BeatDataset beats, float[] probabilities) {}
+	public record Result(BeatEvaluation reference, BeatEvaluation detected, List<BeatDataset> records, List<float[]> probabilities) {}
 
 	/**
 	 * As {@link #run(Map, int, BeatTrainer.Config, StringBuilder)}, also scoring each fold's model on
@@ -80,7 +80,7 @@ public final class BeatCrossValidation {
 				testCount, trainData.size(), counts(trainData)));
 			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
 			DecisionBias bias = calibrationFolds > 0
-				? BeatCalibration.calibrate(trainData, foldConfig, calibrationFolds, line -> print(log, "  " + line))
+				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
 				// each test record classified once; the fold's figures are the sum of its records'
@@ -117,24 +117,21 @@ public final class BeatCrossValidation {
 			print(log, "pooled over " + folds + " folds, at detected beats (matched to reference within 150 ms):\n"
 				+ pooledDetected.report() + summary(pooledDetected));
 		}
-		BeatDataset beats = BeatDataset.concat(testBeats);
-		float[] probabilities = new float[beats.size() * AamiClass.COUNT];
-		int at = 0;
-		for (float[] p : testProbabilities) {
-			System.arraycopy(p, 0, probabilities, at, p.length);
-			at += p.length;
-		}
-		return new Result(pooled, detected == null ? null : pooledDetected, beats, probabilities);
+		return new Result(pooled, detected == null ? null : pooledDetected, testBeats, testProbabilities);
 	}
 
 	/** Each test beat's record, sample, reference class and out-of-fold probabilities, one per line. */
 	static String predictionsCsv(Result result) {
 		StringBuilder s = new StringBuilder("record,sample,reference,p_N,p_S,p_V,p_F,p_Q\n");
-		BeatDataset beats = result.beats();
-		for (int i = 0; i < beats.size(); i++) {
-			s.append(Csv.field(beats.record(i))).append(',').append(beats.position(i)).append(',').append(beats.label(i));
-			for (int c = 0; c < AamiClass.COUNT; c++) s.append(String.format(Locale.ROOT, ",%.6f", result.probabilities()[i * AamiClass.COUNT + c]));
-			s.append('\n');
+		for (int r = 0; r < result.records().size(); r++) {
+			BeatDataset beats = result.records().get(r);
+			float[] p = result.probabilities().get(r);
+			for (int i = 0; i < beats.size(); i++) {
+				s.append(Csv.field(beats.record(i))).append(',').append(beats.position(i)).append(',').append(beats.label(i));
+				// full float precision: a tiny probability stays > 0, so its logarithm stays finite
+				for (int c = 0; c < AamiClass.COUNT; c++) s.append(',').append(p[i * AamiClass.COUNT + c]);
+				s.append('\n');
+			}
 		}
 		return s.toString();
 	}
@@ -185,6 +182,10 @@ public final class BeatCrossValidation {
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
 			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())));
 		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "" + BeatCalibration.DEFAULT_FOLDS));
+		// each fold trains on the records of the other folds
+		int trainingRecords = LabelledRecords.DS1.size() - (LabelledRecords.DS1.size() + folds - 1) / folds;
+		String problem = BeatCalibration.checkFolds(calibrate, trainingRecords);
+		if (problem != null) throw new IllegalArgumentException("calibrate: " + problem);
 		System.out.println("config: folds=" + folds + " calibrate=" + calibrate + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();

@@ -18,7 +18,7 @@ import java.util.Properties;
 /**
  * A trained beat classifier as stored: a folder holding {@value #PARAMETERS} (the parameters of
  * its network or ensemble of networks, engine-neutral) and {@value #PROPERTIES} (the beat window
- * it was trained on, the number of networks and its training recipe). The model trained on all of
+ * it was trained on, the number of networks, its {@link DecisionBias} and its training recipe). The model trained on all of
  * MIT-BIH DS1 ships inside the jar ({@link #shipped()}).
  */
 public final class BeatModel {

@@ -16,12 +16,14 @@ public record DecisionBias(float[] offsets) {
 	public static final DecisionBias NONE = new DecisionBias(new float[AamiClass.COUNT]);
 
 	static final String EXPECTED = "%s: expected %d comma-separated numbers (offsets of N,S,V,F,Q, N's being 0), got '%s'";
+	static final String INVALID = "%s: %s (in '%s')";
 
 	public DecisionBias {
 		if (offsets.length != AamiClass.COUNT) throw new IllegalArgumentException("offsets: expected " + AamiClass.COUNT + ", got " + offsets.length);
 		offsets = offsets.clone();
-		for (float b : offsets) if (!Float.isFinite(b)) throw new IllegalArgumentException("offsets: expected finite numbers, got " + Arrays.toString(offsets));
-		if (offsets[AamiClass.N.ordinal()] != 0) throw new IllegalArgumentException("offsets: N's offset must be 0, got " + offsets[0]);
+		for (int c = 0; c < offsets.length; c++) offsets[c] += 0f; // -0.0 becomes 0.0: one text, one equals
+		for (float b : offsets) if (!Float.isFinite(b)) throw new IllegalArgumentException("offsets must be finite numbers, got " + Arrays.toString(offsets));
+		if (offsets[AamiClass.N.ordinal()] != 0) throw new IllegalArgumentException("N's offset must be 0, got " + offsets[0]);
 	}
 
 	@Override
@@ -63,15 +65,20 @@ public record DecisionBias(float[] offsets) {
 
 	/** Parses {@link #format()}'s text; {@code what} names the source in the error. */
 	public static DecisionBias parse(String text, String what) {
-		String[] parts = text.split(",");
+		String[] parts = text.split(",", -1);
 		if (parts.length != AamiClass.COUNT) throw new IllegalArgumentException(String.format(EXPECTED, what, AamiClass.COUNT, text));
 		float[] b = new float[AamiClass.COUNT];
 		try {
 			for (int c = 0; c < b.length; c++) b[c] = Float.parseFloat(parts[c].trim());
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException(String.format(EXPECTED, what, AamiClass.COUNT, text), e);
+		}
+		try {
 			return new DecisionBias(b);
 		}
 		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException(String.format(EXPECTED, what, AamiClass.COUNT, text), e);
+			throw new IllegalArgumentException(String.format(INVALID, what, e.getMessage(), text), e);
 		}
 	}
 

@@ -167,6 +167,11 @@ class EcgClassifierCommandsTest {
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
 			"records", "101, 106", "validation_records", "106", "model", dir.resolve("m").toFile())));
 		assertEquals("validation_records: record 106 is also a training record; validation must be other patients", e.getMessage());
+		for (int folds : new int[] {1, 3}) {
+			e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+				"records", "101, 106", "calibration_folds", folds, "model", dir.resolve("m").toFile())));
+			assertEquals("calibration_folds: expected 0 (no decision bias) or 2 to 2 (the number of training records), got " + folds, e.getMessage());
+		}
 		Path one = Files.createDirectories(dir.resolve("one record"));
 		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), one.resolve("101" + ext));
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", one.toFile(),

@@ -17,6 +17,7 @@ class CsvTest {
 		assertEquals("\"ward 3, bed 2.csv\"", Csv.field("ward 3, bed 2.csv"));
 		assertEquals("\"the \"\"MLII\"\" lead\"", Csv.field("the \"MLII\" lead"));
 		assertEquals("\"line one\nline two\"", Csv.field("line one\nline two"));
+		assertEquals("\"line one\r\nline two\"", Csv.field("line one\r\nline two"));
 		assertEquals("\" padded \"", Csv.field(" padded "));
 	}
 }

@@ -33,9 +33,37 @@ class DecisionBiasTest {
 
 	@Test
 	void badTextIsRefusedWithWhatWasExpected() {
-		for (String text : new String[] {"0,-1,-1", "0,-1,x,0,0", "0,NaN,0,0,0", "0.5,0,0,0,0"}) {
+		for (String text : new String[] {"0,-1,-1", "0,-1,x,0,0", "0,0,0,0,0,"}) {
 			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DecisionBias.parse(text, "decision_bias"), text);
 			assertEquals("decision_bias: expected 5 comma-separated numbers (offsets of N,S,V,F,Q, N's being 0), got '" + text + "'", e.getMessage());
 		}
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DecisionBias.parse("0,NaN,0,0,0", "decision_bias"));
+		assertEquals("decision_bias: offsets must be finite numbers, got [0.0, NaN, 0.0, 0.0, 0.0] (in '0,NaN,0,0,0')", e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> DecisionBias.parse("0.5,0,0,0,0", "decision_bias"));
+		assertEquals("decision_bias: N's offset must be 0, got 0.5 (in '0.5,0,0,0,0')", e.getMessage());
+	}
+
+	@Test
+	void negativeZeroIsZero() {
+		DecisionBias bias = new DecisionBias(new float[] {-0f, -0f, 0, 0, 0});
+		assertEquals(DecisionBias.NONE, bias);
+		assertEquals("0.0,0.0,0.0,0.0,0.0", bias.format());
+	}
+
+	@Test
+	void classifiedBeatsTakeTheirClassesAfterTheBias() {
+		int length = 4;
+		BeatDataset beats = BeatDataset.ofArrays("r", length, new float[2 * length], new float[2 * BeatDataset.RR_VALUES],
+			new int[] {AamiClass.S.ordinal(), AamiClass.V.ordinal()});
+		DecisionBias bias = new DecisionBias(new float[] {0, 0.25f, -0.75f, 0, 0});
+		ClassifiedBeats plain = new ClassifiedBeats("r", "MLII", 360, 360, beats, TWO_BEATS, DecisionBias.NONE);
+		ClassifiedBeats biased = new ClassifiedBeats("r", "MLII", 360, 360, beats, TWO_BEATS, bias);
+		assertArrayEquals(new int[] {AamiClass.N.ordinal(), AamiClass.V.ordinal()}, plain.predictions());
+		assertArrayEquals(new int[] {AamiClass.S.ordinal(), AamiClass.F.ordinal()}, biased.predictions());
+		assertEquals(0, plain.evaluation().accuracy() * 2 - 1, 1e-12, "plain: V right, S wrong");
+		assertEquals(0, biased.evaluation().accuracy() * 2 - 1, 1e-12, "biased: S right, V wrong");
+		assertEquals("S", biased.csv().split("\n")[1].split(",")[7], "the CSV's class column");
+		// the probabilities themselves are the network's
+		assertEquals(0.4f, biased.probability(0, AamiClass.S));
 	}
 }
