@@ -114,17 +114,7 @@ public final class BeatCalibration {
 		int k = AamiClass.COUNT;
 		long[][] counts = new long[k][k];
 		for (int i = 0; i < labels.length; i++) {
-			if (labels[i] == BeatDataset.UNLABELLED) continue;
-			int best = 0;
-			double bestScore = Double.NEGATIVE_INFINITY;
-			for (int c = 0; c < k; c++) {
-				double score = logP[i * k + c] + offsets[c];
-				if (score > bestScore) {
-					bestScore = score;
-					best = c;
-				}
-			}
-			counts[labels[i]][best]++;
+			if (labels[i] != BeatDataset.UNLABELLED) counts[labels[i]][DecisionBias.classIndex(logP, i, offsets)]++;
 		}
 		BeatEvaluation e = new BeatEvaluation();
 		for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) if (counts[r][c] > 0) e.add(r, c, counts[r][c]);

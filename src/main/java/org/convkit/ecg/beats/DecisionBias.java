@@ -37,16 +37,23 @@ public record DecisionBias(float[] offsets) {
 
 	/** The class of row {@code beat} of n x 5 probabilities (row-major, {@link AamiClass} order). */
 	public AamiClass classify(float[] probabilities, int beat) {
+		double[] logP = new double[AamiClass.COUNT];
+		for (int c = 0; c < logP.length; c++) logP[c] = Math.log(probabilities[beat * AamiClass.COUNT + c]);
+		return AamiClass.values()[classIndex(logP, 0, offsets)];
+	}
+
+	/** The class index of row {@code beat} of n x 5 log-probabilities with these offsets (the one rule, shared with the calibration's search). */
+	static int classIndex(double[] logP, int beat, float[] offsets) {
 		int best = 0;
 		double bestScore = Double.NEGATIVE_INFINITY;
 		for (int c = 0; c < AamiClass.COUNT; c++) {
-			double score = Math.log(probabilities[beat * AamiClass.COUNT + c]) + offsets[c];
+			double score = logP[beat * AamiClass.COUNT + c] + offsets[c];
 			if (score > bestScore) {
 				bestScore = score;
 				best = c;
 			}
 		}
-		return AamiClass.values()[best];
+		return best;
 	}
 
 	/** The class index of every row. */
