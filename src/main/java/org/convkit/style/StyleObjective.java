@@ -28,6 +28,13 @@ import java.util.Set;
  */
 public final class StyleObjective implements AutoCloseable {
 
+	/**
+	 * A gradient with NaN or infinite values: stop rather than paint garbage. Seen with DJL's PyTorch
+	 * engine (PyTorch 2.7.1, CPU) using more than one thread, now and then, while the forward pass is finite.
+	 */
+	static final String NOT_FINITE = "style transfer: the engine returned a gradient that is not finite (J = %s); "
+		+ "with the PyTorch engine, run with one thread (OMP_NUM_THREADS=1), a known PyTorch CPU problem";
+
 	private final FeatureNetwork network;
 	private final LossWeights weights;
 	private final NDManager targets;
@@ -95,8 +102,14 @@ public final class StyleObjective implements AutoCloseable {
 				collector.backward(terms.get(0));
 			}
 			NDArray gradient = g.getGradient().duplicate();
+			Losses losses = read(terms);
+			// one reduction, on every engine: NaN or infinite when any component is
+			if (!Float.isFinite(gradient.sum().getFloat())) {
+				gradient.close();
+				throw new IllegalStateException(String.format(NOT_FINITE, losses.total()));
+			}
 			gradient.attach(scope);
-			return new Evaluation(read(terms), gradient);
+			return new Evaluation(losses, gradient);
 		}
 	}
 

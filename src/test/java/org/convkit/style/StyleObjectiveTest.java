@@ -96,6 +96,19 @@ class StyleObjectiveTest {
 	}
 
 	@Test
+	void aGradientThatIsNotFiniteStopsTheTransfer() {
+		try (NDManager manager = ConvKitRuntime.get().newManager()) {
+			SequentialFeatures network = TinyNetworks.create(manager, 2);
+			NDArray c = TinyNetworks.image(manager, 12, 12, 20), s = TinyNetworks.image(manager, 12, 12, 21);
+			NDArray g = TinyNetworks.image(manager, 12, 12, 22).mul(Float.NaN);
+			try (StyleObjective objective = new StyleObjective(network, WEIGHTS, c, s, manager)) {
+				IllegalStateException e = assertThrows(IllegalStateException.class, () -> objective.evaluate(g, manager));
+				assertEquals(String.format(StyleObjective.NOT_FINITE, "NaN"), e.getMessage());
+			}
+		}
+	}
+
+	@Test
 	void gradientMatchesFiniteDifferences() {
 		try (NDManager manager = ConvKitRuntime.get().newManager()) {
 			SequentialFeatures network = TinyNetworks.create(manager, 2);
