@@ -29,11 +29,11 @@ import java.util.Set;
 public final class StyleObjective implements AutoCloseable {
 
 	/**
-	 * A gradient with NaN or infinite values: stop rather than paint garbage. Seen with DJL's PyTorch
-	 * engine (PyTorch 2.7.1, CPU) using more than one thread, now and then, while the forward pass is finite.
+	 * A gradient with NaN or infinite values: stop rather than paint garbage. Seen now and then with
+	 * DJL's PyTorch engine (PyTorch 2.7.1, CPU) after some 30 iterations, while the forward pass is finite.
 	 */
 	static final String NOT_FINITE = "style transfer: the engine returned a gradient that is not finite (J = %s); "
-		+ "with the PyTorch engine, run with one thread (OMP_NUM_THREADS=1), a known PyTorch CPU problem";
+		+ "on the PyTorch engine this is a known intermittent problem: run again, or use MXNet (the default)";
 
 	private final FeatureNetwork network;
 	private final LossWeights weights;
