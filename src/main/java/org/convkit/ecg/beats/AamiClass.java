@@ -40,11 +40,4 @@ public enum AamiClass {
 	public String wfdbSymbol() {
 		return this == S ? "A" : name();
 	}
-
-	/** The class with the highest probability in row {@code beat} of n x 5 probabilities (row-major, this order). */
-	public static AamiClass mostProbable(float[] probabilities, int beat) {
-		int best = 0;
-		for (int c = 1; c < COUNT; c++) if (probabilities[beat * COUNT + c] > probabilities[beat * COUNT + best]) best = c;
-		return values()[best];
-	}
 }

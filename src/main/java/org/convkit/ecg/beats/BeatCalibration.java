@@ -111,13 +111,10 @@ public final class BeatCalibration {
 	}
 
 	private static BeatEvaluation evaluate(int[] labels, double[] logP, float[] offsets) {
-		int k = AamiClass.COUNT;
-		long[][] counts = new long[k][k];
-		for (int i = 0; i < labels.length; i++) {
-			if (labels[i] != BeatDataset.UNLABELLED) counts[labels[i]][DecisionBias.classIndex(logP, i, offsets)]++;
-		}
 		BeatEvaluation e = new BeatEvaluation();
-		for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) if (counts[r][c] > 0) e.add(r, c, counts[r][c]);
+		for (int i = 0; i < labels.length; i++) {
+			if (labels[i] != BeatDataset.UNLABELLED) e.add(labels[i], DecisionBias.classIndex(logP, i, offsets), 1);
+		}
 		return e;
 	}
 

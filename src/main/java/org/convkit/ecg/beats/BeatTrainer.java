@@ -276,9 +276,6 @@ public final class BeatTrainer {
 
 	/** The most probable class index of each beat. */
 	public static int[] predict(Model model, BeatDataset data) {
-		float[] p = probabilities(model, data, 256);
-		int[] classes = new int[data.size()];
-		for (int i = 0; i < classes.length; i++) classes[i] = AamiClass.mostProbable(p, i).ordinal();
-		return classes;
+		return DecisionBias.NONE.classify(probabilities(model, data, 256));
 	}
 }
