@@ -29,11 +29,17 @@ import java.util.Set;
 public final class StyleObjective implements AutoCloseable {
 
 	/**
-	 * A gradient with NaN or infinite values: stop rather than paint garbage. Seen now and then with
-	 * DJL's PyTorch engine (PyTorch 2.7.1, CPU) after some 30 iterations, while the forward pass is finite.
+	 * A gradient with NaN or infinite values in every one of {@link #ATTEMPTS} passes: stop rather
+	 * than paint garbage.
 	 */
-	static final String NOT_FINITE = "style transfer: the engine returned a gradient that is not finite (J = %s); "
-		+ "on the PyTorch engine this is a known intermittent problem: run again, or use MXNet (the default)";
+	static final String NOT_FINITE = "style transfer: the engine returned a gradient that is not finite (J = %s) "
+		+ "in %d passes at the same pixels; are the images finite?";
+	/**
+	 * Passes tried before giving up on a gradient. DJL's PyTorch engine (PyTorch 2.7.1, CPU) now and
+	 * then returns a NaN gradient while J is finite, and the same pass at the same pixels is finite
+	 * again: a transient fault of the engine, which one more pass gets round.
+	 */
+	static final int ATTEMPTS = 3;
 
 	private final FeatureNetwork network;
 	private final LossWeights weights;
@@ -92,25 +98,28 @@ public final class StyleObjective implements AutoCloseable {
 	 * forward and backward passes' arrays are released before this returns.
 	 */
 	public Evaluation evaluate(NDArray pixels, NDManager scope) {
-		try (NDManager pass = scope.newSubManager()) {
-			NDArray g = pixels.duplicate();
-			g.attach(pass);
-			g.setRequiresGradient(true);
-			NDArray terms;
-			try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
-				terms = terms(g);
-				collector.backward(terms.get(0));
+		double total = Double.NaN;
+		for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+			try (NDManager pass = scope.newSubManager()) {
+				NDArray g = pixels.duplicate();
+				g.attach(pass);
+				g.setRequiresGradient(true);
+				NDArray terms;
+				try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+					terms = terms(g);
+					collector.backward(terms.get(0));
+				}
+				NDArray gradient = g.getGradient().duplicate();
+				Losses losses = read(terms);
+				total = losses.total();
+				// one reduction, on every engine: NaN or infinite when any component is
+				if (Float.isFinite(gradient.sum().getFloat())) {
+					gradient.attach(scope);
+					return new Evaluation(losses, gradient);
+				}
 			}
-			NDArray gradient = g.getGradient().duplicate();
-			Losses losses = read(terms);
-			// one reduction, on every engine: NaN or infinite when any component is
-			if (!Float.isFinite(gradient.sum().getFloat())) {
-				gradient.close();
-				throw new IllegalStateException(String.format(NOT_FINITE, losses.total()));
-			}
-			gradient.attach(scope);
-			return new Evaluation(losses, gradient);
 		}
+		throw new IllegalStateException(String.format(NOT_FINITE, total, ATTEMPTS));
 	}
 
 	/** J and dJ/dG. */

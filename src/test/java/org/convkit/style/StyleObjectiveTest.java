@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.junit.jupiter.api.Test;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -103,7 +105,58 @@ class StyleObjectiveTest {
 			NDArray g = TinyNetworks.image(manager, 12, 12, 22).mul(Float.NaN);
 			try (StyleObjective objective = new StyleObjective(network, WEIGHTS, c, s, manager)) {
 				IllegalStateException e = assertThrows(IllegalStateException.class, () -> objective.evaluate(g, manager));
-				assertEquals(String.format(StyleObjective.NOT_FINITE, "NaN"), e.getMessage());
+				assertEquals("style transfer: the engine returned a gradient that is not finite (J = NaN) in 3 passes at the same pixels; "
+					+ "are the images finite?", e.getMessage());
+			}
+		}
+	}
+
+	/**
+	 * A network whose forward pass number {@code state[1]} (counted in {@code state[0]}) gives NaN
+	 * activations, as PyTorch's backward now and then gives a NaN gradient.
+	 */
+	private record FlakyOnce(FeatureNetwork network, int[] state) implements FeatureNetwork {
+		public String id() {
+			return network.id();
+		}
+
+		public String description() {
+			return network.description();
+		}
+
+		public List<LayerSpec> layers() {
+			return network.layers();
+		}
+
+		public Map<String, NDArray> features(NDArray images, Collection<String> wanted) {
+			Map<String, NDArray> f = network.features(images, wanted);
+			if (state[0]++ != state[1]) return f;
+			Map<String, NDArray> spoilt = new HashMap<>();
+			f.forEach((layer, a) -> spoilt.put(layer, a.mul(Float.NaN)));
+			return spoilt;
+		}
+	}
+
+	@Test
+	void aTransientlyNotFiniteGradientIsComputedAgain() {
+		try (NDManager manager = ConvKitRuntime.get().newManager()) {
+			SequentialFeatures network = TinyNetworks.create(manager, 2);
+			NDArray c = TinyNetworks.image(manager, 12, 12, 20), s = TinyNetworks.image(manager, 12, 12, 21), g = TinyNetworks.image(manager, 12, 12, 22);
+			int[] state = {0, -1};
+			float[] expected;
+			double expectedJ;
+			try (StyleObjective clean = new StyleObjective(network, WEIGHTS, c, s, manager)) {
+				StyleObjective.Evaluation e = clean.evaluate(g, manager);
+				expected = e.gradient().toFloatArray();
+				expectedJ = e.losses().total();
+			}
+			try (StyleObjective flaky = new StyleObjective(new FlakyOnce(network, state), WEIGHTS, c, s, manager)) {
+				int before = state[0];
+				state[1] = before;
+				StyleObjective.Evaluation e = flaky.evaluate(g, manager);
+				assertEquals(2, state[0] - before, "one spoilt pass, one good one");
+				assertEquals(expectedJ, e.losses().total(), 1e-6 * expectedJ);
+				assertArrayEquals(expected, e.gradient().toFloatArray(), 1e-6f);
 			}
 		}
 	}
