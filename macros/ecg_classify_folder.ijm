@@ -32,7 +32,8 @@ for (i = 0; i < nResults; i++) {
 		ok++;
 		beats = beats + getResult("beats", i);
 		print(getResultString("record", i) + ": " + getResult("beats", i) + " beats, N " + getResult("N", i) + ", S " + getResult("S", i)
-			+ ", V " + getResult("V", i) + ", F " + getResult("F", i) + ", Q " + getResult("Q", i));
+			+ ", V " + getResult("V", i) + ", F " + getResult("F", i) + ", Q " + getResult("Q", i)
+			+ "; " + getResult("atrial_fibrillation_beats", i) + " in atrial fibrillation");
 	} else {
 		failed++;
 		print(getResultString("record", i) + ": FAILED: " + getResultString("error", i));

@@ -93,6 +93,7 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 			float[] rr = result.beats().rr(i);
 			table.addValue("rr_previous_s", rr[0]);
 			table.addValue("rr_next_s", rr[1]);
+			table.addValue("atrial_fibrillation", String.valueOf(result.beats().inAtrialFibrillation(i)));
 			table.addValue("class", result.predicted(i).name());
 			table.addValue("probability", result.probability(i, result.predicted(i)));
 			table.addValue("reference", result.beats().isLabelled(i) ? result.beats().label(i).name() : "");
@@ -105,6 +106,7 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 		StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s, lead %s: %d beats classified by %s:", result.record(),
 			result.lead(), result.size(), classifier.model().description()));
 		for (AamiClass c : AamiClass.values()) s.append(' ').append(c).append('=').append(counts[c.ordinal()]);
+		s.append(String.format(Locale.ROOT, "; %d beats in atrial fibrillation (none called S there)", result.atrialFibrillationBeats()));
 		if (scored) s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(result.evaluation()));
 		return s.toString();
 	}

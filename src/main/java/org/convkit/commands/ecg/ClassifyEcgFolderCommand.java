@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Classify ECG Folder: every record in a folder (.hea, .edf,
  * .csv) is detected and classified; one CSV of beats per record ({@code <record>_beats.csv}) and a
- * {@code summary.csv} (beats per class, and accuracy where reference annotations exist) are
+ * {@code summary.csv} (beats per class, beats in atrial fibrillation, and accuracy where reference annotations exist) are
  * written to the output folder. A record that cannot be read is reported in the summary with its
  * error, and the batch goes on.
  */
@@ -71,7 +71,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
 		Path out = output_folder.toPath();
 		records = new ResultsTable();
-		StringBuilder csv = new StringBuilder("record,status,beats,N,S,V,F,Q,reference_beats,accuracy,error\n");
+		StringBuilder csv = new StringBuilder("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,reference_beats,accuracy,error\n");
 		for (Path file : files) {
 			if (isCanceled()) break;
 			records.incrementCounter();
@@ -85,17 +85,18 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 				records.addValue("status", "ok");
 				records.addValue("beats", result.size());
 				for (AamiClass c : AamiClass.values()) records.addValue(c.name(), counts[c.ordinal()]);
+				records.addValue("atrial_fibrillation_beats", result.atrialFibrillationBeats());
 				records.addValue("reference_beats", e.total());
 				records.addValue("accuracy", e.total() > 0 ? e.accuracy() : Double.NaN);
 				records.addValue("error", "");
-				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(file.getFileName().toString()), result.size(), counts[0], counts[1],
-					counts[2], counts[3], counts[4], e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
+				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(file.getFileName().toString()), result.size(), counts[0],
+					counts[1], counts[2], counts[3], counts[4], result.atrialFibrillationBeats(), e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
 			}
 			catch (IOException | RuntimeException e) {
 				// a bad record is reported and the batch goes on, whatever went wrong with it
 				records.addValue("status", "failed");
 				records.addValue("error", e.getMessage());
-				csv.append(Csv.field(file.getFileName().toString())).append(",failed,,,,,,,,,").append(Csv.field(String.valueOf(e.getMessage()))).append('\n');
+				csv.append(Csv.field(file.getFileName().toString())).append(",failed,,,,,,,,,,").append(Csv.field(String.valueOf(e.getMessage()))).append('\n');
 			}
 		}
 		AtomicFiles.writeString(out.resolve(SUMMARY), csv.toString());

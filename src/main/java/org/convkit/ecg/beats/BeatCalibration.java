@@ -29,14 +29,16 @@ public final class BeatCalibration {
 	 * S sensitivity at least {@link #S_FLOOR} and V sensitivity at least {@link #V_FLOOR} (or at
 	 * least what no offsets give, where that is lower). Ties go to the smaller offsets.
 	 *
-	 * @param labels        reference class indices ({@link BeatDataset#UNLABELLED} beats are left out)
-	 * @param probabilities n x 5 class probabilities, row-major
+	 * @param labels             reference class indices ({@link BeatDataset#UNLABELLED} beats are left out)
+	 * @param atrialFibrillation whether each beat is in atrial fibrillation (where S is not called)
+	 * @param probabilities      n x 5 class probabilities, row-major
 	 */
-	public static DecisionBias choose(int[] labels, float[] probabilities) {
+	public static DecisionBias choose(int[] labels, boolean[] atrialFibrillation, float[] probabilities) {
 		int n = labels.length, k = AamiClass.COUNT;
 		if (probabilities.length != n * k) throw new IllegalArgumentException("probabilities: expected " + n + " x " + k + ", got " + probabilities.length);
+		if (atrialFibrillation.length != n) throw new IllegalArgumentException("atrialFibrillation: expected " + n + ", got " + atrialFibrillation.length);
 		double[] logP = logs(probabilities);
-		BeatEvaluation none = evaluate(labels, logP, new float[k]);
+		BeatEvaluation none = evaluate(labels, atrialFibrillation, logP, new float[k]);
 		double sFloor = Math.min(S_FLOOR, none.sensitivity(AamiClass.S)), vFloor = Math.min(V_FLOOR, none.sensitivity(AamiClass.V));
 		float[] best = new float[k];
 		// NaN when no offsets call no S or V at all (+P is 0/0): then any defined jκ is better
@@ -46,7 +48,7 @@ public final class BeatCalibration {
 			b[AamiClass.S.ordinal()] = s;
 			b[AamiClass.V.ordinal()] = v;
 			b[AamiClass.F.ordinal()] = f;
-			BeatEvaluation e = evaluate(labels, logP, b);
+			BeatEvaluation e = evaluate(labels, atrialFibrillation, logP, b);
 			// a class without reference beats has NaN sensitivity: no floor to keep (and jκ is NaN: never chosen)
 			if (e.sensitivity(AamiClass.S) < sFloor || e.sensitivity(AamiClass.V) < vFloor) continue;
 			double jk = e.jkIndex();
@@ -70,6 +72,7 @@ public final class BeatCalibration {
 		String problem = checkFolds(folds, names.size());
 		if (problem != null) throw new IllegalArgumentException("calibration folds: " + problem);
 		int[] labels = new int[data.size()];
+		boolean[] atrialFibrillation = new boolean[data.size()];
 		float[] probabilities = new float[data.size() * AamiClass.COUNT];
 		int at = 0;
 		for (int fold = 0; fold < folds; fold++) {
@@ -80,11 +83,15 @@ public final class BeatCalibration {
 				float[] p = BeatTrainer.probabilities(model, held, 256);
 				System.arraycopy(p, 0, probabilities, at * AamiClass.COUNT, p.length);
 			}
-			for (int i = 0; i < held.size(); i++) labels[at + i] = held.labelIndex(i);
+			for (int i = 0; i < held.size(); i++) {
+				labels[at + i] = held.labelIndex(i);
+				atrialFibrillation[at + i] = held.inAtrialFibrillation(i);
+			}
 			at += held.size();
 		}
-		DecisionBias bias = choose(labels, probabilities);
-		BeatEvaluation before = evaluate(labels, probabilities, DecisionBias.NONE), after = evaluate(labels, probabilities, bias);
+		DecisionBias bias = choose(labels, atrialFibrillation, probabilities);
+		BeatEvaluation before = evaluate(labels, atrialFibrillation, probabilities, DecisionBias.NONE);
+		BeatEvaluation after = evaluate(labels, atrialFibrillation, probabilities, bias);
 		log.accept(String.format(Locale.ROOT, "calibration: offsets %s; held-out beats without: %s; with: %s", bias.format(),
 			BeatCrossValidation.summary(before), BeatCrossValidation.summary(after)));
 		return bias;
@@ -100,8 +107,8 @@ public final class BeatCalibration {
 	}
 
 	/** The evaluation of beats classified with a bias. */
-	static BeatEvaluation evaluate(int[] labels, float[] probabilities, DecisionBias bias) {
-		return evaluate(labels, logs(probabilities), bias.offsets());
+	static BeatEvaluation evaluate(int[] labels, boolean[] atrialFibrillation, float[] probabilities, DecisionBias bias) {
+		return evaluate(labels, atrialFibrillation, logs(probabilities), bias.offsets());
 	}
 
 	private static double[] logs(float[] probabilities) {
@@ -110,10 +117,10 @@ public final class BeatCalibration {
 		return logP;
 	}
 
-	private static BeatEvaluation evaluate(int[] labels, double[] logP, float[] offsets) {
+	private static BeatEvaluation evaluate(int[] labels, boolean[] atrialFibrillation, double[] logP, float[] offsets) {
 		BeatEvaluation e = new BeatEvaluation();
 		for (int i = 0; i < labels.length; i++) {
-			if (labels[i] != BeatDataset.UNLABELLED) e.add(labels[i], DecisionBias.classIndex(logP, i, offsets), 1);
+			if (labels[i] != BeatDataset.UNLABELLED) e.add(labels[i], DecisionBias.classIndex(logP, i, offsets, atrialFibrillation[i]), 1);
 		}
 		return e;
 	}

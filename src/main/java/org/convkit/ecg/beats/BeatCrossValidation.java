@@ -29,7 +29,7 @@ import java.util.Map;
  * [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at
  * the reference beats and at the detected beats. {@code calibrate=k} chooses each fold's decision
  * bias by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the pooled
- * figures, {@code predictions} every beat's out-of-fold class probabilities.
+ * figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is in atrial fibrillation.
  */
 public final class BeatCrossValidation {
 
@@ -91,10 +91,10 @@ public final class BeatCrossValidation {
 					float[] p = BeatTrainer.probabilities(model, record, 256);
 					testBeats.add(record);
 					testProbabilities.add(p);
-					BeatEvaluation r = BeatEvaluation.of(record, bias.classify(p));
+					BeatEvaluation r = BeatEvaluation.of(record, bias.classify(p, record));
 					perRecord.add(r);
 					e.add(r);
-					unbiased.add(BeatEvaluation.of(record, DecisionBias.NONE.classify(p)));
+					unbiased.add(BeatEvaluation.of(record, DecisionBias.NONE.classify(p, record)));
 				}
 				double s = (System.nanoTime() - t0) / 1e9;
 				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testCount, s, testCount / s));
@@ -105,7 +105,7 @@ public final class BeatCrossValidation {
 				pooledUnbiased.add(unbiased);
 				if (detected != null) {
 					BeatDataset d = BeatDataset.concat(testNames.stream().map(detected::get).toList());
-					BeatEvaluation ed = BeatEvaluation.of(d, bias.classify(BeatTrainer.probabilities(model, d, 256)));
+					BeatEvaluation ed = BeatEvaluation.of(d, bias.classify(BeatTrainer.probabilities(model, d, 256), d));
 					print(log, "  detected beats: " + summary(ed));
 					pooledDetected.add(ed);
 				}
@@ -120,9 +120,9 @@ public final class BeatCrossValidation {
 		return new Result(pooled, detected == null ? null : pooledDetected, testBeats, testProbabilities);
 	}
 
-	/** Each test beat's record, sample, reference class and out-of-fold probabilities, one per line. */
+	/** Each test beat's record, sample, reference class, out-of-fold probabilities and atrial fibrillation (true/false), one per line. */
 	static String predictionsCsv(Result result) {
-		StringBuilder s = new StringBuilder("record,sample,reference,p_N,p_S,p_V,p_F,p_Q\n");
+		StringBuilder s = new StringBuilder("record,sample,reference,p_N,p_S,p_V,p_F,p_Q,atrial_fibrillation\n");
 		for (int r = 0; r < result.records().size(); r++) {
 			BeatDataset beats = result.records().get(r);
 			float[] p = result.probabilities().get(r);
@@ -130,7 +130,7 @@ public final class BeatCrossValidation {
 				s.append(Csv.field(beats.record(i))).append(',').append(beats.position(i)).append(',').append(beats.label(i));
 				// full float precision: a tiny probability stays > 0, so its logarithm stays finite
 				for (int c = 0; c < AamiClass.COUNT; c++) s.append(',').append(p[i * AamiClass.COUNT + c]);
-				s.append('\n');
+				s.append(',').append(beats.inAtrialFibrillation(i)).append('\n');
 			}
 		}
 		return s.toString();

@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
 /**
  * Beats of one or more records ready for the classifier: for each beat a fixed-length window of the
  * filtered MLII lead around its R peak, its RR intervals (previous, next, local average, record
- * mean, in seconds), its AAMI class and where it came from.
+ * mean, in seconds), its rhythm context (RR irregularity and P-wave coherence: see
+ * {@link #inAtrialFibrillation}), its AAMI class and where it came from.
  * <p>
  * The network sees the RR intervals divided by the record's mean RR ({@link #features(int)}):
  * prematurity relative to the patient's own rhythm is what separates S beats from N beats across
@@ -23,10 +24,23 @@ import java.util.stream.IntStream;
  */
 public final class BeatDataset {
 
-	/** RR values per beat: previous, next, local average and record mean (seconds), and the rhythm's irregularity. */
-	public static final int RR_VALUES = 5;
+	/**
+	 * RR and rhythm values per beat: previous, next, local average and record mean RR (seconds), the
+	 * rhythm's irregularity and the P-wave coherence around the beat (ratios).
+	 */
+	public static final int RR_VALUES = 6;
 	/** Beats either side of a beat over which the rhythm's irregularity is measured. */
 	static final int RHYTHM_BEATS = 16;
+	/**
+	 * Atrial fibrillation, as {@link #inAtrialFibrillation} tells it: an irregular rhythm (above
+	 * this irregularity) without a coherent P wave (below this coherence). In DS1 these flag 99% of
+	 * the beats MIT-BIH marks "(AFIB" or "(AFL", 1% of the others and 2% of its S beats. They were
+	 * read off DS1's rhythm annotations; irregularity 0.08-0.12 and coherence 0.2-0.5 give nearly the
+	 * same classification.
+	 */
+	static final float AF_IRREGULARITY = 0.1f, AF_P_WAVE_COHERENCE = 0.3f;
+	/** Seconds before the R peak where the P wave ends (the PR segment starts) and where the QRS starts and ends after it. */
+	private static final double P_WAVE_END_S = 0.085, QRS_START_S = 0.03, QRS_END_S = 0.05;
 	/** The label of a beat whose class is not known (beats to classify). */
 	public static final int UNLABELLED = -1;
 	/**
@@ -166,7 +180,9 @@ public final class BeatDataset {
 		}
 		String[] records = new String[n];
 		Arrays.fill(records, name);
-		return new BeatDataset(len, windows, residuals(windows, len), rr, labels, positions, records);
+		float[] residuals = residuals(windows, len), coherence = pWaveCoherence(windows, residuals, rr, n, len, options);
+		for (int k = 0; k < n; k++) rr[k * RR_VALUES + 5] = coherence[k];
+		return new BeatDataset(len, windows, residuals, rr, labels, positions, records);
 	}
 
 	/**
@@ -185,6 +201,69 @@ public final class BeatDataset {
 		Arrays.sort(rr);
 		Arrays.sort(d);
 		return d.length == 0 ? 0 : d[d.length / 2] / rr[c / 2];
+	}
+
+	/**
+	 * How consistent the P waves are around each beat: the energy of the mean P-wave segment (window
+	 * start to {@link #P_WAVE_END_S} before R, minus its mean) over the mean energy of the segments,
+	 * over the {@link #RHYTHM_BEATS} beats either side. In sinus rhythm the segments share a P wave at
+	 * a fixed PR interval (near 1); in atrial fibrillation there is none, and fibrillatory waves
+	 * average out (near 0). Premature beats (RR under 85% of the neighbours' median) and wide beats
+	 * (QRS differing from the median beat 4 times more than the record's median does) are left out,
+	 * so that ectopic beats do not dilute the P waves (in bigeminy, where half the beats are early
+	 * and wide, the medians keep them, and the normal half's P waves give about 0.5). NaN (unknown: never taken for
+	 * fibrillation) when the window has no P-wave segment or fewer than 3 beats are left to compare.
+	 * A flat segment (lead off) has coherence 0.
+	 */
+	static float[] pWaveCoherence(float[] windows, float[] residuals, float[] rr, int n, int length, Options options) {
+		float[] coherence = new float[n];
+		double span = options.beforeS() + options.afterS(), step = span / (length - 1);
+		int pEnd = (int) Math.floor((options.beforeS() - P_WAVE_END_S) / step);
+		if (pEnd < 2) {
+			Arrays.fill(coherence, Float.NaN);
+			return coherence;
+		}
+		int qStart = Math.max(0, (int) Math.round((options.beforeS() - QRS_START_S) / step));
+		int qEnd = Math.min(length, (int) Math.round((options.beforeS() + QRS_END_S) / step));
+		double[][] p = new double[n][pEnd];
+		double[] qrs = new double[n];
+		for (int k = 0; k < n; k++) {
+			double mean = 0;
+			for (int j = 0; j < pEnd; j++) mean += windows[k * length + j];
+			mean /= pEnd;
+			for (int j = 0; j < pEnd; j++) p[k][j] = windows[k * length + j] - mean;
+			for (int j = qStart; j < qEnd; j++) qrs[k] += residuals[k * length + j] * residuals[k * length + j];
+		}
+		double[] sorted = qrs.clone();
+		Arrays.sort(sorted);
+		double wide = n > 0 ? 4 * sorted[n / 2] : 0;
+		double[] mean = new double[pEnd];
+		for (int k = 0; k < n; k++) {
+			int lo = Math.max(0, k - RHYTHM_BEATS), hi = Math.min(n - 1, k + RHYTHM_BEATS);
+			double[] previous = new double[hi - lo + 1];
+			for (int b = lo; b <= hi; b++) previous[b - lo] = rr[b * RR_VALUES];
+			Arrays.sort(previous);
+			double early = 0.85 * previous[previous.length / 2];
+			Arrays.fill(mean, 0);
+			double energy = 0;
+			int count = 0;
+			for (int b = lo; b <= hi; b++) {
+				if (rr[b * RR_VALUES] < early || qrs[b] > wide) continue;
+				count++;
+				for (int j = 0; j < pEnd; j++) {
+					mean[j] += p[b][j];
+					energy += p[b][j] * p[b][j];
+				}
+			}
+			if (count < 3) {
+				coherence[k] = Float.NaN;
+				continue;
+			}
+			double meanEnergy = 0;
+			for (int j = 0; j < pEnd; j++) meanEnergy += (mean[j] / count) * (mean[j] / count);
+			coherence[k] = (float) (meanEnergy / (energy / count + 1e-12));
+		}
+		return coherence;
 	}
 
 	/** The beats of several datasets, in order. */
@@ -265,7 +344,7 @@ public final class BeatDataset {
 		return Arrays.copyOfRange(windows, i * length, (i + 1) * length);
 	}
 
-	/** Previous RR, next RR, local average RR and the record's mean RR, in seconds, and the rhythm's irregularity (a ratio). */
+	/** Previous RR, next RR, local average RR and the record's mean RR, in seconds, the rhythm's irregularity and the P-wave coherence (ratios). */
 	public float[] rr(int i) {
 		return Arrays.copyOfRange(rr, i * RR_VALUES, (i + 1) * RR_VALUES);
 	}
@@ -290,6 +369,16 @@ public final class BeatDataset {
 		target[offset + 4] = prev / local;
 		target[offset + 5] = next / local;
 		target[offset + 6] = irregularity;
+	}
+
+	/**
+	 * Whether the beat is in atrial fibrillation: an irregular rhythm without a coherent P wave
+	 * ({@link #AF_IRREGULARITY}, {@link #AF_P_WAVE_COHERENCE}). In fibrillation an early beat is not
+	 * an atrial premature one, and MIT-BIH marks none there; {@link DecisionBias} does not call S.
+	 */
+	public boolean inAtrialFibrillation(int i) {
+		float irregularity = rr[i * RR_VALUES + 4], coherence = rr[i * RR_VALUES + 5];
+		return irregularity > AF_IRREGULARITY && coherence < AF_P_WAVE_COHERENCE;
 	}
 
 	/** The beat's window minus its record's median beat: how this beat differs from the patient's usual one. */

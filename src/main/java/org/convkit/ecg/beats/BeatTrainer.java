@@ -274,8 +274,8 @@ public final class BeatTrainer {
 		return out;
 	}
 
-	/** The most probable class index of each beat. */
+	/** The most probable class index of each beat (S left out in atrial fibrillation: {@link DecisionBias#NONE}). */
 	public static int[] predict(Model model, BeatDataset data) {
-		return DecisionBias.NONE.classify(probabilities(model, data, 256));
+		return DecisionBias.NONE.classify(probabilities(model, data, 256), data);
 	}
 }

@@ -14,8 +14,8 @@ import java.util.Locale;
 /**
  * The classified beats of one lead of a record: positions in samples of the lead
  * ({@code frequency}), class probabilities and the predicted class of each beat (the model's
- * {@link DecisionBias} applied to the probabilities). The record's first and last beats are not
- * classified (they lack a previous or next RR interval).
+ * {@link DecisionBias} applied to the probabilities; no S in atrial fibrillation). The record's first
+ * and last beats are not classified (they lack a previous or next RR interval).
  */
 public record ClassifiedBeats(String record, String lead, double frequency, double frameFrequency, BeatDataset beats, float[] probabilities,
 	DecisionBias bias)
@@ -27,7 +27,7 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 
 	/** The class of beat i. */
 	public AamiClass predicted(int i) {
-		return bias.classify(probabilities, i);
+		return bias.classify(probabilities, i, beats.inAtrialFibrillation(i));
 	}
 
 	public float probability(int i, AamiClass c) {
@@ -46,6 +46,13 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 		int[] counts = new int[AamiClass.COUNT];
 		for (int i = 0; i < size(); i++) counts[predicted(i).ordinal()]++;
 		return counts;
+	}
+
+	/** Beats in atrial fibrillation ({@link BeatDataset#inAtrialFibrillation}), where no beat is called S. */
+	public int atrialFibrillationBeats() {
+		int n = 0;
+		for (int i = 0; i < size(); i++) if (beats.inAtrialFibrillation(i)) n++;
+		return n;
 	}
 
 	/** The beat's position in samples of the record's frame frequency (WFDB annotation time). */
@@ -73,13 +80,16 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 		WfdbAnnotations.write(file, annotations());
 	}
 
-	/** One line per beat: sample, time, RR intervals, predicted class, probabilities, and the reference class when known. */
+	/**
+	 * One line per beat: sample, time, RR intervals, whether it is in atrial fibrillation, predicted
+	 * class, probabilities, and the reference class when known.
+	 */
 	public String csv() {
-		StringBuilder s = new StringBuilder("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,class,p_N,p_S,p_V,p_F,p_Q,reference\n");
+		StringBuilder s = new StringBuilder("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,atrial_fibrillation,class,p_N,p_S,p_V,p_F,p_Q,reference\n");
 		for (int i = 0; i < size(); i++) {
 			float[] rr = beats.rr(i);
-			s.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%s", Csv.field(record), Csv.field(lead), i + 1, frame(i), frame(i) / frameFrequency,
-				rr[0], rr[1], predicted(i)));
+			s.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%b,%s", Csv.field(record), Csv.field(lead), i + 1, frame(i), frame(i) / frameFrequency,
+				rr[0], rr[1], beats.inAtrialFibrillation(i), predicted(i)));
 			for (AamiClass c : AamiClass.values()) s.append(String.format(Locale.ROOT, ",%.5f", probability(i, c)));
 			s.append(',').append(beats.isLabelled(i) ? beats.label(i).name() : "").append('\n');
 		}

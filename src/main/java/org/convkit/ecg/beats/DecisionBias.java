@@ -9,10 +9,15 @@ import java.util.Arrays;
  * negative offset moves that decision boundary back without retraining. The probabilities
  * themselves are left as the network gives them. Chosen on held-out patients by
  * {@link BeatCalibration}.
+ * <p>
+ * One rule comes with the offsets: a beat in atrial fibrillation
+ * ({@link BeatDataset#inAtrialFibrillation}) is not called S. Without atrial activity an early beat
+ * is not an atrial premature beat (MIT-BIH marks none in fibrillation), and N beats in fibrillation
+ * were most of the network's false S beats.
  */
 public record DecisionBias(float[] offsets) {
 
-	/** No offsets: the most probable class. */
+	/** No offsets: the most probable class (S left out in atrial fibrillation). */
 	public static final DecisionBias NONE = new DecisionBias(new float[AamiClass.COUNT]);
 
 	static final String EXPECTED = "%s: expected %d comma-separated numbers (offsets of N,S,V,F,Q, N's being 0), got '%s'";
@@ -35,18 +40,22 @@ public record DecisionBias(float[] offsets) {
 		return offsets[c.ordinal()];
 	}
 
-	/** The class of row {@code beat} of n x 5 probabilities (row-major, {@link AamiClass} order). */
-	public AamiClass classify(float[] probabilities, int beat) {
+	/** The class of row {@code beat} of n x 5 probabilities (row-major, {@link AamiClass} order), a beat in atrial fibrillation or not. */
+	public AamiClass classify(float[] probabilities, int beat, boolean atrialFibrillation) {
 		double[] logP = new double[AamiClass.COUNT];
 		for (int c = 0; c < logP.length; c++) logP[c] = Math.log(probabilities[beat * AamiClass.COUNT + c]);
-		return AamiClass.values()[classIndex(logP, 0, offsets)];
+		return AamiClass.values()[classIndex(logP, 0, offsets, atrialFibrillation)];
 	}
 
-	/** The class index of row {@code beat} of n x 5 log-probabilities with these offsets (the one rule, shared with the calibration's search). */
-	static int classIndex(double[] logP, int beat, float[] offsets) {
+	/**
+	 * The class index of row {@code beat} of n x 5 log-probabilities with these offsets, S left out in
+	 * atrial fibrillation (the one rule, shared with the calibration's search).
+	 */
+	static int classIndex(double[] logP, int beat, float[] offsets, boolean atrialFibrillation) {
 		int best = 0;
 		double bestScore = Double.NEGATIVE_INFINITY;
 		for (int c = 0; c < AamiClass.COUNT; c++) {
+			if (atrialFibrillation && c == AamiClass.S.ordinal()) continue;
 			double score = logP[beat * AamiClass.COUNT + c] + offsets[c];
 			if (score > bestScore) {
 				bestScore = score;
@@ -56,10 +65,13 @@ public record DecisionBias(float[] offsets) {
 		return best;
 	}
 
-	/** The class index of every row. */
-	public int[] classify(float[] probabilities) {
-		int[] classes = new int[probabilities.length / AamiClass.COUNT];
-		for (int i = 0; i < classes.length; i++) classes[i] = classify(probabilities, i).ordinal();
+	/** The class index of each of these beats, whose probabilities are the rows in the same order. */
+	public int[] classify(float[] probabilities, BeatDataset beats) {
+		if (probabilities.length != beats.size() * AamiClass.COUNT) {
+			throw new IllegalArgumentException("probabilities: expected " + beats.size() + " x " + AamiClass.COUNT + ", got " + probabilities.length);
+		}
+		int[] classes = new int[beats.size()];
+		for (int i = 0; i < classes.length; i++) classes[i] = classify(probabilities, i, beats.inAtrialFibrillation(i)).ordinal();
 		return classes;
 	}
 

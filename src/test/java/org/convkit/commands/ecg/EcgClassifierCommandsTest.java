@@ -65,7 +65,7 @@ class EcgClassifierCommandsTest {
 
 		List<String> lines = Files.readAllLines(csv);
 		assertEquals(table.size() + 1, lines.size());
-		assertEquals("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,class,p_N,p_S,p_V,p_F,p_Q,reference", lines.get(0));
+		assertEquals("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,atrial_fibrillation,class,p_N,p_S,p_V,p_F,p_Q,reference", lines.get(0));
 		List<Annotation> written = WfdbAnnotations.read(ann);
 		assertEquals(table.size(), written.size());
 		int v = 0;
@@ -119,6 +119,30 @@ class EcgClassifierCommandsTest {
 	}
 
 	@Test
+	void beatsInAtrialFibrillationAreMarkedAndNoneIsCalledS() throws Exception {
+		assumeMitdb("201");
+		Path csv = dir.resolve("201_beats.csv");
+		Map<String, Object> out = commands.run("Classify ECG Beats", Map.of("record", MITDB.resolve("201.hea").toFile(), "output_csv", csv.toFile()));
+		ResultsTable table = (ResultsTable) out.get("classified");
+		int fibrillation = 0, s = 0;
+		for (int i = 0; i < table.size(); i++) {
+			boolean af = Boolean.parseBoolean(table.getStringValue("atrial_fibrillation", i));
+			if (af) fibrillation++;
+			if (table.getStringValue("class", i).equals("S")) {
+				assertFalse(af, "beat " + (i + 1) + " is called S in atrial fibrillation");
+				s++;
+			}
+		}
+		// 201 has 911 beats in atrial fibrillation (MIT-BIH rhythm annotations) and 128 S beats outside it
+		assertEquals(911, fibrillation, 30);
+		assertTrue(s > 20, "S beats are still found outside fibrillation: " + s);
+		assertTrue(((String) out.get("summary")).contains("; " + fibrillation + " beats in atrial fibrillation (none called S there)"), (String) out.get("summary"));
+		List<String> lines = Files.readAllLines(csv);
+		int column = List.of(lines.get(0).split(",")).indexOf("atrial_fibrillation");
+		assertEquals(fibrillation, lines.stream().skip(1).filter(l -> l.split(",")[column].equals("true")).count());
+	}
+
+	@Test
 	void aFolderBatchGoesOnPastABadRecordAndReportsIt() throws Exception {
 		assumeMitdb("101");
 		Path in = Files.createDirectories(dir.resolve("in")), out = Files.createDirectories(dir.resolve("out"));
@@ -134,8 +158,9 @@ class EcgClassifierCommandsTest {
 		assertEquals("failed", records.getStringValue("status", 1));
 		assertTrue(records.getStringValue("error", 1).contains("102.dat"), records.getStringValue("error", 1));
 		List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-		assertEquals("record,status,beats,N,S,V,F,Q,reference_beats,accuracy,error", summary.get(0));
+		assertEquals("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,reference_beats,accuracy,error", summary.get(0));
 		assertTrue(summary.get(1).startsWith("101.hea,ok,"), summary.get(1));
+		assertEquals(0, records.getValue("atrial_fibrillation_beats", 0), "101 is in sinus rhythm");
 		assertTrue(summary.get(2).startsWith("102.hea,failed,") && summary.get(2).contains("102.dat"), summary.get(2));
 		assertEquals((int) records.getValue("beats", 0) + 1, Files.readAllLines(out.resolve("101_beats.csv")).size());
 		assertFalse(Files.exists(out.resolve("102_beats.csv")));

@@ -26,7 +26,7 @@ class BeatCalibrationTest {
 	}
 
 	private static DecisionBias choose(List<Integer> labels, List<float[]> rows) {
-		return BeatCalibration.choose(labels.stream().mapToInt(Integer::intValue).toArray(), flat(rows));
+		return BeatCalibration.choose(labels.stream().mapToInt(Integer::intValue).toArray(), new boolean[labels.size()], flat(rows));
 	}
 
 	@Test
@@ -41,6 +41,27 @@ class BeatCalibrationTest {
 		// -0.5 turns the 100 false S beats back into N and keeps 80% of the S beats (S +P 50% -> 100%);
 		// -0.25 would lose the same 20 S beats and keep the false ones; -2.25 loses all S beats
 		assertEquals(new DecisionBias(new float[] {0, -0.5f, 0, 0, 0}), choose(labels, rows));
+	}
+
+	@Test
+	void falseSBeatsInAtrialFibrillationNeedNoOffset() {
+		List<Integer> labels = new ArrayList<>();
+		List<float[]> rows = new ArrayList<>();
+		add(labels, rows, AamiClass.N, 900, AamiClass.N, 0.9f, AamiClass.S, 0.04f);
+		add(labels, rows, AamiClass.N, 100, AamiClass.S, 0.58f, AamiClass.N, 0.4f); // as above, but these are in fibrillation
+		add(labels, rows, AamiClass.S, 80, AamiClass.S, 0.88f, AamiClass.N, 0.1f);
+		add(labels, rows, AamiClass.S, 20, AamiClass.S, 0.53f, AamiClass.N, 0.45f);
+		add(labels, rows, AamiClass.V, 100, AamiClass.V, 0.9f, AamiClass.N, 0.04f);
+		boolean[] atrialFibrillation = new boolean[labels.size()];
+		Arrays.fill(atrialFibrillation, 900, 1000, true);
+		int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
+		// the rule already calls them N, so pulling S back would only lose the 20 uncertain S beats
+		assertEquals(DecisionBias.NONE, BeatCalibration.choose(l, atrialFibrillation, flat(rows)));
+		BeatEvaluation e = BeatCalibration.evaluate(l, atrialFibrillation, flat(rows), DecisionBias.NONE);
+		assertEquals(1.0, e.positivePredictivity(AamiClass.S), 1e-12);
+		assertEquals(1.0, e.sensitivity(AamiClass.S), 1e-12);
+		IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> BeatCalibration.choose(l, new boolean[3], flat(rows)));
+		assertEquals("atrialFibrillation: expected 1200, got 3", x.getMessage());
 	}
 
 	@Test
@@ -65,7 +86,8 @@ class BeatCalibrationTest {
 		add(labels, rows, AamiClass.S, 100, AamiClass.N, 0.58f, AamiClass.S, 0.4f); // S under-called: log-ratio -0.37
 		add(labels, rows, AamiClass.V, 100, AamiClass.V, 0.9f, AamiClass.N, 0.04f);
 		// without offsets no beat is called S, so S +P and the jκ index are undefined (NaN); +0.5 calls every S beat S
-		assertTrue(Double.isNaN(BeatCalibration.evaluate(labels.stream().mapToInt(Integer::intValue).toArray(), flat(rows), DecisionBias.NONE).jkIndex()));
+		assertTrue(Double.isNaN(BeatCalibration.evaluate(labels.stream().mapToInt(Integer::intValue).toArray(), new boolean[labels.size()], flat(rows),
+			DecisionBias.NONE).jkIndex()));
 		assertEquals(new DecisionBias(new float[] {0, 0.5f, 0, 0, 0}), choose(labels, rows));
 	}
 
@@ -89,11 +111,11 @@ class BeatCalibrationTest {
 				double t = (j - 45) / width;
 				windows[i * length + j] = (float) (height * Math.exp(-t * t / 2) + 0.3 * random.nextGaussian());
 			}
-			rr[i * 5] = (float) ((c == AamiClass.S ? 0.6 : 0.8) + 0.1 * random.nextGaussian());
-			rr[i * 5 + 1] = 0.8f;
-			rr[i * 5 + 2] = 0.8f;
-			rr[i * 5 + 3] = 0.8f;
-			rr[i * 5 + 4] = 0.05f;
+			rr[i * BeatDataset.RR_VALUES] = (float) ((c == AamiClass.S ? 0.6 : 0.8) + 0.1 * random.nextGaussian());
+			rr[i * BeatDataset.RR_VALUES + 1] = 0.8f;
+			rr[i * BeatDataset.RR_VALUES + 2] = 0.8f;
+			rr[i * BeatDataset.RR_VALUES + 3] = 0.8f;
+			rr[i * BeatDataset.RR_VALUES + 4] = 0.05f;
 		}
 		return BeatDataset.ofArrays(name, length, windows, rr, labels);
 	}
@@ -123,8 +145,9 @@ class BeatCalibrationTest {
 		System.arraycopy(p0, 0, p, 0, p0.length);
 		System.arraycopy(p1, 0, p, p0.length, p1.length);
 		// training with two threads may round differently from run to run, so the bias is compared by what it achieves
-		DecisionBias byHand = BeatCalibration.choose(labels, p);
-		assertEquals(BeatCalibration.evaluate(labels, p, byHand).jkIndex(), BeatCalibration.evaluate(labels, p, bias).jkIndex(), 0.01,
+		boolean[] regular = new boolean[all.size()];
+		DecisionBias byHand = BeatCalibration.choose(labels, regular, p);
+		assertEquals(BeatCalibration.evaluate(labels, regular, p, byHand).jkIndex(), BeatCalibration.evaluate(labels, regular, p, bias).jkIndex(), 0.01,
 			bias + " against " + byHand);
 	}
 

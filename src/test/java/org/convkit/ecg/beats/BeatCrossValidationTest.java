@@ -42,7 +42,7 @@ class BeatCrossValidationTest {
 		assertEquals(List.of("r0", "r2", "r1", "r3"), result.records().stream().map(d -> d.record(0)).toList());
 		// the returned probabilities are the test beats' own: without offsets they give the logged pooled figures
 		BeatEvaluation unbiased = new BeatEvaluation();
-		for (int r = 0; r < 4; r++) unbiased.add(BeatEvaluation.of(result.records().get(r), DecisionBias.NONE.classify(result.probabilities().get(r))));
+		for (int r = 0; r < 4; r++) unbiased.add(BeatEvaluation.of(result.records().get(r), DecisionBias.NONE.classify(result.probabilities().get(r), result.records().get(r))));
 		assertTrue(text.contains("pooled over 2 folds without decision bias: " + BeatCrossValidation.summary(unbiased)), text);
 	}
 }

@@ -38,11 +38,11 @@ class BeatNetTest {
 				windows[i * LENGTH + j] = (float) (height * Math.exp(-t * t / 2) + 0.05 * random.nextGaussian());
 			}
 			float prev = (float) (0.8 + 0.05 * random.nextGaussian());
-			rr[i * 5] = prev;
-			rr[i * 5 + 1] = (float) (0.8 + 0.05 * random.nextGaussian());
-			rr[i * 5 + 2] = 0.8f;
-			rr[i * 5 + 3] = 0.8f;
-			rr[i * 5 + 4] = 0.05f;
+			rr[i * BeatDataset.RR_VALUES] = prev;
+			rr[i * BeatDataset.RR_VALUES + 1] = (float) (0.8 + 0.05 * random.nextGaussian());
+			rr[i * BeatDataset.RR_VALUES + 2] = 0.8f;
+			rr[i * BeatDataset.RR_VALUES + 3] = 0.8f;
+			rr[i * BeatDataset.RR_VALUES + 4] = 0.05f;
 		}
 		return BeatDataset.ofArrays(LENGTH, windows, rr, labels);
 	}

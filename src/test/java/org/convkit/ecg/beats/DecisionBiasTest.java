@@ -4,23 +4,50 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 class DecisionBiasTest {
 
 	private static final float[] TWO_BEATS = {0.5f, 0.4f, 0.1f, 0, 0, 0.05f, 0.05f, 0.6f, 0.3f, 0};
 
 	@Test
 	void withoutOffsetsTheMostProbableClassWins() {
-		assertArrayEquals(new int[] {AamiClass.N.ordinal(), AamiClass.V.ordinal()}, DecisionBias.NONE.classify(TWO_BEATS));
+		assertArrayEquals(new int[] {AamiClass.N.ordinal(), AamiClass.V.ordinal()}, DecisionBias.NONE.classify(TWO_BEATS, twoBeats(0, 0)));
+	}
+
+	@Test
+	void noBeatIsCalledSInAtrialFibrillation() {
+		float[] likelyS = {0.2f, 0.5f, 0.1f, 0.15f, 0.05f};
+		assertEquals(AamiClass.S, DecisionBias.NONE.classify(likelyS, 0, false));
+		assertEquals(AamiClass.N, DecisionBias.NONE.classify(likelyS, 0, true), "the next most probable class");
+		// the offsets apply to the classes left
+		assertEquals(AamiClass.F, new DecisionBias(new float[] {0, 0, 0, 0.5f, 0}).classify(likelyS, 0, true));
+		// the dataset tells which beats are in fibrillation: irregular, without a coherent P wave
+		float[] probabilities = {0.2f, 0.5f, 0.1f, 0.15f, 0.05f, 0.2f, 0.5f, 0.1f, 0.15f, 0.05f};
+		int s = AamiClass.S.ordinal(), n = AamiClass.N.ordinal();
+		assertArrayEquals(new int[] {s, n}, DecisionBias.NONE.classify(probabilities, twoBeats(0.5f, 0.05f)));
+		assertArrayEquals(new int[] {s, s}, DecisionBias.NONE.classify(probabilities, twoBeats(0.5f, 0.9f)), "irregular, P waves: not fibrillation");
+		assertArrayEquals(new int[] {s, s}, DecisionBias.NONE.classify(probabilities, twoBeats(0.02f, 0.05f)),
+			"regular, no P wave (e.g. junctional rhythm): not fibrillation");
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DecisionBias.NONE.classify(likelyS, twoBeats(0, 0)));
+		assertEquals("probabilities: expected 2 x 5, got 5", e.getMessage());
+	}
+
+	/** Two beats, the first in regular sinus rhythm, the second with this irregularity and P-wave coherence. */
+	private static BeatDataset twoBeats(float irregularity, float pWaveCoherence) {
+		int length = 4;
+		float[] rr = {0.8f, 0.8f, 0.8f, 0.8f, 0.01f, 0.95f, 0.5f, 0.9f, 0.7f, 0.8f, irregularity, pWaveCoherence};
+		return BeatDataset.ofArrays("r", length, new float[2 * length], rr, new int[] {AamiClass.S.ordinal(), AamiClass.N.ordinal()});
 	}
 
 	@Test
 	void offsetsAddToTheLogProbabilities() {
 		// log 0.4 + 0.25 = -0.666 > log 0.5 = -0.693; log 0.6 - 0.75 = -1.261 < log 0.3 = -1.204
 		DecisionBias bias = new DecisionBias(new float[] {0, 0.25f, -0.75f, 0, 0});
-		assertEquals(AamiClass.S, bias.classify(TWO_BEATS, 0));
-		assertEquals(AamiClass.F, bias.classify(TWO_BEATS, 1));
+		assertEquals(AamiClass.S, bias.classify(TWO_BEATS, 0, false));
+		assertEquals(AamiClass.F, bias.classify(TWO_BEATS, 1, false));
 		// a zero probability stays impossible whatever its offset
-		assertEquals(AamiClass.V, new DecisionBias(new float[] {0, 0, 0, 0, 1}).classify(TWO_BEATS, 1));
+		assertEquals(AamiClass.V, new DecisionBias(new float[] {0, 0, 0, 0, 1}).classify(TWO_BEATS, 1, false));
 	}
 
 	@Test
@@ -62,7 +89,9 @@ class DecisionBiasTest {
 		assertArrayEquals(new int[] {AamiClass.S.ordinal(), AamiClass.F.ordinal()}, biased.predictions());
 		assertEquals(0, plain.evaluation().accuracy() * 2 - 1, 1e-12, "plain: V right, S wrong");
 		assertEquals(0, biased.evaluation().accuracy() * 2 - 1, 1e-12, "biased: S right, V wrong");
-		assertEquals("S", biased.csv().split("\n")[1].split(",")[7], "the CSV's class column");
+		String[] header = biased.csv().split("\n")[0].split(","), first = biased.csv().split("\n")[1].split(",");
+		assertEquals("S", first[List.of(header).indexOf("class")], "the CSV's class column");
+		assertEquals("false", first[List.of(header).indexOf("atrial_fibrillation")]);
 		// the probabilities themselves are the network's
 		assertEquals(0.4f, biased.probability(0, AamiClass.S));
 	}
