@@ -211,9 +211,9 @@ public final class BeatDataset {
 	 * average out (near 0). Premature beats (RR under 85% of the neighbours' median) and wide beats
 	 * (QRS differing from the median beat 4 times more than the record's median does) are left out,
 	 * so that ectopic beats do not dilute the P waves (in bigeminy, where half the beats are early
-	 * and wide, the medians keep them, and the normal half's P waves give about 0.5). NaN (unknown: never taken for
-	 * fibrillation) when the window has no P-wave segment or fewer than 3 beats are left to compare.
-	 * A flat segment (lead off) has coherence 0.
+	 * and wide, the medians keep them, and the normal half's P waves give about 0.5). NaN (unknown:
+	 * never taken for fibrillation) when the window has no P-wave segment or fewer than 3 beats are
+	 * left to compare. A flat segment (lead off) has coherence 0.
 	 */
 	static float[] pWaveCoherence(float[] windows, float[] residuals, float[] rr, int n, int length, Options options) {
 		float[] coherence = new float[n];
