@@ -26,8 +26,8 @@ import java.util.stream.Stream;
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Classify ECG Folder: every record in a folder (.hea, .edf,
  * .csv) is detected and classified; one CSV of beats per record ({@code <record>_beats.csv}) and a
- * {@code summary.csv} (beats per class, beats in atrial fibrillation, and accuracy where reference annotations exist) are
- * written to the output folder. A record that cannot be read is reported in the summary with its
+ * {@code summary.csv} (beats per class, beats in atrial fibrillation, and accuracy where reference
+ * annotations exist) are written to the output folder. A record that cannot be read is reported in the summary with its
  * error, and the batch goes on.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Classify ECG Folder")

@@ -36,9 +36,7 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 
 	/** The predicted class indices of all beats. */
 	public int[] predictions() {
-		int[] p = new int[size()];
-		for (int i = 0; i < p.length; i++) p[i] = predicted(i).ordinal();
-		return p;
+		return bias.classify(probabilities, beats);
 	}
 
 	/** Beats predicted per class, in {@link AamiClass} order. */
