@@ -106,7 +106,7 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 		StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s, lead %s: %d beats classified by %s:", result.record(),
 			result.lead(), result.size(), classifier.model().description()));
 		for (AamiClass c : AamiClass.values()) s.append(' ').append(c).append('=').append(counts[c.ordinal()]);
-		s.append(String.format(Locale.ROOT, "; %d beats in atrial fibrillation (none called S there)", result.atrialFibrillationBeats()));
+		s.append(String.format(Locale.ROOT, "; %d beats in atrial fibrillation (none called S there: S counts for N)", result.atrialFibrillationBeats()));
 		if (scored) s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(result.evaluation()));
 		return s.toString();
 	}

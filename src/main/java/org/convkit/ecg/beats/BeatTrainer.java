@@ -274,7 +274,7 @@ public final class BeatTrainer {
 		return out;
 	}
 
-	/** The most probable class index of each beat (S left out in atrial fibrillation: {@link DecisionBias#NONE}). */
+	/** The most probable class index of each beat (in atrial fibrillation S counts for N: {@link DecisionBias#NONE}). */
 	public static int[] predict(Model model, BeatDataset data) {
 		return DecisionBias.NONE.classify(probabilities(model, data, 256), data);
 	}

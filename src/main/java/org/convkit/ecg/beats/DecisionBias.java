@@ -11,13 +11,15 @@ import java.util.Arrays;
  * {@link BeatCalibration}.
  * <p>
  * One rule comes with the offsets: a beat in atrial fibrillation
- * ({@link BeatDataset#inAtrialFibrillation}) is not called S. Without atrial activity an early beat
- * is not an atrial premature beat (MIT-BIH marks none in fibrillation), and N beats in fibrillation
- * were most of the network's false S beats.
+ * ({@link BeatDataset#inAtrialFibrillation}) is not called S, and what the network gives S there
+ * counts for N. Without atrial activity an early beat is not an atrial premature beat (MIT-BIH marks
+ * none in fibrillation): a beat the network takes for S there is a supraventricular beat conducted
+ * early by the fibrillation, which AAMI counts as N. N beats in fibrillation were most of the
+ * network's false S beats; dropping S alone sent many of them to V instead.
  */
 public record DecisionBias(float[] offsets) {
 
-	/** No offsets: the most probable class (S left out in atrial fibrillation). */
+	/** No offsets: the most probable class (in atrial fibrillation S counting for N). */
 	public static final DecisionBias NONE = new DecisionBias(new float[AamiClass.COUNT]);
 
 	static final String EXPECTED = "%s: expected %d comma-separated numbers (offsets of N,S,V,F,Q, N's being 0), got '%s'";
@@ -48,21 +50,30 @@ public record DecisionBias(float[] offsets) {
 	}
 
 	/**
-	 * The class index of row {@code beat} of n x 5 log-probabilities with these offsets, S left out in
-	 * atrial fibrillation (the one rule, shared with the calibration's search).
+	 * The class index of row {@code beat} of n x 5 log-probabilities with these offsets; in atrial
+	 * fibrillation S is left out and its probability added to N's (the one rule, shared with the
+	 * calibration's search).
 	 */
 	static int classIndex(double[] logP, int beat, float[] offsets, boolean atrialFibrillation) {
+		int row = beat * AamiClass.COUNT, n = AamiClass.N.ordinal(), s = AamiClass.S.ordinal();
 		int best = 0;
 		double bestScore = Double.NEGATIVE_INFINITY;
 		for (int c = 0; c < AamiClass.COUNT; c++) {
-			if (atrialFibrillation && c == AamiClass.S.ordinal()) continue;
-			double score = logP[beat * AamiClass.COUNT + c] + offsets[c];
+			if (atrialFibrillation && c == s) continue;
+			double logPc = atrialFibrillation && c == n ? logSum(logP[row + n], logP[row + s]) : logP[row + c];
+			double score = logPc + offsets[c];
 			if (score > bestScore) {
 				bestScore = score;
 				best = c;
 			}
 		}
 		return best;
+	}
+
+	/** log(e^a + e^b) without overflow or underflow; -infinity when both are. */
+	static double logSum(double a, double b) {
+		double max = Math.max(a, b);
+		return max == Double.NEGATIVE_INFINITY ? max : max + Math.log1p(Math.exp(Math.min(a, b) - max));
 	}
 
 	/** The class index of each of these beats, whose probabilities are the rows in the same order. */

@@ -17,11 +17,14 @@ class DecisionBiasTest {
 
 	@Test
 	void noBeatIsCalledSInAtrialFibrillation() {
-		float[] likelyS = {0.2f, 0.5f, 0.1f, 0.15f, 0.05f};
+		float[] likelyS = {0.25f, 0.4f, 0.3f, 0.03f, 0.02f};
 		assertEquals(AamiClass.S, DecisionBias.NONE.classify(likelyS, 0, false));
-		assertEquals(AamiClass.N, DecisionBias.NONE.classify(likelyS, 0, true), "the next most probable class");
-		// the offsets apply to the classes left
-		assertEquals(AamiClass.F, new DecisionBias(new float[] {0, 0, 0, 0.5f, 0}).classify(likelyS, 0, true));
+		assertEquals(AamiClass.N, DecisionBias.NONE.classify(likelyS, 0, true), "S's 0.4 counts for N (0.65), not the next class V (0.3)");
+		// the offsets apply to the classes left: log 0.3 + 0.8 = -0.404 > log 0.65 = -0.431
+		assertEquals(AamiClass.V, new DecisionBias(new float[] {0, 0, 0.8f, 0, 0}).classify(likelyS, 0, true));
+		assertEquals(AamiClass.N, new DecisionBias(new float[] {0, 0, 0.7f, 0, 0}).classify(likelyS, 0, true));
+		// N's own probability may be 0 (or underflow): S's still counts
+		assertEquals(AamiClass.N, DecisionBias.NONE.classify(new float[] {0, 0.6f, 0.3f, 0.1f, 0}, 0, true));
 		// the dataset tells which beats are in fibrillation: irregular, without a coherent P wave
 		float[] probabilities = {0.2f, 0.5f, 0.1f, 0.15f, 0.05f, 0.2f, 0.5f, 0.1f, 0.15f, 0.05f};
 		int s = AamiClass.S.ordinal(), n = AamiClass.N.ordinal();
