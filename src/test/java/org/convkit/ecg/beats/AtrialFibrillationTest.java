@@ -166,16 +166,16 @@ class AtrialFibrillationTest {
 	/**
 	 * In fibrillation an early beat of normal shape is a conducted beat (N), not an S beat: where the
 	 * shipped network's most probable class is S, the rule calls the beat N (S's probability counts for
-	 * N), and the reference agrees. Measured on 201 and 203 (the DS1 records with fibrillation): 426
-	 * such beats, all called N, 411 N in the reference; the next class after S would have been N for
-	 * only 409 (this network has seen these records; on new patients far fewer: see the README).
+	 * N), and the reference agrees. Measured on 201 and 203 (the DS1 records with fibrillation) with the
+	 * model shipped on 2026-12-03: 404 such beats, all called N, 390 N in the reference (this network
+	 * has seen these records; on new patients far fewer: see the README).
 	 */
 	@Test
 	void inFibrillationWhatTheNetworkCallsSIsCalledN() throws Exception {
 		Assumptions.assumeTrue(Files.isRegularFile(MITDB.resolve("203.hea")),
 			"MIT-BIH data not found at " + MITDB.toAbsolutePath() + "; atrial fibrillation check skipped");
 		BeatClassifier classifier = new BeatClassifier(BeatModel.shipped());
-		int likelyS = 0, calledN = 0, referenceN = 0, nextClassN = 0;
+		int likelyS = 0, calledN = 0, referenceN = 0;
 		for (String name : List.of("201", "203")) {
 			BeatDataset d = BeatDataset.of(WfdbRecords.read(MITDB.resolve(name + ".hea")), WfdbAnnotations.read(MITDB.resolve(name + ".atr")));
 			float[] p = classifier.probabilities(d);
@@ -185,14 +185,10 @@ class AtrialFibrillationTest {
 				likelyS++;
 				if (classes[i] == AamiClass.N.ordinal()) calledN++;
 				if (d.label(i) == AamiClass.N) referenceN++;
-				// what S's next class would have been: the largest of the others with the offsets
-				float[] others = java.util.Arrays.copyOfRange(p, i * AamiClass.COUNT, (i + 1) * AamiClass.COUNT);
-				others[AamiClass.S.ordinal()] = 0;
-				if (classifier.model().bias().classify(others, 0, false) == AamiClass.N) nextClassN++;
 			}
 		}
-		String report = String.format("beats in fibrillation the network takes for S: %d, called N %d, N in the reference %d; S's next class N: %d",
-			likelyS, calledN, referenceN, nextClassN);
+		String report = String.format("beats in fibrillation the network takes for S: %d, called N %d, N in the reference %d",
+			likelyS, calledN, referenceN);
 		System.out.println(report);
 		assertTrue(likelyS > 300, report);
 		assertTrue(referenceN >= 0.95 * likelyS, report);
