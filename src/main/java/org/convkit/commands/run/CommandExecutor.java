@@ -1,5 +1,6 @@
 package org.convkit.commands.run;
 
+import org.convkit.commands.BatchCommand;
 import org.scijava.Context;
 import org.scijava.ItemIO;
 import org.scijava.MenuPath;
@@ -80,12 +81,20 @@ public final class CommandExecutor {
 			all.stream().map(CommandExecutor::title).toList());
 	}
 
+	/** What a run gave: outputs by name, and how many items a {@link BatchCommand} could not process. */
+	public record Result(Map<String, Object> outputs, int failedItems) {}
+
 	/**
 	 * Runs the command and returns its outputs by name.
 	 *
 	 * @throws CommandFailedException when the command refused its input (its cancel reason)
 	 */
 	public Map<String, Object> run(CommandInfo info, Map<String, Object> inputs) throws CommandFailedException {
+		return execute(info, inputs).outputs();
+	}
+
+	/** As {@link #run}, with the count of failed items of a batch command. */
+	public Result execute(CommandInfo info, Map<String, Object> inputs) throws CommandFailedException {
 		Module module;
 		try {
 			// All preprocessors (services, defaults, validation) but no postprocessors: outputs are
@@ -109,6 +118,7 @@ public final class CommandExecutor {
 		for (ModuleItem<?> item : info.outputs()) {
 			if (item.getIOType() != ItemIO.INPUT) outputs.put(item.getName(), module.getOutput(item.getName()));
 		}
-		return outputs;
+		int failed = module.getDelegateObject() instanceof BatchCommand batch ? batch.failedItems() : 0;
+		return new Result(outputs, failed);
 	}
 }
