@@ -3,6 +3,7 @@ package org.convkit.ecg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import org.convkit.ecg.io.CsvRecords;
 import org.convkit.ecg.io.EdfRecords;
 import org.convkit.ecg.io.WfdbAnnotations;
+import org.convkit.ecg.io.WfdbHeader;
 import org.convkit.ecg.io.WfdbRecords;
 
 /**
@@ -22,8 +24,17 @@ public final class EcgFiles {
 	/** The extensions {@link #read} accepts, in the words errors use. */
 	public static final String EXPECTED = ".hea (WFDB header), .edf (EDF/EDF+) or .csv";
 
-	/** A record and its reference annotations (empty when it has none). */
-	public record Annotated(EcgRecord record, Optional<List<Annotation>> annotations) {}
+	/**
+	 * A record and its reference annotations (empty when it has none), with warnings about what was
+	 * read (a truncated annotation file, a header naming another record): results are still made,
+	 * and every front end shows the warnings beside them.
+	 */
+	public record Annotated(EcgRecord record, Optional<List<Annotation>> annotations, List<String> warnings) {
+
+		public Annotated(EcgRecord record, Optional<List<Annotation>> annotations) {
+			this(record, annotations, List.of());
+		}
+	}
 
 	private EcgFiles() {}
 
@@ -73,6 +84,25 @@ public final class EcgFiles {
 
 	private static Optional<List<Annotation>> present(List<Annotation> annotations) {
 		return annotations.isEmpty() ? Optional.empty() : Optional.of(annotations);
+	}
+
+	/**
+	 * The files a record is read from: the record file, a WFDB header's signal files, and the
+	 * reference annotations. Outputs may never be one of these.
+	 */
+	public static List<Path> inputFiles(Path file) {
+		List<Path> files = new ArrayList<>();
+		files.add(file);
+		if (extension(file).equals("hea")) {
+			files.add(referenceAnnotationFile(file));
+			try {
+				for (WfdbHeader.Signal signal : WfdbHeader.parse(file).signals()) files.add(file.resolveSibling(signal.fileName()));
+			}
+			catch (IOException | RuntimeException e) {
+				// an unreadable header is reported when the record is read; its own file is listed
+			}
+		}
+		return files;
 	}
 
 	/** Where a record's reference annotations would be: {@code <record>.atr} beside it. */
