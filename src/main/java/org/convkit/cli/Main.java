@@ -3,20 +3,24 @@ package org.convkit.cli;
 import org.convkit.bench.Bench;
 import org.convkit.demo.Demo;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
  * The {@code convkit} launcher: {@code info}, {@code run}, {@code macro}, {@code gui}, {@code demo},
- * {@code bench}. Exit status 0 on success, 1 when the work failed, 2 for bad usage or input.
+ * {@code bench}. Exit status 0 on success, 2 for bad usage or input (one
+ * line naming the file or option), 3 when a batch finished with failed items, 1 for an internal
+ * error (one line, the trace in a log file that the line names).
  */
 public final class Main {
 
 	static final String USAGE = String.join("\n",
 		"usage: convkit <tool> [arguments]",
 		"  info                                engine, device, threads, cache and loaded models",
-		"  run \"<Command>\" key=value ... [--output DIR]",
+		"  run \"<Command>\" key=value ... [--output DIR] [--overwrite]",
 		"                                      run a ConvKit command headless; image options are file paths;",
-		"                                      output images (TIFF) and tables (CSV) go to DIR (default: .)",
+		"                                      output images (TIFF) and tables (CSV) go to DIR (default: .),",
+		"                                      so do relative output files; existing files are kept unless --overwrite",
 		"  list                                the ConvKit commands and their options",
 		"  macro [--headless] FILE.ijm [ARG]   run an ImageJ macro; starts a virtual display (Xvfb) when",
 		"                                      there is none, or runs without one with --headless",
@@ -25,7 +29,8 @@ public final class Main {
 		"  bench [core|faces|ecg|style]        benchmarks; prints figures",
 		"  evaluate faces [ORL_FOLDER]         face verification and recognition accuracy on the ORL faces",
 		"  evaluate ecg [folds=4 epochs=4 ...] beat classifier, patient-wise cross-validation on MIT-BIH DS1",
-		"options: -Dconvkit.engine=MXNet|PyTorch  -Dconvkit.gpu=auto|off");
+		"options: -Dconvkit.engine=MXNet|PyTorch  -Dconvkit.gpu=auto|off",
+		"exit status: 0 done, 2 bad input or usage, 3 a batch with failed items, 1 internal error (trace in a log file)");
 
 	private Main() {}
 
@@ -52,16 +57,31 @@ public final class Main {
 				default -> usage("unknown tool '" + args[0] + "'");
 			};
 		}
-		catch (IllegalArgumentException | java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
-			// Bad input, including a file that is not there: the message says which; no stack trace.
-			System.err.println("convkit " + args[0] + ": " + e.getMessage());
+		catch (IllegalArgumentException | IOException e) {
+			// Bad input or a file that cannot be read or written: the message says which; no stack trace.
+			System.err.println("convkit " + args[0] + ": " + message(e));
 			return 2;
 		}
-		catch (Exception e) {
-			System.err.println("convkit " + args[0] + " failed: " + e);
-			e.printStackTrace();
-			return 1;
+		catch (Exception | Error e) {
+			return internalError(args, e);
 		}
+	}
+
+	/** A bug: one line for the user, the trace in a log file for the report; exit status 1. */
+	static int internalError(String[] args, Throwable e) {
+		System.err.println("convkit " + args[0] + " failed with an internal error (" + e + ")" + CrashLog.write(args, e));
+		return 1;
+	}
+
+	/** An I/O error's message, or its kind and file when the JDK gave only a path. */
+	static String message(Exception e) {
+		if (e instanceof java.nio.file.FileSystemException fs && (fs.getReason() == null || fs.getMessage().equals(fs.getFile()))) {
+			String kind = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+				: e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+				: e instanceof java.nio.file.FileAlreadyExistsException ? "exists" : e.getClass().getSimpleName();
+			return fs.getFile() + ": " + kind;
+		}
+		return e.getMessage() == null ? e.toString() : e.getMessage();
 	}
 
 	static int usage(String problem) {

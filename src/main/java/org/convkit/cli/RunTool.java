@@ -5,28 +5,42 @@ import ij.measure.ResultsTable;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.commands.run.CommandInputs;
+import org.convkit.core.io.OutputFiles;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
+import org.scijava.module.ModuleItem;
+import org.scijava.widget.FileWidget;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code convkit run "<Command>" key=value ... [--output DIR]}: runs one ConvKit command without a
- * display. Image options are file paths; output images are written as TIFF and tables as CSV into
- * the output folder, text is printed.
+ * {@code convkit run "<Command>" key=value ... [--output DIR] [--overwrite]}: runs one ConvKit
+ * command without a display. Image options are file paths; output images are written as TIFF and
+ * tables as CSV into the output folder, text is printed. Relative paths of the command's own output
+ * files (save-style options such as {@code output_csv}) resolve against the output folder too, and
+ * every file the run wrote is printed. Nothing existing is replaced without {@code --overwrite}, and
+ * never an input.
  */
 final class RunTool {
+
+	static final String OUTPUT_IS_FILE = "--output: %s is a file; expected a folder for the results";
+	static final String OVERWRITE = "overwrite";
 
 	private RunTool() {}
 
 	static int run(String[] args) throws IOException {
 		System.setProperty("java.awt.headless", "true");
 		if (args.length == 0) return Main.usage("run: expected a command title, e.g. convkit run \"ConvKit Info\"");
-		Path outputFolder = Path.of(".");
+		Path outputFolder = null;
+		boolean overwrite = false;
 		Map<String, String> options = new LinkedHashMap<>();
 		for (int i = 1; i < args.length; i++) {
 			if (args[i].equals("--output")) {
@@ -34,23 +48,41 @@ final class RunTool {
 				outputFolder = Path.of(args[i]);
 				continue;
 			}
+			if (args[i].equals("--overwrite")) {
+				overwrite = true;
+				continue;
+			}
 			int equals = args[i].indexOf('=');
 			if (equals <= 0) return Main.usage("run: expected key=value, got '" + args[i] + "'");
 			options.put(args[i].substring(0, equals), args[i].substring(equals + 1));
 		}
+		if (outputFolder != null && Files.exists(outputFolder) && !Files.isDirectory(outputFolder)) {
+			throw new IllegalArgumentException(String.format(OUTPUT_IS_FILE, outputFolder));
+		}
+		Path folder = outputFolder == null ? Path.of(".") : outputFolder;
 		try (Context context = new Context()) {
 			CommandExecutor executor = new CommandExecutor(context);
 			CommandInfo info = executor.find(args[0]);
-			Map<String, Object> inputs = CommandInputs.convert(info, options, RunTool::openImage);
-			Map<String, Object> outputs;
+			if (outputFolder != null) resolveOutputs(info, options, outputFolder);
+			if (overwrite && hasInput(info, OVERWRITE)) options.putIfAbsent(OVERWRITE, "true");
+			List<Path> inputs = inputFiles(info, options);
+			checkTables(info, folder, overwrite, inputs);
+			Map<Path, Long> before = Written.snapshot(fileOptions(info, options));
+			Map<String, Object> inputValues = CommandInputs.convert(info, options, RunTool::openImage);
+			CommandExecutor.Result result;
 			try {
-				outputs = executor.run(info, inputs);
+				result = executor.execute(info, inputValues);
 			}
 			catch (CommandFailedException e) {
 				System.err.println(args[0] + ": " + e.getMessage());
 				return 2;
 			}
-			write(outputs, outputFolder);
+			for (Path file : Written.since(before)) System.out.println("wrote " + file);
+			write(result.outputs(), folder, overwrite, inputs);
+			if (result.failedItems() > 0) {
+				System.err.println(args[0] + ": " + result.failedItems() + " item(s) failed; see the summary above");
+				return 3;
+			}
 		}
 		return 0;
 	}
@@ -63,16 +95,79 @@ final class RunTool {
 		return ImageFiles.open(option.name(), Path.of(option.text()));
 	}
 
-	private static void write(Map<String, Object> outputs, Path folder) throws IOException {
+	/** Relative paths of save-style file options land in the output folder, as the results do. */
+	private static void resolveOutputs(CommandInfo info, Map<String, String> options, Path folder) {
+		for (ModuleItem<?> item : CommandInputs.userInputs(info)) {
+			String text = options.get(item.getName());
+			if (item.getType() != File.class || text == null || text.isBlank() || Path.of(text).isAbsolute()) continue;
+			if (FileWidget.SAVE_STYLE.equals(item.getWidgetStyle()) || item.getName().startsWith("output")) {
+				options.put(item.getName(), folder.resolve(text).toString());
+			}
+		}
+	}
+
+	private static boolean hasInput(CommandInfo info, String name) {
+		return CommandInputs.userInputs(info).stream().anyMatch(item -> item.getName().equals(name));
+	}
+
+	/** The files and folders the options name (image paths, records, galleries, output files). */
+	private static List<Path> fileOptions(CommandInfo info, Map<String, String> options) {
+		List<Path> paths = new ArrayList<>();
+		for (ModuleItem<?> item : CommandInputs.userInputs(info)) {
+			String text = options.get(item.getName());
+			if ((item.getType() == File.class || item.getType() == ImagePlus.class) && text != null && !text.isBlank()) paths.add(Path.of(text));
+		}
+		return paths;
+	}
+
+	/** Files the command reads: images and the open-style file options. */
+	private static List<Path> inputFiles(CommandInfo info, Map<String, String> options) {
+		List<Path> paths = new ArrayList<>();
+		for (ModuleItem<?> item : CommandInputs.userInputs(info)) {
+			String text = options.get(item.getName());
+			if (text == null || text.isBlank()) continue;
+			boolean read = item.getType() == ImagePlus.class || item.getType() == File.class && FileWidget.OPEN_STYLE.equals(item.getWidgetStyle());
+			if (read) paths.add(Path.of(text));
+		}
+		return paths;
+	}
+
+	/** Tables are named after their output: an existing one is refused before any work. */
+	private static void checkTables(CommandInfo info, Path folder, boolean overwrite, List<Path> inputs) {
+		if (!Files.isDirectory(folder)) return; // made for the results: nothing in it to replace
+		for (ModuleItem<?> item : info.outputs()) {
+			if (item.getType() == ResultsTable.class) OutputFiles.check("--output", folder.resolve(item.getName() + ".csv"), overwrite, inputs);
+		}
+	}
+
+	/**
+	 * Writes images and tables; every name is checked before the first is written, since an image's
+	 * name comes from its title, known only now.
+	 */
+	private static void write(Map<String, Object> outputs, Path folder, boolean overwrite, List<Path> inputs) throws IOException {
+		Map<String, Path> files = new LinkedHashMap<>();
+		if (outputs.values().stream().anyMatch(v -> v instanceof ImagePlus || v instanceof ResultsTable)) Files.createDirectories(folder);
 		for (Map.Entry<String, Object> output : outputs.entrySet()) {
 			Object value = output.getValue();
+			Path file = value instanceof ImagePlus image ? folder.resolve(fileName(image.getTitle(), output.getKey()) + ".tif")
+				: value instanceof ResultsTable ? folder.resolve(output.getKey() + ".csv") : null;
+			if (file == null) continue;
+			OutputFiles.check("--output", file, overwrite, inputs);
+			if (files.containsValue(file)) {
+				// two images of one title: the second also carries its output's name
+				file = folder.resolve(fileName(((ImagePlus) value).getTitle(), output.getKey()) + "-" + output.getKey() + ".tif");
+				OutputFiles.check("--output", file, overwrite, inputs);
+			}
+			files.put(output.getKey(), file);
+		}
+		for (Map.Entry<String, Object> output : outputs.entrySet()) {
+			Object value = output.getValue();
+			Path file = files.get(output.getKey());
 			if (value instanceof ImagePlus image) {
-				Path file = folder.resolve(fileName(image.getTitle(), output.getKey()) + ".tif");
 				ImageFiles.saveTiff(image, file);
 				System.out.println("wrote " + file);
 			}
 			else if (value instanceof ResultsTable table) {
-				Path file = folder.resolve(output.getKey() + ".csv");
 				ImageFiles.saveCsv(table, file);
 				System.out.println("wrote " + file);
 			}
@@ -82,9 +177,13 @@ final class RunTool {
 		}
 	}
 
-	/** A file name from an image title: no folders, no characters shells or file systems trip on. */
+	/**
+	 * A file name from an image title: the title as it is (Unicode and spaces kept), with only path
+	 * separators and control characters replaced; a title that would be hidden or empty gives the
+	 * output's name.
+	 */
 	static String fileName(String title, String fallback) {
-		String name = title == null ? "" : title.replaceAll("\\.(tif|tiff)$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+		String name = title == null ? "" : title.replaceAll("(?i)\\.(tif|tiff)$", "").replaceAll("[/\\\\\\p{Cntrl}]", "_").strip();
 		return name.isEmpty() || name.startsWith(".") ? fallback : name;
 	}
 }

@@ -53,7 +53,7 @@ public class ConvolutionFilterCommand extends ConvKitCommand {
 		}
 		ConvolutionFilterModel model = new ConvolutionFilterModel(FilterKind.fromKey(filter), sigma, dims);
 		ConvolutionFilter convolution = new ConvolutionFilter(convKit.runtime(), model, tile_size);
-		output = ImagePlusImgs.toImagePlus(convolution.apply(ImagePlusImgs.wrapReal(image, "image")), image.getShortTitle() + "-" + filter);
+		output = ImagePlusImgs.toImagePlus(convolution.apply(ImagePlusImgs.wrapReal(image, "image")), ImagePlusImgs.baseTitle(image) + "-" + filter);
 		output.setCalibration(image.getCalibration().copy());
 		output.resetDisplayRange();
 	}

@@ -346,4 +346,13 @@ public final class ImagePlusImgs
 			sb.append( d == 0 ? "" : ", " ).append( img.dimension( d ) );
 		return sb.append( "]" ).toString();
 	}
+
+	/**
+	 * The image's title without its file extension, spaces and Unicode kept (ImageJ's
+	 * getShortTitle() also cuts at the first space), for naming results after their input.
+	 */
+	public static String baseTitle(ImagePlus image) {
+		String title = image.getTitle() == null ? "" : image.getTitle().strip();
+		return title.replaceFirst("\\.(?i)(tif|tiff|png|jpe?g|gif|bmp|pgm|fits?|dcm|zip|nii|nii\\.gz)$", "");
+	}
 }

@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.convkit.core.io.OutputFiles;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -62,6 +64,76 @@ class RunToolTest {
 		assertEquals(2, result.status());
 		assertEquals("Convolution Filter: dimensions: 3D needs more than one Z slice, but 'flat.tif' has 1; use 2D", result.err().strip());
 		assertEquals(1, folder.toFile().list().length, "only the input is in the folder");
+	}
+
+	@Test
+	void anExistingOutputIsKeptUnlessOverwriteIsAsked(@TempDir Path folder) throws IOException {
+		Path input = folder.resolve("in.tif");
+		IJ.saveAsTiff(SyntheticBlobs.volume(32, 24, 2, 5, 9), input.toString());
+		Path written = folder.resolve("in-gaussian.tif");
+		assertEquals(0, launch("run", "Convolution Filter", "image=" + input, "--output", folder.toString()).status());
+		long size = Files.size(written);
+		Files.writeString(written, "mine");
+
+		Result again = launch("run", "Convolution Filter", "image=" + input, "--output", folder.toString());
+		assertEquals(2, again.status(), again.err());
+		assertEquals("convkit run: " + String.format(OutputFiles.EXISTS, "--output", written), again.err().strip());
+		assertEquals("mine", Files.readString(written), "the existing file is untouched");
+
+		Result replaced = launch("run", "Convolution Filter", "image=" + input, "--output", folder.toString(), "--overwrite");
+		assertEquals(0, replaced.status(), replaced.err());
+		assertEquals(size, Files.size(written));
+		assertEquals(2, folder.toFile().list().length, "no temporary file is left");
+	}
+
+	@Test
+	void outputNamesKeepUnicodeAndSpaces(@TempDir Path folder) throws IOException {
+		Path input = folder.resolve("blöbs a.tif");
+		IJ.saveAsTiff(SyntheticBlobs.volume(32, 24, 2, 5, 9), input.toString());
+		Path output = folder.resolve("out");
+		Result result = launch("run", "Convolution Filter", "image=" + input, "--output", output.toString());
+		assertEquals(0, result.status(), result.err());
+		assertEquals("wrote " + output.resolve("blöbs a-gaussian.tif"), result.out().strip());
+		assertTrue(Files.isRegularFile(output.resolve("blöbs a-gaussian.tif")));
+		assertEquals("a_b", RunTool.fileName("a/b", "x"));
+		assertEquals("tab_here", RunTool.fileName("tab\there", "x"));
+		assertEquals("a_b", RunTool.fileName("a\\b", "x"));
+		assertEquals("x", RunTool.fileName(".hidden", "x"));
+	}
+
+	@Test
+	void anOutputFolderThatIsAFileIsRefused(@TempDir Path folder) throws IOException {
+		Path file = Files.writeString(folder.resolve("notes.txt"), "keep");
+		Path input = folder.resolve("in.tif");
+		IJ.saveAsTiff(SyntheticBlobs.volume(32, 24, 2, 5, 9), input.toString());
+		Result result = launch("run", "Convolution Filter", "image=" + input, "--output", file.toString());
+		assertEquals(2, result.status());
+		assertEquals("convkit run: " + String.format(RunTool.OUTPUT_IS_FILE, file), result.err().strip());
+		assertEquals("keep", Files.readString(file));
+	}
+
+	@Test
+	void anInternalErrorIsOneLineWithItsTraceInALogFile(@TempDir Path folder) throws IOException {
+		String logs = System.getProperty("convkit.logs");
+		System.setProperty("convkit.logs", folder.toString());
+		PrintStream err = System.err;
+		ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+		try {
+			System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+			assertEquals(1, Main.internalError(new String[] { "run", "X" }, new NullPointerException("bug")));
+		}
+		finally {
+			System.setErr(err);
+			if (logs == null) System.clearProperty("convkit.logs"); else System.setProperty("convkit.logs", logs);
+		}
+		String line = errBytes.toString(StandardCharsets.UTF_8).strip();
+		assertFalse(line.contains("\n"), line);
+		assertTrue(line.startsWith("convkit run failed with an internal error (java.lang.NullPointerException: bug); details in " + folder), line);
+		Path log = Files.list(folder).findFirst().orElseThrow();
+		assertTrue(line.contains(log.toString()), line);
+		String trace = Files.readString(log);
+		assertTrue(trace.startsWith("convkit run X\n"), trace);
+		assertTrue(trace.contains("at org.convkit.cli.RunToolTest"), trace);
 	}
 
 	@Test

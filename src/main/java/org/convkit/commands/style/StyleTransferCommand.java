@@ -12,6 +12,7 @@ import org.convkit.style.Losses;
 import org.convkit.style.LossWeights;
 import org.convkit.style.StyleOptions;
 import org.convkit.style.StyleTransfer;
+import org.convkit.ij.ImagePlusImgs;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -141,12 +142,12 @@ public class StyleTransferCommand extends ConvKitCommand {
 		}
 		log = text.toString();
 		List<String> labels = frames.size() == 1 ? null : IntStream.rangeClosed(1, frames.size()).mapToObj(f -> "frame " + f).toList();
-		output = StyleImages.toImagePlus(result.frames(), labels, content.getShortTitle() + "-styled");
+		output = StyleImages.toImagePlus(result.frames(), labels, ImagePlusImgs.baseTitle(content) + "-styled");
 		output.setProperty("Info", log);
 		if (show_progress && !result.snapshots().isEmpty()) {
 			progress = StyleImages.toImagePlus(result.snapshots().stream().map(StyleTransfer.Snapshot::image).toList(),
 				result.snapshots().stream().map(s -> String.format(Locale.ROOT, "frame %d, iteration %d: %s", s.frame() + 1, s.iteration(), s.losses())).toList(),
-				content.getShortTitle() + "-progress");
+				ImagePlusImgs.baseTitle(content) + "-progress");
 		}
 	}
 

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -39,5 +40,37 @@ class AtomicFilesTest {
 		IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(target, temporary -> {}));
 		assertEquals("writing " + target + " produced no data", e.getMessage());
 		assertFalse(Files.exists(target));
+	}
+
+	@Test
+	void aReadOnlyFileIsRefusedAndKeepsItsModeAndContent(@TempDir Path folder) throws IOException {
+		Path gallery = Files.writeString(folder.resolve("gallery.json"), "{}");
+		Files.setPosixFilePermissions(gallery, PosixFilePermissions.fromString("r--r--r--"));
+		IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(gallery, "{\"new\": 1}"));
+		assertEquals(String.format(AtomicFiles.READ_ONLY, gallery), e.getMessage());
+		assertEquals("{}", Files.readString(gallery));
+		assertEquals("r--r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(gallery)));
+		assertEquals(1, Files.list(folder).count());
+	}
+
+	@Test
+	void aReplacedFileKeepsItsPermissions(@TempDir Path folder) throws IOException {
+		Path shared = Files.writeString(folder.resolve("shared.csv"), "old");
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw----"));
+		AtomicFiles.writeString(shared, "new");
+		assertEquals("new", Files.readString(shared));
+		assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+	}
+
+	@Test
+	void aFolderTargetOrAReadOnlyFolderIsNamedNotTheTemporaryFile(@TempDir Path folder) throws IOException {
+		IOException isFolder = assertThrows(IOException.class, () -> AtomicFiles.writeString(folder, "x"));
+		assertEquals(String.format(AtomicFiles.IS_FOLDER, folder), isFolder.getMessage());
+		Path locked = Files.createDirectory(folder.resolve("locked"));
+		Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+		IOException readOnly = assertThrows(IOException.class, () -> AtomicFiles.writeString(locked.resolve("out.csv"), "x"));
+		assertEquals(String.format(AtomicFiles.FOLDER_NOT_WRITABLE, locked), readOnly.getMessage());
+		Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+		assertEquals(0, Files.list(locked).count());
 	}
 }
