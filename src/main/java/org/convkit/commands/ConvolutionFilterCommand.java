@@ -2,6 +2,7 @@ package org.convkit.commands;
 
 import ij.ImagePlus;
 import org.convkit.core.runtime.ConvKitService;
+import org.convkit.core.runtime.MemoryGuard;
 import org.convkit.filter.ConvolutionFilter;
 import org.convkit.filter.ConvolutionFilterModel;
 import org.convkit.filter.FilterKind;
@@ -12,6 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Plugins &gt; ConvKit &gt; Convolution Filter: Gaussian or Laplacian-of-Gaussian filtering run as a
@@ -51,6 +53,10 @@ public class ConvolutionFilterCommand extends ConvKitCommand {
 		if (dims == 3 && image.getNSlices() < 2) {
 			throw new IllegalArgumentException(String.format(FLAT_STACK, image.getTitle(), image.getNSlices()));
 		}
+		// The result is a whole 32-bit image on the heap; the network sees one tile at a time.
+		long voxels = (long) image.getWidth() * image.getHeight() * image.getStackSize();
+		MemoryGuard.check("image", String.format(Locale.ROOT, "a 32-bit result of '%s' (%d voxels)", image.getTitle(), voxels),
+			MemoryGuard.tilesBytes(tile_size, dims), voxels * Float.BYTES, (physical, heap) -> "crop it or take fewer channels or frames");
 		ConvolutionFilterModel model = new ConvolutionFilterModel(FilterKind.fromKey(filter), sigma, dims);
 		ConvolutionFilter convolution = new ConvolutionFilter(convKit.runtime(), model, tile_size);
 		output = ImagePlusImgs.toImagePlus(convolution.apply(ImagePlusImgs.wrapReal(image, "image")), ImagePlusImgs.baseTitle(image) + "-" + filter);

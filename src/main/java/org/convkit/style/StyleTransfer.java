@@ -9,9 +9,11 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.core.runtime.MemoryGuard;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 
@@ -54,6 +56,7 @@ public final class StyleTransfer {
 		int[] size = RgbImages.fitted(contentFrames.get(0).dimension(0), contentFrames.get(0).dimension(1), options.size());
 		long styleLongest = options.size() > 0 ? options.size() : Math.max(size[0], size[1]);
 		int[] styleSize = RgbImages.fitted(style.dimension(0), style.dimension(1), (int) styleLongest);
+		checkMemory(size, styleSize, contentFrames.size(), options);
 		ArrayImg<FloatType, FloatArray> styleImage = RgbImages.resize(style, styleSize[0], styleSize[1]);
 
 		List<ArrayImg<FloatType, FloatArray>> frames = new ArrayList<>();
@@ -100,6 +103,16 @@ public final class StyleTransfer {
 				return result;
 			}
 		}
+	}
+
+	/** Refuses a size whose activations cannot fit, before any work (see {@link StyleMemory}). */
+	private void checkMemory(int[] size, int[] styleSize, int frames, StyleOptions options) {
+		long pixels = Math.max((long) size[0] * size[1], (long) styleSize[0] * styleSize[1]);
+		int snapshots = options.snapshotEvery() > 0 ? frames * (options.iterations() / options.snapshotEvery() + 1) : 0;
+		long longest = Math.max(Math.max(size[0], size[1]), Math.max(styleSize[0], styleSize[1]));
+		MemoryGuard.check("size", String.format(Locale.ROOT, "style transfer at %dx%d with %s", size[0], size[1], network.description()),
+			StyleMemory.nativeBytes(network, options.weights(), pixels), StyleMemory.heapBytes((long) size[0] * size[1], frames, snapshots),
+			(physical, heap) -> "at most about " + StyleMemory.fittingEdge(network, options.weights(), longest, pixels, physical) + " fits");
 	}
 
 	/** G0: the content, uniform noise, or a mix (seeded, so runs repeat). */

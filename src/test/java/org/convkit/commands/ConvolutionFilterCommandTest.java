@@ -12,6 +12,7 @@ import org.convkit.ij.ImagePlusImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.type.numeric.real.FloatType;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -60,6 +61,19 @@ class ConvolutionFilterCommandTest {
 		ImagePlus rgb = IJ.createImage("colour", "RGB black", 16, 16, 1);
 		CommandFailedException e = assertThrows(CommandFailedException.class, () -> filter(Map.of("image", rgb)));
 		assertEquals("image: expected a grey image (8, 16 or 32-bit), got RGB in 'colour'; split its channels first (Image > Color > Split Channels)", e.getMessage());
+	}
+
+	@Test
+	void aResultThatCannotFitInTheHeapIsRefusedBeforeAnyWork() {
+		// A virtual stack allocates nothing: 400 planes of 4096x4096 would need 25 GB of floats.
+		ij.VirtualStack planes = new ij.VirtualStack(4096, 4096, null, System.getProperty("java.io.tmpdir"));
+		for (int i = 0; i < 400; i++) planes.addSlice("plane" + i + ".tif");
+		ImagePlus huge = new ImagePlus("huge", planes);
+		Assumptions.assumeTrue(org.convkit.core.runtime.MemoryGuard.heapAvailable() < 400L * 4096 * 4096 * 4, "the heap holds 25 GB");
+		CommandFailedException e = assertThrows(CommandFailedException.class, () -> filter(Map.of("image", huge)));
+		assertTrue(e.getMessage().startsWith("image: a 32-bit result of 'huge' (6710886400 voxels) needs about 25.3 GB ("), e.getMessage());
+		assertTrue(e.getMessage().contains("but the Java heap has "), e.getMessage());
+		assertTrue(e.getMessage().endsWith("free (raise it with -Xmx, e.g. JAVA_OPTS=-Xmx16g); lower image (crop it or take fewer channels or frames)"), e.getMessage());
 	}
 
 	@Test

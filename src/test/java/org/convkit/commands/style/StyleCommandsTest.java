@@ -13,6 +13,11 @@ import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 import org.convkit.commands.HeadlessCommands;
+import org.convkit.core.runtime.MemoryGuard;
+import org.convkit.style.LossWeights;
+import org.convkit.style.RandomFeatures;
+import org.convkit.style.StyleMemory;
+import org.junit.jupiter.api.Assumptions;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.core.runtime.ConvKitRuntime;
@@ -102,6 +107,20 @@ public class StyleCommandsTest {
 			lines.subList(1, lines.size()).stream().map(l -> l.substring(0, l.indexOf(':'))).toList(), log);
 		double first = total(lines.get(1)), last = total(lines.get(lines.size() - 1));
 		assertTrue(last < first, "J fell: " + log);
+	}
+
+	@Test
+	void aSizeThatCannotFitIsRefusedBeforeAnyWorkWithTheEstimateAndTheLimit() {
+		long needed;
+		try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+			needed = StyleMemory.nativeBytes(RandomFeatures.create(RandomFeatures.DEFAULT_SEED, manager), LossWeights.defaults(), 4096L * 4096);
+		}
+		Assumptions.assumeTrue(MemoryGuard.physicalAvailable() < needed, "this machine has room for a 4096x4096 style transfer");
+		ImagePlus content = new ImagePlus("disc.tif", picture(48, false)), style = new ImagePlus("stripes.tif", picture(40, true));
+		CommandFailedException e = assertThrows(CommandFailedException.class,
+			() -> run("Style Transfer", "content", content, "style", style, "network", "random", "iterations", 10000, "size", 4096));
+		assertTrue(e.getMessage().startsWith("size: style transfer at 4096x4096 with random multi-scale features"), e.getMessage());
+		assertTrue(e.getMessage().matches(".* needs about \\d+\\.\\d GB \\(\\d+\\.\\d GB native, \\d+ MB Java heap\\), but this machine has .* available; lower size \\(at most about \\d+ fits\\)"), e.getMessage());
 	}
 
 	private static double total(String line) {
