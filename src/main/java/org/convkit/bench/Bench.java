@@ -7,7 +7,8 @@ import java.util.List;
 public final class Bench {
 
 	/** Each capability adds its benchmark here. */
-	private static final List<Benchmark> BENCHMARKS = List.of(new CoreBenchmark(), new FaceBenchmark(), new EcgBenchmark(), new StyleBenchmark());
+	private static final List<Benchmark> BENCHMARKS = List.of(new CoreBenchmark(), new FaceBenchmark(), new EcgBenchmark(), new StyleBenchmark(),
+		new LeakBenchmark());
 
 	private Bench() {}
 

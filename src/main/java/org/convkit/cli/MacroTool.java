@@ -47,7 +47,10 @@ final class MacroTool {
 		return runHere(file, argument);
 	}
 
-	/** Runs the macro in this JVM; its errors are printed and give exit status 1. */
+	/**
+	 * Runs the macro in this JVM. An error of the macro or of a command's input is printed with its
+	 * line and gives exit status 2; an internal error gives 1, its trace in a log file.
+	 */
 	private static int runHere(Path file, String argument) throws IOException {
 		String code = Files.readString(file);
 		try (Context context = new Context()) {
@@ -68,9 +71,7 @@ final class MacroTool {
 			}
 			catch (Error e) {
 				// Escaping, it would leave a JVM that ImageJ's AWT threads keep alive: report it here.
-				e.printStackTrace();
-				System.err.println("convkit macro " + file + ": " + e);
-				return 1;
+				return Main.internalError(new String[] { "macro", file.toString() }, e);
 			}
 			catch (RuntimeException e) {
 				// ImageJ ends a macro by throwing "Macro canceled": from exit() (a normal end, as in
@@ -78,7 +79,7 @@ final class MacroTool {
 				if (!Macro.MACRO_CANCELED.equals(e.getMessage())) throw e;
 				if (!endedByExit(e) && interpreter.getErrorMessage() == null) {
 					System.err.println("convkit macro " + file + stop.where() + ": " + Macro.MACRO_CANCELED);
-					return 1;
+					return 2;
 				}
 			}
 			// With errors ignored, an error or a command's abort sets only the message, not wasError();
@@ -87,7 +88,7 @@ final class MacroTool {
 			String error = failure != null ? failure : interpreter.getErrorMessage();
 			if (interpreter.wasError() || error != null) {
 				System.err.println("convkit macro " + file + stop.where() + ": " + (error == null ? "macro error" : error));
-				return 1;
+				return 2;
 			}
 		}
 		return 0;

@@ -3,7 +3,6 @@ package org.convkit.demo;
 import ij.ImagePlus;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.core.io.AtomicFiles;
-import org.convkit.ecg.EcgRecord;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 
@@ -60,15 +59,9 @@ final class EcgDemo implements DemoPart {
 		return items;
 	}
 
-	/** Writes the synthetic record as a CSV (time, MLII): a format every ConvKit command reads. */
+	/** The synthetic record as a CSV (time, MLII): a format every ConvKit command reads. */
 	private static Path synthetic(Path folder) throws IOException {
-		SyntheticEcg.Labelled s = SyntheticEcg.generate(120, 360, 7);
-		EcgRecord.Lead lead = s.record().defaultLead();
-		StringBuilder csv = new StringBuilder("time,MLII (mV)\n");
-		for (int i = 0; i < lead.samples().length; i++) csv.append(String.format(Locale.ROOT, "%.5f,%.4f\n", i / lead.frequency(), lead.samples()[i]));
-		Path file = folder.resolve("ecg-synthetic.csv");
-		AtomicFiles.writeString(file, csv.toString());
-		return file;
+		return SyntheticEcg.writeCsv(SyntheticEcg.generate(120, 360, 7), folder.resolve("ecg-synthetic.csv"));
 	}
 
 }

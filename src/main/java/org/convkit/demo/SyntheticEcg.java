@@ -5,6 +5,10 @@ import org.convkit.ecg.EcgRecord;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.convkit.core.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -60,5 +64,14 @@ public final class SyntheticEcg {
 			double d = (i / fs - centre) / sigma;
 			x[i] += (float) (amplitude * Math.exp(-0.5 * d * d));
 		}
+	}
+
+	/** Writes the record's lead as a CSV (time, MLII in mV), a format every ConvKit command reads. */
+	public static Path writeCsv(Labelled synthetic, Path file) throws IOException {
+		EcgRecord.Lead lead = synthetic.record().defaultLead();
+		StringBuilder csv = new StringBuilder("time,MLII (mV)\n");
+		for (int i = 0; i < lead.samples().length; i++) csv.append(String.format(Locale.ROOT, "%.5f,%.4f\n", i / lead.frequency(), lead.samples()[i]));
+		AtomicFiles.writeString(file, csv.toString());
+		return file;
 	}
 }

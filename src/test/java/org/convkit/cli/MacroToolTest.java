@@ -69,7 +69,7 @@ class MacroToolTest {
 		assertFilteredFolder(result, input, output);
 	}
 
-	// (c) Errors: exit status 1 and the command's message on stderr; a macro stops at its first error.
+	// (c) Errors: exit status 2 and the command's message on stderr; a macro stops at its first error.
 	// These run on the virtual display where there is one (where a dialog would hang), else headless.
 	@Test
 	void aCommandsBadValueFailsTheMacroWithItsMessage() throws Exception {
@@ -77,7 +77,7 @@ class MacroToolTest {
 			"run(\"Convolution Filter\", \"image=[blobs-a.tif] sigma=100\");\n" +
 			"print(\"not reached\");\n");
 		LauncherProcess.Result result = launch("macro", macro.toString(), BLOBS.resolve("blobs-a.tif").toAbsolutePath().toString());
-		assertEquals(1, result.exitCode(), result.toString());
+		assertEquals(2, result.exitCode(), result.toString());
 		assertTrue(result.stderr().contains("Convolution Filter: sigma: expected a number from 0.5 to 16.0, got 100"), result.toString());
 		assertTrue(result.stderr().contains("(line 2)"), result.toString());
 		assertFalse(result.stdout().contains("not reached"), result.toString());
@@ -88,7 +88,7 @@ class MacroToolTest {
 		Path macro = macro("open(getArgument());\n" +
 			"run(\"Convolution Filter\", \"image=[blobs-a.tif] sigma=2 radius=3\");\n");
 		LauncherProcess.Result result = launch("macro", macro.toString(), BLOBS.resolve("blobs-a.tif").toAbsolutePath().toString());
-		assertEquals(1, result.exitCode(), result.toString());
+		assertEquals(2, result.exitCode(), result.toString());
 		assertTrue(result.stderr().contains("radius: not an option of 'Convolution Filter'; expected one of [image, filter, sigma, dimensions, tile_size]"),
 			result.toString());
 	}
@@ -97,7 +97,7 @@ class MacroToolTest {
 	void anUnknownCommandFailsInsteadOfWaitingForADialog() throws Exception {
 		Path macro = macro("print(\"before\");\nrun(\"No Such Command\", \"x=1\");\nprint(\"after\");\n");
 		LauncherProcess.Result result = launch("macro", macro.toString());
-		assertEquals(1, result.exitCode(), result.toString());
+		assertEquals(2, result.exitCode(), result.toString());
 		assertTrue(result.stderr().contains("Unrecognized command: \"No Such Command\""), result.toString());
 		assertTrue(result.stdout().contains("before") && !result.stdout().contains("after"), result.toString());
 	}
@@ -107,7 +107,7 @@ class MacroToolTest {
 		// ImageJ, told to ignore errors (no dialog), would otherwise run on after the error.
 		Path macro = macro("print(\"before\");\nx = undefined_variable + 1;\nprint(\"after\");\n");
 		LauncherProcess.Result result = launch("macro", "--headless", macro.toString());
-		assertEquals(1, result.exitCode(), result.toString());
+		assertEquals(2, result.exitCode(), result.toString());
 		assertTrue(result.stderr().contains("(line 2): Undefined variable"), result.toString());
 		assertTrue(result.stdout().contains("before") && !result.stdout().contains("after"), result.toString());
 	}
@@ -133,7 +133,7 @@ class MacroToolTest {
 		// The reason the launcher starts Xvfb: ImageJ builds its own commands only with a display.
 		Path macro = macro("newImage(\"x\", \"8-bit ramp\", 32, 32, 1);\nrun(\"Invert\");\nprint(\"pixel \" + getPixel(0, 0));\n");
 		LauncherProcess.Result headless = launch("macro", "--headless", macro.toString());
-		assertEquals(1, headless.exitCode(), headless.toString());
+		assertEquals(2, headless.exitCode(), headless.toString());
 		assertTrue(headless.stderr().contains("Unrecognized command: \"Invert\""), headless.toString());
 		assumeTrue(VirtualDisplay.executable().isPresent(), "Xvfb is not installed: the virtual-display half is not tested");
 		LauncherProcess.Result display = launch("macro", macro.toString());
