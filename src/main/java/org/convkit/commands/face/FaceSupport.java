@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
+import org.convkit.core.io.FileLocks;
 import org.convkit.face.FaceBox;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceImages;
@@ -16,9 +17,13 @@ import org.convkit.ij.ImagePlusImgs;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.GraphicsEnvironment;
 import java.awt.Rectangle;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +32,9 @@ final class FaceSupport {
 
 	static final String NO_IMAGE = "image: expected an open image";
 	static final String NO_GALLERY = "gallery: expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+	static final String READ_ONLY = "gallery: %s is read-only; make it writable (chmod u+w) or choose another gallery";
+	/** How to show a command the face without a display (the command line, headless macros), where no ROI can be drawn. */
+	static final String HINT_HEADLESS = "crop the image to the face, or use face_mode=cropped for an image that is one face";
 	static final String OTHER_ENCODER = "gallery: %s holds encodings of '%s', but this ConvKit encodes with '%s'; they cannot be compared";
 
 	private FaceSupport() {}
@@ -65,6 +73,59 @@ final class FaceSupport {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
 		if (!file.exists()) return new FaceGallery(FacePipeline.encoderId());
 		return loadGallery(file);
+	}
+
+	/**
+	 * Checks, before any work, that a gallery that exists may be replaced: its owner's write bit is
+	 * set (the mode, not access(2), which passes every file for root; AtomicFiles would refuse it only
+	 * after the faces were encoded).
+	 */
+	static void checkWritable(File file) {
+		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		Path path = file.toPath();
+		if (!Files.isRegularFile(path)) return;
+		try {
+			if (!Files.getPosixFilePermissions(path).contains(PosixFilePermission.OWNER_WRITE)) {
+				throw new IllegalArgumentException(String.format(READ_ONLY, file));
+			}
+		}
+		catch (UnsupportedOperationException | IOException e) {
+			if (!Files.isWritable(path)) throw new IllegalArgumentException(String.format(READ_ONLY, file));
+		}
+	}
+
+	/** A change to a gallery, applied to what the file holds when the lock is taken. */
+	@FunctionalInterface
+	interface GalleryUpdate {
+		void apply(FaceGallery gallery) throws IOException;
+	}
+
+	/**
+	 * Read-merge-write of a gallery under its lock ({@link FileLocks}): the file is read again (or a
+	 * new gallery made) once the lock is held, changed and saved, so enrolments running at the same
+	 * time, in this JVM or others, all end up in the file. Slow work (encoding faces) belongs
+	 * before this call, so the lock is held for milliseconds.
+	 *
+	 * @param create whether a missing file starts a new gallery (else it is an error)
+	 * @return the gallery as saved
+	 */
+	static FaceGallery update(File file, boolean create, GalleryUpdate update) throws IOException {
+		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		return FileLocks.update(file.toPath(), () -> {
+			checkWritable(file);
+			FaceGallery gallery = create ? loadOrCreateGallery(file) : loadGallery(file);
+			update.apply(gallery);
+			gallery.save(file.toPath());
+			return gallery;
+		});
+	}
+
+	/**
+	 * What to tell a user who must show a command where the face is: the command's advice with a
+	 * display (a ROI), {@link #HINT_HEADLESS} without one, where no ROI can be drawn.
+	 */
+	static String showTheFace(String withDisplay) {
+		return GraphicsEnvironment.isHeadless() ? HINT_HEADLESS : withDisplay;
 	}
 
 	private static void checkEncoder(FaceGallery gallery, File file) {
