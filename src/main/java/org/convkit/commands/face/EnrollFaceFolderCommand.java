@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * listed; a subfolder that cannot be a person (a name the gallery refuses, a folder that cannot be
  * read) or none of whose images gives a face is skipped, listed with the reason, and the others go
  * on. The faces are encoded first; then the gallery, read again under its lock, gets them all and is
- * saved once. Persons skipped count as failed items ({@link BatchCommand}).
+ * saved once. The summary says how many persons were enrolled and skipped, with a line per skipped
+ * subfolder; persons skipped count as failed items ({@link BatchCommand}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face Folder")
 public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand {
@@ -39,6 +40,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 	static final String NO_PERSONS = "folder: %s has no person subfolders with images (.tif, .png, .jpg, .pgm, .bmp, .gif)";
 	/** A subfolder skipped: its name and why (logged, and the reason in the table's error column). */
 	static final String SUBFOLDER_SKIPPED = "folder: subfolder '%s' skipped: %s";
+	static final String NOT_ONE_FACE = "expected one face, found %d";
 	static final String NO_FACE_ENROLLED = "none of its %d images gave one face";
 	static final String SUMMARY = "%d of %d persons enrolled, %d skipped";
 	static final String ENROLLED = "enrolled";
@@ -60,6 +62,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 	private LogService log;
 
 	private int skippedPersons;
+	private final List<String> skippedLines = new ArrayList<>();
 
 	@Override
 	public int failedItems() {
@@ -69,6 +72,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 	@Override
 	protected void execute() throws IOException {
 		skippedPersons = 0;
+		skippedLines.clear();
 		if (folder == null || !folder.isDirectory()) throw new IllegalArgumentException(String.format(NOT_A_FOLDER, folder));
 		// Before any work: the gallery must be one this ConvKit can add to.
 		FaceSupport.loadOrCreateGallery(gallery);
@@ -98,7 +102,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 					ImagePlus image = ImageFiles.open("folder", file);
 					List<FacePipeline.Face> faces = faces(image, "image");
 					if (faces.size() == 1) found.add(faces.get(0).encoding());
-					else error = faces.size() + " faces";
+					else error = String.format(NOT_ONE_FACE, faces.size());
 				}
 				catch (IllegalArgumentException e) {
 					error = e.getMessage();
@@ -112,13 +116,17 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 		if (!encodings.isEmpty()) {
 			FaceSupport.update(gallery, true, g -> encodings.forEach((name, list) -> list.forEach(e -> g.enroll(name, e))));
 		}
-		summary = String.format(SUMMARY, encodings.size(), persons, skippedPersons);
+		StringBuilder text = new StringBuilder(String.format(SUMMARY, encodings.size(), persons, skippedPersons));
+		for (String line : skippedLines) text.append('\n').append(line);
+		summary = text.toString();
 	}
 
 	/** A person not enrolled: logged, and a row naming the subfolder with the reason. */
 	private void skip(String folderName, String reason) {
 		skippedPersons++;
-		log.warn(String.format(SUBFOLDER_SKIPPED, FaceGallery.shorten(folderName), reason));
+		String line = String.format(SUBFOLDER_SKIPPED, FaceGallery.shorten(folderName), reason);
+		skippedLines.add(line);
+		if (log != null) log.warn(line);
 		row(FaceGallery.shorten(folderName), FaceGallery.shorten(folderName) + "/", SKIPPED, reason);
 	}
 
