@@ -12,6 +12,7 @@ import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
 import org.convkit.commands.HeadlessCommands;
 import org.convkit.commands.run.CommandExecutor;
+import org.convkit.core.io.FileLocks;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
@@ -393,8 +394,10 @@ class FaceCommandsTest {
 		Object fileAfter = Files.readAttributes(gallery, BasicFileAttributes.class).fileKey();
 		if (fileBefore != null) assertNotEquals(fileBefore, fileAfter, "the file was replaced by a rename, not rewritten in place");
 		try (Stream<Path> files = Files.list(folder)) {
-			assertEquals(List.of(gallery), files.toList(), "no temporary file left behind");
+			// The gallery's lock file (FileLocks: empty, kept) stays; no temporary file does.
+			assertEquals(List.of(FileLocks.lockFile(gallery), gallery), files.sorted().toList(), "no temporary file left behind");
 		}
+		assertEquals(0, Files.size(FileLocks.lockFile(gallery)));
 	}
 
 	// ---- Bad input: the command is canceled with a message, and galleries stay as they were ----
