@@ -32,6 +32,9 @@ final class FaceSupport {
 
 	static final String NO_IMAGE = "image: expected an open image";
 	static final String NO_GALLERY = "gallery: expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+	static final String ROI_OUTSIDE = "%s: its ROI (x %d, y %d, %d x %d) does not overlap the image (%d x %d); draw it on the image or remove it";
+	static final String GALLERY_IS_FOLDER = "gallery: %s is a folder; expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+	static final String GALLERY_FOLDER = "gallery: cannot create the folder %s for the gallery (%s)";
 	static final String READ_ONLY = "gallery: %s is read-only; make it writable (chmod u+w) or choose another gallery";
 	/** How to show a command the face without a display (the command line, headless macros), where no ROI can be drawn. */
 	static final String HINT_HEADLESS = "crop the image to the face, or use face_mode=cropped for an image that is one face";
@@ -46,7 +49,11 @@ final class FaceSupport {
 			image.getDisplayRangeMin(), image.getDisplayRangeMax());
 		Roi roi = image.getRoi();
 		if (roi == null || !roi.isArea()) return planes;
-		Rectangle r = roi.getBounds();
+		Rectangle r = origin(image);
+		if (r.isEmpty()) {
+			Rectangle b = roi.getBounds();
+			throw new IllegalArgumentException(String.format(ROI_OUTSIDE, parameter, b.x, b.y, b.width, b.height, image.getWidth(), image.getHeight()));
+		}
 		List<RandomAccessibleInterval<FloatType>> cropped = new ArrayList<>(planes.size());
 		for (RandomAccessibleInterval<FloatType> plane : planes) {
 			cropped.add(Views.zeroMin(Views.interval(plane, new long[] { r.x, r.y, 0 }, new long[] { r.x + r.width - 1, r.y + r.height - 1, 2 })));
@@ -57,12 +64,15 @@ final class FaceSupport {
 	/** Offset of the planes returned by {@link #planes}, to put boxes back in image coordinates. */
 	static Rectangle origin(ImagePlus image) {
 		Roi roi = image.getRoi();
-		return roi != null && roi.isArea() ? roi.getBounds() : new Rectangle(0, 0, image.getWidth(), image.getHeight());
+		Rectangle whole = new Rectangle(0, 0, image.getWidth(), image.getHeight());
+		// A ROI may reach past the image's edges (drawn or set so): only its part on the image counts.
+		return roi != null && roi.isArea() ? roi.getBounds().intersection(whole) : whole;
 	}
 
 	/** The gallery in this file, which must exist. */
 	static FaceGallery loadGallery(File file) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		if (file.isDirectory()) throw new IllegalArgumentException(String.format(GALLERY_IS_FOLDER, file));
 		FaceGallery gallery = FaceGallery.load(file.toPath());
 		checkEncoder(gallery, file);
 		return gallery;
@@ -71,6 +81,7 @@ final class FaceSupport {
 	/** The gallery in this file, or a new empty one when the file does not exist yet. */
 	static FaceGallery loadOrCreateGallery(File file) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		if (file.isDirectory()) throw new IllegalArgumentException(String.format(GALLERY_IS_FOLDER, file));
 		if (!file.exists()) return new FaceGallery(FacePipeline.encoderId());
 		return loadGallery(file);
 	}
@@ -111,6 +122,14 @@ final class FaceSupport {
 	 */
 	static FaceGallery update(File file, boolean create, GalleryUpdate update) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		// A new gallery's folder is made, as saving always did; the lock file lives there too.
+		Path folder = file.toPath().toAbsolutePath().getParent();
+		try {
+			Files.createDirectories(folder);
+		}
+		catch (IOException e) {
+			throw new IOException(String.format(GALLERY_FOLDER, folder, e), e);
+		}
 		return FileLocks.update(file.toPath(), () -> {
 			checkWritable(file);
 			FaceGallery gallery = create ? loadOrCreateGallery(file) : loadGallery(file);

@@ -2,6 +2,7 @@ package org.convkit.commands.face;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.gui.Roi;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
 import ij.process.FloatProcessor;
@@ -262,6 +263,50 @@ class FaceReliabilityTest {
 		sixteen.setDisplayRange(0, 25500);
 		Map<String, Object> out = commands.run("Compare Faces", Map.of("image1", eight, "image2", sixteen, "face_mode", "cropped_resize"));
 		assertEquals(0, (double) out.get("distance"), 1e-4);
+	}
+
+	/** A ROI reaching past the image's edges counts for its part on the image; before, the crop read outside the pixel arrays (a stack trace). */
+	@Test
+	void aRoiReachingPastTheImageCountsForItsPartOnTheImage() throws Exception {
+		ImagePlus corner = ramp("corner", 100, 100, 0);
+		corner.setRoi(new Roi(-20, -20, 60, 60));
+		ResultsTable faces = (ResultsTable) commands.run("Detect Faces", Map.of("image", corner)).get("faces");
+		assertEquals(0, faces.size());
+		ImagePlus edge = ramp("edge", 100, 100, 0);
+		edge.setRoi(new Roi(80, 80, 60, 60));
+		assertFails("image1: expected at least 32x32 pixels for face_mode=cropped_resize, got 20x20",
+			() -> commands.run("Compare Faces", Map.of("image1", edge, "image2", ramp("b", 64, 64, 1), "face_mode", "cropped_resize")));
+		// The part on the image is what is encoded: the same as that part cropped.
+		ImagePlus past = ramp("past", 100, 100, 0);
+		past.setRoi(new Roi(50, 40, 100, 100));
+		ImagePlus part = ramp("part", 100, 100, 0);
+		part.setRoi(new Roi(50, 40, 50, 60));
+		Map<String, Object> out = commands.run("Compare Faces", Map.of("image1", past, "image2", part, "face_mode", "cropped_resize"));
+		assertEquals(0, (double) out.get("distance"), 1e-6);
+		Path gallery = temp.resolve("roi.json");
+		ImagePlus enrolledPast = ramp("past", 100, 100, 0);
+		enrolledPast.setRoi(new Roi(50, 40, 100, 100));
+		ResultsTable enrolled = (ResultsTable) commands.run("Enroll Face", Map.of("image", enrolledPast, "name", "Ann", "gallery", gallery.toFile(),
+			"face_mode", "cropped_resize")).get("enrolled");
+		assertEquals(List.of(50.0, 40.0, 50.0, 60.0), List.of(enrolled.getValue("x", 0), enrolled.getValue("y", 0), enrolled.getValue("w", 0), enrolled.getValue("h", 0)),
+			"the face's box is the ROI's part on the image, in image pixels");
+	}
+
+	@Test
+	void aFolderGivenAsTheGalleryIsNamed() throws Exception {
+		Path folder = Files.createDirectories(temp.resolve("not a file"));
+		String message = "gallery: " + folder + " is a folder; expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+		assertFails(message, () -> commands.run("Enroll Face", Map.of("image", ramp("a", 64, 64, 0), "name", "Ann", "gallery", folder.toFile(), "face_mode", "cropped_resize")));
+		assertFails(message, () -> commands.run("Recognize Faces", Map.of("image", ramp("a", 64, 64, 0), "gallery", folder.toFile())));
+		assertFails(message, () -> commands.run("Face Gallery", Map.of("gallery", folder.toFile())));
+	}
+
+	/** A gallery in a folder that does not exist yet: the folder is made, as saving always did (the lock file lives there). */
+	@Test
+	void aNewGalleryInANewFolderIsCreated() throws Exception {
+		Path gallery = temp.resolve("new").resolve("folder").resolve("g.json");
+		commands.run("Enroll Face", Map.of("image", ramp("a", 64, 64, 0), "name", "Ann", "gallery", gallery.toFile(), "face_mode", "cropped_resize"));
+		assertEquals(List.of("Ann"), FaceGallery.load(gallery).names());
 	}
 
 	// ---- helpers ----
