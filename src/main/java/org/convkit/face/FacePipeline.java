@@ -41,7 +41,7 @@ public final class FacePipeline {
 			for (Mode mode : values()) {
 				if (mode.key().equals(key)) return mode;
 			}
-			throw new IllegalArgumentException("face_mode: expected one of detect, cropped, cropped_resize, got '" + key + "'");
+			throw new IllegalArgumentException("face_mode: expected one of detect, cropped, cropped_resize, got '" + FaceGallery.shorten(key) + "'");
 		}
 	}
 

@@ -17,7 +17,10 @@ import java.util.List;
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Enroll Face: adds a person to a gallery from one image (or its
  * ROI): one face per slice, each slice one more encoding of that person. No retraining. When the
- * detector finds no face inside a rectangle ROI, the ROI itself is taken as the face.
+ * detector finds no face inside a rectangle ROI, the ROI itself is taken as the face. The gallery is
+ * checked before any work (readable, same encoder, writable); the faces are encoded; then the
+ * gallery is read again, extended and saved under its lock, so enrolments running at the same time
+ * (other threads or JVMs) all end up in it.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face")
 public class EnrollFaceCommand extends FaceCommand {

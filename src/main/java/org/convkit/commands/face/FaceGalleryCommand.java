@@ -11,7 +11,10 @@ import org.scijava.plugin.Plugin;
 import java.io.File;
 import java.io.IOException;
 
-/** Plugins &gt; ConvKit &gt; Faces &gt; Face Gallery: lists the persons of a gallery, or removes one. */
+/**
+ * Plugins &gt; ConvKit &gt; Faces &gt; Face Gallery: lists the persons of a gallery, or removes one
+ * (under the gallery's lock, from the file as it is then; a read-only gallery is refused).
+ */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Face Gallery")
 public class FaceGalleryCommand extends ConvKitCommand {
 
