@@ -10,11 +10,13 @@ import org.convkit.face.eval.OrlFaces;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code convkit evaluate faces [ORL_FOLDER]}: verification, closed-set and open-set recognition on
- * the ORL faces, by ConvKit's pipelines and by face-api.js's (its committed descriptors) on the same pairs.
+ * the ORL faces, by ConvKit's pipelines and, where the folder holds the images they were computed
+ * on (ORL s1..s20), by face-api.js's (its committed descriptors) on the same pairs.
  * {@code convkit evaluate ecg [key=value ...]}: the beat classifier's patient-wise cross-validation
  * inside MIT-BIH DS1 (see BeatCrossValidation for the options).
  */
@@ -32,7 +34,20 @@ final class EvaluateTool {
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
 			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default ../shared/data/faces) or 'ecg [key=value ...]'");
 		}
-		OrlFaces orl = OrlFaces.open(Path.of(args.length == 2 ? args[1] : "../shared/data/faces"));
+		faces(Path.of(args.length == 2 ? args[1] : "../shared/data/faces"));
+		return 0;
+	}
+
+	static final String REFERENCE_NOT_SHOWN = "face-api reference: not shown, it was measured on %s, not on %s (%d persons, %d images)";
+
+	/**
+	 * ConvKit's figures on the folder, each labelled with the images it is for; face-api.js's
+	 * reference figures only where they were measured on the same images (the committed descriptors
+	 * of ORL s1..s20), else a line saying why they are not shown.
+	 */
+	static void faces(Path folder) throws IOException {
+		OrlFaces orl = OrlFaces.open(folder);
+		String images = String.format(Locale.ROOT, "%s (%d persons, %d images)", folder, orl.persons().size(), orl.size());
 		ConvKitRuntime runtime = ConvKitRuntime.get();
 		record Pipeline(String title, FacePipeline.Options options) {}
 		for (Pipeline pipeline : List.of(
@@ -45,13 +60,16 @@ final class EvaluateTool {
 		{
 			long start = System.nanoTime();
 			Map<String, List<float[]>> encodings = OrlEvaluation.encode(orl, runtime, pipeline.options());
-			System.out.printf("%n== %s (%.1f s)%n", pipeline.title(), (System.nanoTime() - start) / 1e9);
+			System.out.printf("%n== %s on %s (%.1f s)%n", pipeline.title(), images, (System.nanoTime() - start) / 1e9);
 			System.out.print(FaceEvaluation.of(encodings).report());
 		}
+		if (!OrlEvaluation.faceApiCovers(orl)) {
+			System.out.printf("%n" + REFERENCE_NOT_SHOWN + "%n", OrlEvaluation.FACE_API_IMAGES, folder, orl.persons().size(), orl.size());
+			return;
+		}
 		for (String pipeline : List.of("detect", "whole_image")) {
-			System.out.printf("%n== face-api.js 1.7.15 pipeline %s (reference descriptors)%n", pipeline);
+			System.out.printf("%n== face-api.js 1.7.15 pipeline %s on %s (reference descriptors; the same images as above)%n", pipeline, OrlEvaluation.FACE_API_IMAGES);
 			System.out.print(FaceEvaluation.of(OrlEvaluation.faceApi(pipeline)).report());
 		}
-		return 0;
 	}
 }

@@ -49,8 +49,28 @@ public final class FaceGallery {
 
 	/** Checks a person's name: no path separators, control characters or leading dots. */
 	public static String checkName(String name) {
-		if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException(String.format(BAD_NAME, name));
+		if (name == null || !NAME.matcher(name).matches()) throw new IllegalArgumentException(String.format(BAD_NAME, shorten(name)));
 		return name;
+	}
+
+	/** Values longer than this are shortened in messages. */
+	public static final int MESSAGE_VALUE_LENGTH = 64;
+
+	/**
+	 * A value as quoted in a message: whole up to {@value #MESSAGE_VALUE_LENGTH} characters, else its
+	 * first {@value #MESSAGE_VALUE_LENGTH} and its length, e.g. {@code abc... (100000 characters)}, so
+	 * a pasted file or a runaway argument does not flood the log.
+	 */
+	public static String shorten(String value) {
+		return shorten(value, MESSAGE_VALUE_LENGTH);
+	}
+
+	/** {@link #shorten(String)} with another limit, e.g. for a list of names. */
+	public static String shorten(String value, int length) {
+		if (value == null || value.length() <= length) return value;
+		int end = length;
+		if (Character.isHighSurrogate(value.charAt(end - 1))) end--;
+		return value.substring(0, end) + "... (" + value.length() + " characters)";
 	}
 
 	public void enroll(String name, float[] encoding) {
@@ -71,13 +91,18 @@ public final class FaceGallery {
 		return List.copyOf(persons.keySet());
 	}
 
+	/** The persons' names for a message: "[Ann, Bob]", shortened past 256 characters. */
+	public String knownNames() {
+		return shorten(names().toString(), 256);
+	}
+
 	public boolean contains(String name) {
 		return persons.containsKey(name);
 	}
 
 	public List<float[]> encodings(String name) {
 		List<float[]> encodings = persons.get(name);
-		if (encodings == null) throw new IllegalArgumentException("name: '" + name + "' is not in the gallery; known: " + names());
+		if (encodings == null) throw new IllegalArgumentException("name: '" + shorten(name) + "' is not in the gallery; known: " + knownNames());
 		return Collections.unmodifiableList(encodings);
 	}
 

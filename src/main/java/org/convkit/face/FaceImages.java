@@ -57,7 +57,11 @@ public final class FaceImages {
 
 	private static RandomAccessibleInterval<FloatType> grey(RandomAccessibleInterval<? extends RealType<?>> xyc, double min, double max) {
 		double scale = 255 / (max - min);
-		Converter<RealType<?>, FloatType> display = (in, out) -> out.setReal(Math.max(0, Math.min(255, (in.getRealDouble() - min) * scale)));
+		// NaN (32-bit images' "no value") shows as black, as ImageJ draws it; Math.max/min would pass it on to the networks.
+		Converter<RealType<?>, FloatType> display = (in, out) -> {
+			double value = (in.getRealDouble() - min) * scale;
+			out.setReal(value > 0 ? Math.min(255, value) : 0);
+		};
 		RandomAccessibleInterval<FloatType> scaled = Converters.convert(xyc, display, new FloatType());
 		if (xyc.dimension(2) == 3) return scaled;
 		RandomAccessibleInterval<FloatType> plane = Views.hyperSlice(scaled, 2, 0);

@@ -41,9 +41,20 @@ public final class FacePipeline {
 			for (Mode mode : values()) {
 				if (mode.key().equals(key)) return mode;
 			}
-			throw new IllegalArgumentException("face_mode: expected one of detect, cropped, cropped_resize, got '" + key + "'");
+			throw new IllegalArgumentException("face_mode: expected one of detect, cropped, cropped_resize, got '" + FaceGallery.shorten(key) + "'");
 		}
 	}
+
+	/**
+	 * Smallest face accepted when the whole plane is the face (cropped, cropped_resize), per side.
+	 * The recognition net reads a 150x150 chip and the landmark net a 112x112 input: a face of
+	 * fewer than 32 pixels a side (eyes a few pixels apart) is blown up five times or more, and its
+	 * encoding describes interpolation blur, not a person, yet it would be enrolled and matched
+	 * like any other. face_mode=detect keeps the detector's own minimum
+	 * ({@value FaceDetector#MIN_IMAGE_SIZE} pixels; the faces it finds are at least that large).
+	 */
+	public static final int MIN_FACE_SIZE = 32;
+	static final String TOO_SMALL = "image: expected at least %dx%d pixels for face_mode=%s, got %dx%d";
 
 	/** Detector settings: its square input size (multiple of 32) and the minimum score of a face. */
 	public record Options(Mode mode, double minScore, int inputSize) {
@@ -68,6 +79,7 @@ public final class FacePipeline {
 
 	/** The faces of every plane, without landmarks or encodings (cheaper: no landmark or encoder network). */
 	public List<Face> detect(List<? extends RandomAccessibleInterval<? extends RealType<?>>> rgbPlanes, Options options) throws IOException {
+		checkSizes(rgbPlanes, options.mode());
 		List<Face> found = new ArrayList<>();
 		for (int p = 0; p < rgbPlanes.size(); p++) {
 			RandomAccessibleInterval<? extends RealType<?>> rgb = rgbPlanes.get(p);
@@ -79,6 +91,7 @@ public final class FacePipeline {
 
 	/** Every face of every plane with its encoding, planes in order, faces of a plane in detection order. */
 	public List<Face> faces(List<? extends RandomAccessibleInterval<? extends RealType<?>>> rgbPlanes, Options options) throws IOException {
+		checkSizes(rgbPlanes, options.mode());
 		List<Face> found = new ArrayList<>();
 		List<RandomAccessibleInterval<? extends RealType<?>>> chips = new ArrayList<>();
 		for (int p = 0; p < rgbPlanes.size(); p++) {
@@ -105,6 +118,19 @@ public final class FacePipeline {
 			faces.add(new Face(face.slice(), face.box(), face.landmarks(), encodings[i]));
 		}
 		return faces;
+	}
+
+	/**
+	 * Refuses planes too small to be a face in this mode, before any network runs. In detect mode the detector checks its own minimum.
+	 */
+	private static void checkSizes(List<? extends RandomAccessibleInterval<?>> planes, Mode mode) {
+		if (mode == Mode.DETECT || planes.isEmpty()) return;
+		for (RandomAccessibleInterval<?> plane : planes) {
+			long width = plane.dimension(0), height = plane.dimension(1);
+			if (width < MIN_FACE_SIZE || height < MIN_FACE_SIZE) {
+				throw new IllegalArgumentException(String.format(TOO_SMALL, MIN_FACE_SIZE, MIN_FACE_SIZE, mode.key(), width, height));
+			}
+		}
 	}
 
 	/**

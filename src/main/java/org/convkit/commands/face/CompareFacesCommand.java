@@ -1,6 +1,7 @@
 package org.convkit.commands.face;
 
 import ij.ImagePlus;
+import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
 import org.scijava.ItemIO;
@@ -15,7 +16,9 @@ import java.util.List;
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Compare Faces")
 public class CompareFacesCommand extends FaceCommand {
 
-	static final String NOT_ONE_FACE = "%s: expected one face in '%s', found %d; crop to the face (ROI) or use face_mode=cropped";
+	/** Parameter, image title, faces found, and how to show the face ({@link FaceSupport#showTheFace}). */
+	static final String NOT_ONE_FACE = "%s: expected one face in '%s', found %d; %s";
+	static final String HINT_ROI = "crop to the face (ROI) or use face_mode=cropped";
 
 	@Parameter(description = "First image, one face")
 	private ImagePlus image1;
@@ -56,7 +59,7 @@ public class CompareFacesCommand extends FaceCommand {
 			String message = e.getMessage();
 			throw new IllegalArgumentException(message.startsWith("image:") ? parameter + message.substring(5) : message, e);
 		}
-		if (faces.size() != 1) throw new IllegalArgumentException(String.format(NOT_ONE_FACE, parameter, image.getTitle(), faces.size()));
+		if (faces.size() != 1) throw new IllegalArgumentException(String.format(NOT_ONE_FACE, parameter, FaceGallery.shorten(image.getTitle()), faces.size(), FaceSupport.showTheFace(HINT_ROI)));
 		return faces.get(0).encoding();
 	}
 }

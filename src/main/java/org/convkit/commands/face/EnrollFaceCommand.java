@@ -17,12 +17,17 @@ import java.util.List;
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Enroll Face: adds a person to a gallery from one image (or its
  * ROI): one face per slice, each slice one more encoding of that person. No retraining. When the
- * detector finds no face inside a rectangle ROI, the ROI itself is taken as the face.
+ * detector finds no face inside a rectangle ROI, the ROI itself is taken as the face. The gallery is
+ * checked before any work (readable, same encoder, writable); the faces are encoded; then the
+ * gallery is read again, extended and saved under its lock, so enrolments running at the same time
+ * (other threads or JVMs) all end up in it.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face")
 public class EnrollFaceCommand extends FaceCommand {
 
-	static final String NOT_ONE_FACE = "image: expected one face in slice %d of '%s', found %d; draw a rectangle ROI around the face, or lower/raise min_score";
+	/** Slice, image title, faces found, and how to show the face ({@link FaceSupport#showTheFace}). */
+	static final String NOT_ONE_FACE = "image: expected one face in slice %d of '%s', found %d; %s, or lower/raise min_score";
+	static final String HINT_ROI = "draw a rectangle ROI around the face";
 
 	@Parameter(description = "Image, stack or ROI with one face per slice")
 	private ImagePlus image;
@@ -39,7 +44,9 @@ public class EnrollFaceCommand extends FaceCommand {
 	@Override
 	protected void execute() throws IOException {
 		FaceGallery.checkName(name);
-		FaceGallery people = FaceSupport.loadOrCreateGallery(gallery);
+		// Before any work: the gallery must be one this ConvKit can add to (readable, same encoder, writable).
+		FaceSupport.loadOrCreateGallery(gallery);
+		FaceSupport.checkWritable(gallery);
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
 		List<FacePipeline.Face> faces = faces(image, "image");
 		if (faces.isEmpty() && face_mode.equals("detect") && image.getRoi() != null && image.getRoi().isArea()) {
@@ -50,15 +57,22 @@ public class EnrollFaceCommand extends FaceCommand {
 		for (int slice = 1; slice <= planes; slice++) {
 			int inSlice = slice;
 			long count = faces.stream().filter(f -> f.slice() == inSlice).count();
-			if (count != 1) throw new IllegalArgumentException(String.format(NOT_ONE_FACE, slice, image.getTitle(), count));
+			if (count != 1) {
+				throw new IllegalArgumentException(String.format(NOT_ONE_FACE, slice, FaceGallery.shorten(image.getTitle()), count, FaceSupport.showTheFace(HINT_ROI)));
+			}
 		}
+		List<FacePipeline.Face> found = faces;
+		// The encodings are ready: now the gallery as it is at this moment (another enrolment may
+		// have saved it meanwhile), under its lock, gets this person's encodings.
+		FaceGallery people = FaceSupport.update(gallery, true, g -> {
+			for (FacePipeline.Face face : found) g.enroll(name, face.encoding());
+		});
 		enrolled = new ResultsTable();
+		int encodings = people.encodings(name).size();
 		for (FacePipeline.Face face : faces) {
-			people.enroll(name, face.encoding());
 			FaceSupport.addFaceColumns(enrolled, face, FaceSupport.origin(image));
 			enrolled.addValue("name", name);
+			enrolled.addValue("encodings", encodings);
 		}
-		people.save(gallery.toPath());
-		for (int row = 0; row < enrolled.size(); row++) enrolled.setValue("encodings", row, people.encodings(name).size());
 	}
 }

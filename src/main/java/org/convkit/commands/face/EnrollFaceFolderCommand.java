@@ -2,11 +2,13 @@ package org.convkit.commands.face;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
+import org.convkit.commands.BatchCommand;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FacePipeline;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
+import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
@@ -15,20 +17,34 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Enroll Face Folder: a folder of {@code person/*.png}
  * subfolders, each subfolder's name the person's. Images without exactly one face are skipped and
- * listed; the gallery is saved once, at the end.
+ * listed; a subfolder that cannot be a person (a name the gallery refuses, a folder that cannot be
+ * read) or none of whose images gives a face is skipped, listed with the reason, and the others go
+ * on. The faces are encoded first; then the gallery, read again under its lock, gets them all and is
+ * saved once. The summary says how many persons were enrolled and skipped, with a line per skipped
+ * subfolder; persons skipped count as failed items ({@link BatchCommand}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Enroll Face Folder")
-public class EnrollFaceFolderCommand extends FaceCommand {
+public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand {
 
 	static final String NOT_A_FOLDER = "folder: expected a folder of person subfolders with images, got %s";
 	static final String NO_PERSONS = "folder: %s has no person subfolders with images (.tif, .png, .jpg, .pgm, .bmp, .gif)";
+	/** A subfolder skipped: its name and why (logged, and the reason in the table's error column). */
+	static final String SUBFOLDER_SKIPPED = "folder: subfolder '%s' skipped: %s";
+	static final String NOT_ONE_FACE = "expected one face, found %d";
+	static final String NO_FACE_ENROLLED = "none of its %d images gave one face";
+	static final String SUMMARY = "%d of %d persons enrolled, %d skipped";
+	static final String ENROLLED = "enrolled";
+	static final String SKIPPED = "skipped";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder with one subfolder of images per person")
 	private File folder;
@@ -39,36 +55,87 @@ public class EnrollFaceFolderCommand extends FaceCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "Enrolled")
 	private ResultsTable enrolled;
 
+	@Parameter(type = ItemIO.OUTPUT, label = "Summary")
+	private String summary;
+
+	@Parameter
+	private LogService log;
+
+	private int skippedPersons;
+	private final List<String> skippedLines = new ArrayList<>();
+
+	@Override
+	public int failedItems() {
+		return skippedPersons;
+	}
+
 	@Override
 	protected void execute() throws IOException {
+		skippedPersons = 0;
+		skippedLines.clear();
 		if (folder == null || !folder.isDirectory()) throw new IllegalArgumentException(String.format(NOT_A_FOLDER, folder));
-		FaceGallery people = FaceSupport.loadOrCreateGallery(gallery);
+		// Before any work: the gallery must be one this ConvKit can add to.
+		FaceSupport.loadOrCreateGallery(gallery);
+		FaceSupport.checkWritable(gallery);
 		enrolled = new ResultsTable();
+		Map<String, List<float[]>> encodings = new LinkedHashMap<>();
 		int persons = 0;
 		for (Path person : sorted(folder.toPath(), Files::isDirectory)) {
-			List<Path> images = sorted(person, EnrollFaceFolderCommand::isImage);
-			if (images.isEmpty()) continue;
-			String name = FaceGallery.checkName(person.getFileName().toString());
+			String folderName = person.getFileName().toString();
+			List<Path> images;
+			String name;
+			try {
+				images = sorted(person, EnrollFaceFolderCommand::isImage);
+				if (images.isEmpty()) continue;
+				name = FaceGallery.checkName(folderName);
+			}
+			catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+				persons++;
+				skip(folderName, e.getMessage());
+				continue;
+			}
 			persons++;
+			List<float[]> found = new ArrayList<>();
 			for (Path file : images) {
-				String status;
+				String error = "";
 				try {
 					ImagePlus image = ImageFiles.open("folder", file);
 					List<FacePipeline.Face> faces = faces(image, "image");
-					status = faces.size() == 1 ? "enrolled" : "skipped: " + faces.size() + " faces";
-					if (faces.size() == 1) people.enroll(name, faces.get(0).encoding());
+					if (faces.size() == 1) found.add(faces.get(0).encoding());
+					else error = String.format(NOT_ONE_FACE, faces.size());
 				}
 				catch (IllegalArgumentException e) {
-					status = "skipped: " + e.getMessage();
+					error = e.getMessage();
 				}
-				enrolled.incrementCounter();
-				enrolled.addValue("name", name);
-				enrolled.addValue("file", person.getFileName() + "/" + file.getFileName());
-				enrolled.addValue("status", status);
+				row(name, folderName + "/" + file.getFileName(), error.isEmpty() ? ENROLLED : SKIPPED, error);
 			}
+			if (found.isEmpty()) skip(folderName, String.format(NO_FACE_ENROLLED, images.size()));
+			else encodings.put(name, found);
 		}
 		if (persons == 0) throw new IllegalArgumentException(String.format(NO_PERSONS, folder));
-		people.save(gallery.toPath());
+		if (!encodings.isEmpty()) {
+			FaceSupport.update(gallery, true, g -> encodings.forEach((name, list) -> list.forEach(e -> g.enroll(name, e))));
+		}
+		StringBuilder text = new StringBuilder(String.format(SUMMARY, encodings.size(), persons, skippedPersons));
+		for (String line : skippedLines) text.append('\n').append(line);
+		summary = text.toString();
+	}
+
+	/** A person not enrolled: logged, and a row naming the subfolder with the reason. */
+	private void skip(String folderName, String reason) {
+		skippedPersons++;
+		String line = String.format(SUBFOLDER_SKIPPED, FaceGallery.shorten(folderName), reason);
+		skippedLines.add(line);
+		if (log != null) log.warn(line);
+		row(FaceGallery.shorten(folderName), FaceGallery.shorten(folderName) + "/", SKIPPED, reason);
+	}
+
+	private void row(String name, String file, String status, String error) {
+		enrolled.incrementCounter();
+		enrolled.addValue("name", name);
+		enrolled.addValue("file", file);
+		enrolled.addValue("status", status);
+		enrolled.addValue("error", error);
 	}
 
 	private static boolean isImage(Path file) {

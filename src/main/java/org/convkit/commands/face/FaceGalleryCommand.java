@@ -11,7 +11,10 @@ import org.scijava.plugin.Plugin;
 import java.io.File;
 import java.io.IOException;
 
-/** Plugins &gt; ConvKit &gt; Faces &gt; Face Gallery: lists the persons of a gallery, or removes one. */
+/**
+ * Plugins &gt; ConvKit &gt; Faces &gt; Face Gallery: lists the persons of a gallery, or removes one
+ * (under the gallery's lock, from the file as it is then; a read-only gallery is refused).
+ */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Face Gallery")
 public class FaceGalleryCommand extends ConvKitCommand {
 
@@ -35,8 +38,11 @@ public class FaceGalleryCommand extends ConvKitCommand {
 		FaceGallery people = FaceSupport.loadGallery(gallery);
 		if (action.equals("remove")) {
 			if (name == null || name.isBlank()) throw new IllegalArgumentException(NAME_NEEDED);
-			if (!people.remove(name)) throw new IllegalArgumentException(String.format(NOT_FOUND, name, gallery, people.names()));
-			people.save(gallery.toPath());
+			FaceSupport.checkWritable(gallery);
+			// Under the gallery's lock, on the file as it is then: an enrolment saved meanwhile stays.
+			people = FaceSupport.update(gallery, false, g -> {
+				if (!g.remove(name)) throw new IllegalArgumentException(String.format(NOT_FOUND, FaceGallery.shorten(name), gallery, g.knownNames()));
+			});
 		}
 		persons = new ResultsTable();
 		for (String person : people.names()) {

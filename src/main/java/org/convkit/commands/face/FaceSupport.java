@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
+import org.convkit.core.io.FileLocks;
 import org.convkit.face.FaceBox;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceImages;
@@ -16,9 +17,13 @@ import org.convkit.ij.ImagePlusImgs;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.GraphicsEnvironment;
 import java.awt.Rectangle;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +32,12 @@ final class FaceSupport {
 
 	static final String NO_IMAGE = "image: expected an open image";
 	static final String NO_GALLERY = "gallery: expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+	static final String ROI_OUTSIDE = "%s: its ROI (x %d, y %d, %d x %d) does not overlap the image (%d x %d); draw it on the image or remove it";
+	static final String GALLERY_IS_FOLDER = "gallery: %s is a folder; expected a gallery file (.json), e.g. gallery=/path/to/faces.json";
+	static final String GALLERY_FOLDER = "gallery: cannot create the folder %s for the gallery (%s)";
+	static final String READ_ONLY = "gallery: %s is read-only; make it writable (chmod u+w) or choose another gallery";
+	/** How to show a command the face without a display (the command line, headless macros), where no ROI can be drawn. */
+	static final String HINT_HEADLESS = "crop the image to the face, or use face_mode=cropped for an image that is one face";
 	static final String OTHER_ENCODER = "gallery: %s holds encodings of '%s', but this ConvKit encodes with '%s'; they cannot be compared";
 
 	private FaceSupport() {}
@@ -38,7 +49,11 @@ final class FaceSupport {
 			image.getDisplayRangeMin(), image.getDisplayRangeMax());
 		Roi roi = image.getRoi();
 		if (roi == null || !roi.isArea()) return planes;
-		Rectangle r = roi.getBounds();
+		Rectangle r = origin(image);
+		if (r.isEmpty()) {
+			Rectangle b = roi.getBounds();
+			throw new IllegalArgumentException(String.format(ROI_OUTSIDE, parameter, b.x, b.y, b.width, b.height, image.getWidth(), image.getHeight()));
+		}
 		List<RandomAccessibleInterval<FloatType>> cropped = new ArrayList<>(planes.size());
 		for (RandomAccessibleInterval<FloatType> plane : planes) {
 			cropped.add(Views.zeroMin(Views.interval(plane, new long[] { r.x, r.y, 0 }, new long[] { r.x + r.width - 1, r.y + r.height - 1, 2 })));
@@ -49,12 +64,15 @@ final class FaceSupport {
 	/** Offset of the planes returned by {@link #planes}, to put boxes back in image coordinates. */
 	static Rectangle origin(ImagePlus image) {
 		Roi roi = image.getRoi();
-		return roi != null && roi.isArea() ? roi.getBounds() : new Rectangle(0, 0, image.getWidth(), image.getHeight());
+		Rectangle whole = new Rectangle(0, 0, image.getWidth(), image.getHeight());
+		// A ROI may reach past the image's edges (drawn or set so): only its part on the image counts.
+		return roi != null && roi.isArea() ? roi.getBounds().intersection(whole) : whole;
 	}
 
 	/** The gallery in this file, which must exist. */
 	static FaceGallery loadGallery(File file) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		if (file.isDirectory()) throw new IllegalArgumentException(String.format(GALLERY_IS_FOLDER, file));
 		FaceGallery gallery = FaceGallery.load(file.toPath());
 		checkEncoder(gallery, file);
 		return gallery;
@@ -63,8 +81,70 @@ final class FaceSupport {
 	/** The gallery in this file, or a new empty one when the file does not exist yet. */
 	static FaceGallery loadOrCreateGallery(File file) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		if (file.isDirectory()) throw new IllegalArgumentException(String.format(GALLERY_IS_FOLDER, file));
 		if (!file.exists()) return new FaceGallery(FacePipeline.encoderId());
 		return loadGallery(file);
+	}
+
+	/**
+	 * Checks, before any work, that a gallery that exists may be replaced: its owner's write bit is
+	 * set (the mode, not access(2), which passes every file for root; AtomicFiles would refuse it only
+	 * after the faces were encoded).
+	 */
+	static void checkWritable(File file) {
+		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		Path path = file.toPath();
+		if (!Files.isRegularFile(path)) return;
+		try {
+			if (!Files.getPosixFilePermissions(path).contains(PosixFilePermission.OWNER_WRITE)) {
+				throw new IllegalArgumentException(String.format(READ_ONLY, file));
+			}
+		}
+		catch (UnsupportedOperationException | IOException e) {
+			if (!Files.isWritable(path)) throw new IllegalArgumentException(String.format(READ_ONLY, file));
+		}
+	}
+
+	/** A change to a gallery, applied to what the file holds when the lock is taken. */
+	@FunctionalInterface
+	interface GalleryUpdate {
+		void apply(FaceGallery gallery) throws IOException;
+	}
+
+	/**
+	 * Read-merge-write of a gallery under its lock ({@link FileLocks}): the file is read again (or a
+	 * new gallery made) once the lock is held, changed and saved, so enrolments running at the same
+	 * time, in this JVM or others, all end up in the file. Slow work (encoding faces) belongs
+	 * before this call, so the lock is held for milliseconds.
+	 *
+	 * @param create whether a missing file starts a new gallery (else it is an error)
+	 * @return the gallery as saved
+	 */
+	static FaceGallery update(File file, boolean create, GalleryUpdate update) throws IOException {
+		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
+		// A new gallery's folder is made, as saving always did; the lock file lives there too.
+		Path folder = file.toPath().toAbsolutePath().getParent();
+		try {
+			Files.createDirectories(folder);
+		}
+		catch (IOException e) {
+			throw new IOException(String.format(GALLERY_FOLDER, folder, e), e);
+		}
+		return FileLocks.update(file.toPath(), () -> {
+			checkWritable(file);
+			FaceGallery gallery = create ? loadOrCreateGallery(file) : loadGallery(file);
+			update.apply(gallery);
+			gallery.save(file.toPath());
+			return gallery;
+		});
+	}
+
+	/**
+	 * What to tell a user who must show a command where the face is: the command's advice with a
+	 * display (a ROI), {@link #HINT_HEADLESS} without one, where no ROI can be drawn.
+	 */
+	static String showTheFace(String withDisplay) {
+		return GraphicsEnvironment.isHeadless() ? HINT_HEADLESS : withDisplay;
 	}
 
 	private static void checkEncoder(FaceGallery gallery, File file) {

@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Encodings of the ORL faces by ConvKit's pipeline, and by face-api.js's own (committed reference
@@ -62,13 +64,38 @@ public final class OrlEvaluation {
 		return encodings;
 	}
 
-	/** face-api.js's encodings by one of its pipelines, person by person (null where it found no face). */
-	public static Map<String, List<float[]>> faceApi(String pipeline) throws IOException {
-		JsonObject root;
+	/** What the reference descriptors were computed on, for labels and messages. */
+	public static final String FACE_API_IMAGES = "ORL s1..s20, images 1..10 (200 images)";
+
+	/**
+	 * The images face-api.js's reference descriptors are for, as {@code person/number} keys (e.g.
+	 * {@code s1/1}), in the order of the reference file.
+	 */
+	public static Set<String> faceApiImages() throws IOException {
+		return new LinkedHashSet<>(reference().getAsJsonObject("pipelines").getAsJsonObject("detect").keySet());
+	}
+
+	/**
+	 * Whether the reference figures are for this dataset's images: the same persons and image numbers
+	 * (its {@code sN/k.pgm} files are the ones face-api.js read). Figures on other images (more persons,
+	 * a subset, another dataset) are not comparable with ConvKit's on this folder.
+	 */
+	public static boolean faceApiCovers(OrlFaces orl) throws IOException {
+		Set<String> images = new LinkedHashSet<>();
+		orl.all().forEach((person, files) -> files.forEach(file -> images.add(person + "/" + file.getFileName().toString().replaceFirst("\\.pgm$", ""))));
+		return images.equals(faceApiImages());
+	}
+
+	private static JsonObject reference() throws IOException {
 		try (InputStream in = OrlEvaluation.class.getResourceAsStream(FACE_API_REFERENCE)) {
 			if (in == null) throw new IOException(FACE_API_REFERENCE + " is missing from the jar");
-			root = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+			return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
 		}
+	}
+
+	/** face-api.js's encodings by one of its pipelines, person by person (null where it found no face). */
+	public static Map<String, List<float[]>> faceApi(String pipeline) throws IOException {
+		JsonObject root = reference();
 		JsonObject descriptors = root.getAsJsonObject("pipelines").getAsJsonObject(pipeline);
 		if (descriptors == null) throw new IllegalArgumentException("pipeline: expected whole_image or detect, got '" + pipeline + "'");
 		Map<String, Map<Integer, float[]>> byPerson = new LinkedHashMap<>();
