@@ -66,21 +66,35 @@ public final class LeakBenchmark implements Benchmark {
 	private static void measure(PrintStream out, String what, Timing.Work call) {
 		try {
 			for (int i = 0; i < WARMUP; i++) call.run();
-			long base = residentBytes();
+			Memory base = Memory.now();
 			long start = System.nanoTime();
 			StringBuilder line = new StringBuilder();
+			Memory last = base;
 			for (int i = 1; i <= CALLS; i++) {
 				call.run();
-				if (i % REPORT_EVERY == 0 || i == CALLS) line.append(String.format(Locale.ROOT, " %d: %+.1f", i, (residentBytes() - base) / 1e6));
+				if (i % REPORT_EVERY == 0 || i == CALLS) {
+					last = Memory.now();
+					line.append(String.format(Locale.ROOT, " %d: %+.1f (heap %+.1f)", i, (last.resident() - base.resident()) / 1e6, (last.heapUsed() - base.heapUsed()) / 1e6));
+				}
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
+			long growth = last.resident() - base.resident();
 			out.printf(Locale.ROOT, "  %s: %d calls after %d warm-up calls, %.1f ms per call%n", what, CALLS, WARMUP, 1000 * seconds / CALLS);
-			out.printf(Locale.ROOT, "    resident memory after warm-up %.0f MB; growth in MB after call%s%n", base / 1e6, line);
-			out.printf(Locale.ROOT, "    leak check (growth over %d calls within 50 MB): %.1f MB, %s%n", CALLS, (residentBytes() - base) / 1e6,
-				residentBytes() - base <= 50_000_000 ? "flat" : "GROWING");
+			out.printf(Locale.ROOT, "    resident memory after warm-up %.0f MB (Java heap in use after GC %.0f MB); growth in MB after call%s%n",
+				base.resident() / 1e6, base.heapUsed() / 1e6, line);
+			out.printf(Locale.ROOT, "    leak check (resident growth over %d calls within 50 MB): %.1f MB, %s%n", CALLS, growth / 1e6, growth <= 50_000_000 ? "flat" : "GROWING");
 		}
 		catch (Exception e) {
 			throw new IllegalStateException(what + " failed: " + e, e);
+		}
+	}
+
+	/** Resident memory of the process and the Java heap in use, both after a full collection. */
+	record Memory(long resident, long heapUsed) {
+		static Memory now() {
+			System.gc();
+			Runtime runtime = Runtime.getRuntime();
+			return new Memory(residentBytes(), runtime.totalMemory() - runtime.freeMemory());
 		}
 	}
 

@@ -6,6 +6,7 @@ import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
 import org.convkit.commands.run.CommandInputs;
 import org.convkit.core.io.OutputFiles;
+import org.convkit.ij.ImagePlusImgs;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -33,6 +34,8 @@ final class RunTool {
 
 	static final String OUTPUT_IS_FILE = "--output: %s is a file; expected a folder for the results";
 	static final String OVERWRITE = "overwrite";
+	/** The name of an input image written with what the command drew on it. */
+	static final String ANNOTATED = "annotated";
 
 	private RunTool() {}
 
@@ -69,6 +72,7 @@ final class RunTool {
 			checkTables(info, folder, overwrite, inputs);
 			Map<Path, Long> before = Written.snapshot(fileOptions(info, options));
 			Map<String, Object> inputValues = CommandInputs.convert(info, options, RunTool::openImage);
+			Map<ImagePlus, Integer> overlays = overlaySizes(inputValues);
 			CommandExecutor.Result result;
 			try {
 				result = executor.execute(info, inputValues);
@@ -78,7 +82,9 @@ final class RunTool {
 				return 2;
 			}
 			for (Path file : Written.since(before)) System.out.println("wrote " + file);
-			write(result.outputs(), folder, overwrite, inputs);
+			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
+			outputs.putAll(result.outputs());
+			write(outputs, folder, overwrite, inputs);
 			if (result.failedItems() > 0) {
 				System.err.println(args[0] + ": " + result.failedItems() + " item(s) failed; see the summary above");
 				return 3;
@@ -93,6 +99,28 @@ final class RunTool {
 			throw new IllegalArgumentException(option.name() + ": expected a path to an image file (" + option.name() + "=/path/to/image.tif)");
 		}
 		return ImageFiles.open(option.name(), Path.of(option.text()));
+	}
+
+	private static Map<ImagePlus, Integer> overlaySizes(Map<String, Object> inputs) {
+		Map<ImagePlus, Integer> sizes = new LinkedHashMap<>();
+		for (Object value : inputs.values()) {
+			if (value instanceof ImagePlus image) sizes.put(image, image.getOverlay() == null ? 0 : image.getOverlay().size());
+		}
+		return sizes;
+	}
+
+	/**
+	 * Input images the command drew on (boxes and labels of faces): written too, as a display would
+	 * show them, a flattened PNG for one plane and a TIFF carrying the overlay for a stack.
+	 */
+	private static Map<String, Object> annotated(Map<ImagePlus, Integer> before) {
+		Map<String, Object> images = new LinkedHashMap<>();
+		for (Map.Entry<ImagePlus, Integer> entry : before.entrySet()) {
+			ImagePlus image = entry.getKey();
+			if (image.getOverlay() == null || image.getOverlay().size() <= entry.getValue()) continue;
+			images.put(images.isEmpty() ? ANNOTATED : ANNOTATED + (images.size() + 1), image);
+		}
+		return images;
 	}
 
 	/** Relative paths of save-style file options land in the output folder, as the results do. */
@@ -149,7 +177,7 @@ final class RunTool {
 		if (outputs.values().stream().anyMatch(v -> v instanceof ImagePlus || v instanceof ResultsTable)) Files.createDirectories(folder);
 		for (Map.Entry<String, Object> output : outputs.entrySet()) {
 			Object value = output.getValue();
-			Path file = value instanceof ImagePlus image ? folder.resolve(fileName(image.getTitle(), output.getKey()) + ".tif")
+			Path file = value instanceof ImagePlus image ? folder.resolve(fileName(image.getTitle(), output.getKey()) + imageSuffix(output.getKey(), image))
 				: value instanceof ResultsTable ? folder.resolve(output.getKey() + ".csv") : null;
 			if (file == null) continue;
 			OutputFiles.check("--output", file, overwrite, inputs);
@@ -163,7 +191,11 @@ final class RunTool {
 		for (Map.Entry<String, Object> output : outputs.entrySet()) {
 			Object value = output.getValue();
 			Path file = files.get(output.getKey());
-			if (value instanceof ImagePlus image) {
+			if (value instanceof ImagePlus image && file.getFileName().toString().endsWith(".png")) {
+				ImageFiles.savePng(image, file);
+				System.out.println("wrote " + file);
+			}
+			else if (value instanceof ImagePlus image) {
 				ImageFiles.saveTiff(image, file);
 				System.out.println("wrote " + file);
 			}
@@ -177,13 +209,18 @@ final class RunTool {
 		}
 	}
 
+	private static String imageSuffix(String output, ImagePlus image) {
+		if (!output.startsWith(ANNOTATED)) return ".tif";
+		return image.getStackSize() > 1 ? "-" + ANNOTATED + ".tif" : "-" + ANNOTATED + ".png";
+	}
+
 	/**
 	 * A file name from an image title: the title as it is (Unicode and spaces kept), with only path
 	 * separators and control characters replaced; a title that would be hidden or empty gives the
 	 * output's name.
 	 */
 	static String fileName(String title, String fallback) {
-		String name = title == null ? "" : title.replaceAll("(?i)\\.(tif|tiff)$", "").replaceAll("[/\\\\\\p{Cntrl}]", "_").strip();
+		String name = title == null ? "" : ImagePlusImgs.withoutExtension(title.strip()).replaceAll("[/\\\\\\p{Cntrl}]", "_").strip();
 		return name.isEmpty() || name.startsWith(".") ? fallback : name;
 	}
 }

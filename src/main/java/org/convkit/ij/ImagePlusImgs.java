@@ -352,7 +352,11 @@ public final class ImagePlusImgs
 	 * getShortTitle() also cuts at the first space), for naming results after their input.
 	 */
 	public static String baseTitle(ImagePlus image) {
-		String title = image.getTitle() == null ? "" : image.getTitle().strip();
-		return title.replaceFirst("\\.(?i)(tif|tiff|png|jpe?g|gif|bmp|pgm|fits?|dcm|zip|nii|nii\\.gz)$", "");
+		return withoutExtension(image.getTitle() == null ? "" : image.getTitle().strip());
+	}
+
+	/** A file name or title without an image file's extension (.tif, .png, .nii.gz, ...). */
+	public static String withoutExtension(String name) {
+		return name.replaceFirst("\\.(?i)(tif|tiff|png|jpe?g|gif|bmp|pgm|fits?|dcm|zip|nii|nii\\.gz)$", "");
 	}
 }

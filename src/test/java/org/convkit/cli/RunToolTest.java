@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.convkit.core.io.OutputFiles;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -134,6 +135,43 @@ class RunToolTest {
 		String trace = Files.readString(log);
 		assertTrue(trace.startsWith("convkit run X\n"), trace);
 		assertTrue(trace.contains("at org.convkit.cli.RunToolTest"), trace);
+	}
+
+	@Test
+	void aCommandThatDrawsOnItsImageWritesThePictureToo(@TempDir Path folder) throws IOException {
+		Path photo = folder.resolve("group of three.jpg");
+		try (var in = RunToolTest.class.getResourceAsStream("/org/convkit/demo/faces/group-of-three.jpg")) {
+			Files.write(photo, in.readAllBytes());
+		}
+		Path output = folder.resolve("out");
+		Result result = launch("run", "Detect Faces", "image=" + photo, "--output", output.toString());
+		assertEquals(0, result.status(), result.err());
+		Path picture = output.resolve("group of three-annotated.png");
+		assertEquals(List.of("wrote " + picture, "wrote " + output.resolve("faces.csv")), result.out().strip().lines().toList());
+		ImagePlus drawn = IJ.openImage(picture.toString());
+		ImagePlus original = IJ.openImage(photo.toString());
+		assertEquals(ImagePlus.COLOR_RGB, drawn.getType());
+		assertEquals(original.getWidth(), drawn.getWidth());
+		int differ = 0;
+		int[] a = (int[]) drawn.getProcessor().getPixels(), b = (int[]) original.getProcessor().getPixels();
+		for (int i = 0; i < a.length; i++) if (a[i] != b[i]) differ++;
+		assertTrue(differ > 1000 && differ < a.length / 5, "the boxes and labels are drawn in, the rest is the photo: " + differ + " pixels differ");
+	}
+
+	@Test
+	void aBatchWithFailedItemsExitsWithStatusThree(@TempDir Path folder) throws IOException {
+		Path persons = Files.createDirectories(folder.resolve("persons"));
+		for (String person : List.of("Ann", "#bad")) {
+			ImagePlus face = IJ.createImage(person, "8-bit ramp", 64, 64, 1);
+			Files.createDirectories(persons.resolve(person));
+			new ij.io.FileSaver(face).saveAsPng(persons.resolve(person).resolve("1.png").toString());
+		}
+		Path gallery = folder.resolve("gallery.json");
+		Result result = launch("run", "Enroll Face Folder", "folder=" + persons, "gallery=" + gallery, "face_mode=cropped_resize", "--output", folder.resolve("out").toString());
+		assertEquals(3, result.status(), result.out() + result.err());
+		assertTrue(result.out().contains("1 of 2 persons enrolled, 1 skipped"), result.out());
+		assertTrue(result.out().contains("wrote " + gallery), "the gallery is a file the run wrote: " + result.out());
+		assertEquals("Enroll Face Folder: 1 item(s) failed; see the summary above", result.err().lines().filter(l -> !l.startsWith("WARNING") && !l.contains("ConvKit runtime") && !l.startsWith("Dec") && !l.contains("skipped")).reduce((x, y) -> y).orElse(""));
 	}
 
 	@Test

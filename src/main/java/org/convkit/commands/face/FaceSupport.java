@@ -179,8 +179,12 @@ final class FaceSupport {
 	}
 
 	/** Draws each face's box with a label on the image's overlay, on its slice. */
+	/** The name of the overlay ROIs the face commands draw; the user's own ROIs are left alone. */
+	static final String FACE_ROI = "ConvKit face";
+
 	static void drawFaces(ImagePlus image, List<FacePipeline.Face> faces, List<String> labels, List<Color> colours) {
 		Overlay overlay = image.getOverlay() == null ? new Overlay() : image.getOverlay();
+		overlay.remove(FACE_ROI); // a second run replaces the first one's boxes instead of piling up
 		Rectangle origin = origin(image);
 		boolean stack = image.getStackSize() > 1;
 		for (int i = 0; i < faces.size(); i++) {
@@ -191,8 +195,8 @@ final class FaceSupport {
 			TextRoi label = new TextRoi(box.x() + origin.x, Math.max(0, box.y() + origin.y - 14), labels.get(i), new Font("SansSerif", Font.PLAIN, 12));
 			label.setStrokeColor(colours.get(i));
 			if (stack) place(image, faces.get(i).slice(), rectangle, label);
-			overlay.add(rectangle);
-			overlay.add(label);
+			overlay.add(rectangle, FACE_ROI);
+			overlay.add(label, FACE_ROI);
 		}
 		image.setOverlay(overlay);
 	}

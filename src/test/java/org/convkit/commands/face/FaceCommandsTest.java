@@ -103,6 +103,11 @@ class FaceCommandsTest {
 		List<Roi> boxes = rectangles(photo);
 		assertEquals(3, boxes.size());
 		assertEquals(6, photo.getOverlay().size(), "a box and a label per face");
+		// A second run replaces its boxes (they piled up: 1,000 runs held 6,000 ROIs); the user's ROIs stay.
+		photo.getOverlay().add(new Roi(1, 1, 5, 5), "mine");
+		detect(photo);
+		assertEquals(7, photo.getOverlay().size(), "the second run's boxes and labels, and the user's ROI");
+		assertEquals(1, photo.getOverlay().getIndex("mine") >= 0 ? 1 : 0);
 		for (int row = 0; row < 3; row++) {
 			java.awt.geom.Rectangle2D box = boxes.get(row).getFloatBounds();
 			assertEquals(faces.getValue("x", row), box.getX(), 1e-3);
