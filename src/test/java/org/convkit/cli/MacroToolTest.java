@@ -113,6 +113,28 @@ class MacroToolTest {
 	}
 
 	@Test
+	void saveAsWritesTheCommonFormatsWithoutADisplay() throws Exception {
+		// Without a display ImageJ has no File > Save As commands: saveAs("PNG", f) failed with
+		// 'Unrecognized command: "PNG..."' (TIFF and JPEG, special-cased by ImageJ, worked).
+		Path out = Files.createDirectories(temp.resolve("saved"));
+		StringBuilder code = new StringBuilder("newImage(\"ramp\", \"8-bit ramp\", 40, 30, 1);\n");
+		List<String> formats = List.of("PNG", "Gif", "ZIP", "BMP", "PGM", "Tiff", "Jpeg", "Text Image");
+		List<String> files = List.of("a.png", "a.gif", "a.zip", "a.bmp", "a.pgm", "a.tif", "a.jpg", "a.txt");
+		for (int i = 0; i < formats.size(); i++) code.append("saveAs(\"").append(formats.get(i)).append("\", \"").append(out.resolve(files.get(i))).append("\");\n");
+		code.append("setResult(\"mean\", 0, getValue(\"Mean\"));\nupdateResults();\nsaveAs(\"Results\", \"").append(out.resolve("results.csv")).append("\");\n");
+		LauncherProcess.Result result = launch("macro", "--headless", macro(code.toString()).toString());
+		assertEquals(0, result.exitCode(), result.toString());
+		for (String file : files.subList(0, 7)) {
+			ij.ImagePlus image = ij.IJ.openImage(out.resolve(file).toString());
+			assertNotNull(image, file + " is not a readable image\n" + result);
+			assertEquals(40, image.getWidth(), file);
+			assertEquals(30, image.getHeight(), file);
+		}
+		assertEquals(30, Files.readAllLines(out.resolve("a.txt")).size(), "a text image has a line per row");
+		assertTrue(Files.readString(out.resolve("results.csv")).lines().count() >= 2, "the results table has a header and a row");
+	}
+
+	@Test
 	void exitEndsTheMacroNormally() throws Exception {
 		// As in ImageJ's own batch mode: exit() stops the macro, it is not a failure.
 		Path macro = macro("print(\"before\");\nexit(\"nothing to do\");\nprint(\"after\");\n");

@@ -76,7 +76,33 @@ public final class LegacyCommands {
 		}
 		Hashtable<String, String> table = Menus.getCommands();
 		if (table == null) throw new IllegalStateException("ImageJ 1.x did not create its command table");
+		addSaveCommands(table);
 		return table;
+	}
+
+	/**
+	 * Without a display ImageJ's table lacks File &gt; Save As, so a macro's {@code saveAs("PNG", f)}
+	 * fails ("Unrecognized command: PNG..."); its writers need no display, so they are added from
+	 * ImageJ's own IJ_Props.txt (PNG, GIF, ZIP, BMP, PGM, FITS, raw, text image, results, ...).
+	 */
+	private static void addSaveCommands(Hashtable<String, String> table) {
+		try (java.io.InputStream in = IJ.class.getResourceAsStream("/IJ_Props.txt")) {
+			if (in == null) return;
+			java.util.Properties props = new java.util.Properties();
+			props.load(in);
+			for (String key : props.stringPropertyNames()) {
+				if (!key.matches("save\\d+")) continue;
+				String entry = props.getProperty(key);
+				int comma = entry.indexOf("\",");
+				if (!entry.startsWith("\"") || comma < 0) continue;
+				String target = entry.substring(comma + 2);
+				if (target.contains("AVI") || target.contains("StackWriter")) continue; // these open dialogs
+				table.putIfAbsent(entry.substring(1, comma), target);
+			}
+		}
+		catch (java.io.IOException e) {
+			// ImageJ without its properties: saveAs keeps TIFF and JPEG, which need no table
+		}
 	}
 
 	/** Adds the command under Plugins > ConvKit > ... when ImageJ's menu bar exists. */
