@@ -7,6 +7,8 @@ import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.ij.legacy.LegacyCommands;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleException;
 import org.scijava.module.ModuleItem;
 
 import java.util.List;
@@ -27,15 +29,28 @@ final class Tools {
 		try (Context context = new Context()) {
 			for (CommandInfo info : new CommandExecutor(context).convKitCommands()) {
 				System.out.println(info.getMenuPath().getMenuString());
+				Module defaults = defaults(info);
 				for (ModuleItem<?> item : CommandInputs.userInputs(info)) {
 					String description = item.getDescription() == null ? "" : "  " + item.getDescription();
 					List<?> choices = item.getChoices();
 					String choiceText = choices == null || choices.isEmpty() ? "" : " " + choices;
-					System.out.println("    " + item.getName() + " (" + item.getType().getSimpleName() + ")" + choiceText + description);
+					Object value = defaults == null ? null : defaults.getInput(item.getName());
+					String defaultText = value == null || value.toString().isEmpty() ? "" : " = " + value;
+					System.out.println("    " + item.getName() + " (" + item.getType().getSimpleName() + ")" + choiceText + defaultText + description);
 				}
 			}
 		}
 		return 0;
+	}
+
+	/** A command's instance, never run: its fields hold the documented defaults. */
+	private static Module defaults(CommandInfo info) {
+		try {
+			return info.createModule();
+		}
+		catch (ModuleException e) {
+			return null;
+		}
 	}
 
 	static int gui() {

@@ -175,6 +175,17 @@ class RunToolTest {
 	}
 
 	@Test
+	void listShowsEachOptionWithItsDefault() {
+		Result result = launch("list");
+		assertEquals(0, result.status(), result.err());
+		List<String> lines = result.out().lines().toList();
+		int filter = lines.indexOf("Plugins > ConvKit > Convolution Filter");
+		assertTrue(filter >= 0, result.out());
+		assertTrue(lines.get(filter + 2).startsWith("    filter (String) [gaussian, laplacian_of_gaussian] = gaussian  "), lines.get(filter + 2));
+		assertTrue(lines.get(filter + 3).startsWith("    sigma (double) = 2.0  Kernel sigma"), lines.get(filter + 3));
+	}
+
+	@Test
 	void unknownToolPrintsUsage() {
 		Result result = launch("frobnicate");
 		assertEquals(2, result.status());
