@@ -1,5 +1,6 @@
 package org.convkit.cli;
 
+import org.convkit.core.io.SharedData;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.ecg.beats.BeatCrossValidation;
 import org.convkit.face.FacePipeline;
@@ -32,9 +33,9 @@ final class EvaluateTool {
 			return 0;
 		}
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
-			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default ../shared/data/faces) or 'ecg [key=value ...]'");
+			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA) or 'ecg [key=value ...]'");
 		}
-		faces(Path.of(args.length == 2 ? args[1] : "../shared/data/faces"));
+		faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
 		return 0;
 	}
 

@@ -1,6 +1,7 @@
 package org.convkit.cli;
 
 import org.convkit.bench.Bench;
+import org.convkit.core.io.SharedData;
 import org.convkit.demo.Demo;
 
 import java.io.IOException;
@@ -44,6 +45,10 @@ public final class Main {
 			return args.length == 0 ? 2 : 0;
 		}
 		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		// ImageJ's own folders (getDirectory("macros"), "plugins") are the project's, laid out as a Fiji.app.
+		if (System.getProperty("plugins.dir") == null && System.getProperty(SharedData.HOME) != null) {
+			System.setProperty("plugins.dir", System.getProperty(SharedData.HOME));
+		}
 		try {
 			return switch (args[0]) {
 				case "info" -> Tools.info();

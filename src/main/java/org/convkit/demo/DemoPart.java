@@ -20,6 +20,11 @@ public interface DemoPart {
 	/** Runs the part; returns what index.html shows, in order. */
 	List<Item> run(Context context, Path folder) throws IOException;
 
+	/** Says on the terminal which data a part uses, or why it fell back to bundled data. */
+	static void data(String source) {
+		System.out.println("  data: " + source);
+	}
+
 	/** Runs a command as every front end does; a refusal of the demo's own input is a failure of the demo. */
 	static Map<String, Object> command(CommandExecutor executor, String title, Map<String, Object> inputs) throws IOException {
 		try {

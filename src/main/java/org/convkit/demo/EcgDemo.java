@@ -3,6 +3,7 @@ package org.convkit.demo;
 import ij.ImagePlus;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.SharedData;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 
@@ -20,7 +21,7 @@ import java.util.Map;
  */
 final class EcgDemo implements DemoPart {
 
-	private static final Path MITDB_208 = Path.of("../shared/data/mitdb/208.hea");
+	private static final Path MITDB_208 = SharedData.resolve("mitdb/208.hea");
 	private static final double START_S = 60, DURATION_S = 15;
 
 	@Override
@@ -33,6 +34,7 @@ final class EcgDemo implements DemoPart {
 		CommandExecutor executor = new CommandExecutor(context);
 		boolean real = Files.isRegularFile(MITDB_208);
 		Path record = real ? MITDB_208 : synthetic(folder);
+		DemoPart.data(real ? "MIT-BIH record 208 (" + MITDB_208 + ")" : "a synthetic record: " + SharedData.missing(MITDB_208));
 		Path predicted = folder.resolve("ecg-predicted.cnn"), beatsCsv = folder.resolve("ecg-beats.csv");
 		Map<String, Object> classified = DemoPart.command(executor, "Classify ECG Beats", Map.of("record", record.toFile(),
 			"output_csv", beatsCsv.toFile(), "output_annotations", predicted.toFile()));
@@ -41,8 +43,7 @@ final class EcgDemo implements DemoPart {
 		ImagePlus predictedPlot = (ImagePlus) DemoPart.command(executor, "Open ECG Record", Map.of("record", record.toFile(),
 			"start_s", START_S, "duration_s", DURATION_S, "annotation_file", predicted.toFile())).get("plot");
 		ImageFiles.savePng(predictedPlot, folder.resolve("ecg-predicted.png"));
-		String source = real ? "MIT-BIH record 208 (" + MITDB_208.toAbsolutePath().normalize() + ")"
-			: "a synthetic record (MIT-BIH not found at " + MITDB_208.toAbsolutePath().normalize() + ")";
+		String source = real ? "MIT-BIH record 208 (" + MITDB_208 + ")" : "a synthetic record (MIT-BIH not found at " + MITDB_208 + ")";
 		String window = String.format(Locale.ROOT, "%.0f-%.0f s", START_S, START_S + DURATION_S);
 		List<Item> items = new java.util.ArrayList<>();
 		items.add(new Item("ecg-predicted.png", "Predicted classes, " + window + " of " + source));

@@ -33,6 +33,7 @@ final class FaceDemo implements DemoPart {
 	@Override
 	public List<Item> run(Context context, Path folder) throws IOException {
 		ImagePlus photo = bundledPhoto(folder);
+		DemoPart.data("the bundled photo " + PHOTO + " (see its PROVENANCE.md)");
 		CommandExecutor executor = new CommandExecutor(context);
 		ResultsTable found = (ResultsTable) DemoPart.command(executor, "Detect Faces", Map.of("image", photo)).get("faces");
 		Path gallery = folder.resolve("faces-gallery.json");

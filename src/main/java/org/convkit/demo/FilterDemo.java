@@ -25,6 +25,7 @@ final class FilterDemo implements DemoPart {
 	@Override
 	public List<Item> run(Context context, Path folder) throws IOException {
 		ImagePlus blobs = SyntheticBlobs.volume(160, 160, 48, 60, 42);
+		DemoPart.data("a generated blob volume (no data needed)");
 		List<Item> items = new ArrayList<>();
 		items.addAll(save(blobs, folder, "blobs", "Input: synthetic 16-bit blob volume, 160x160x48, middle slice"));
 		CommandExecutor executor = new CommandExecutor(context);

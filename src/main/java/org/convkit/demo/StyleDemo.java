@@ -4,6 +4,7 @@ import ij.ImagePlus;
 import ij.process.ColorProcessor;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.SharedData;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 
@@ -23,8 +24,8 @@ import java.util.Map;
  */
 final class StyleDemo implements DemoPart {
 
-	private static final Path DATA = Path.of("..", "shared", "data", "style");
-	private static final int SIZE = 192, ITERATIONS = 40;
+	private static final Path DATA = SharedData.resolve("style");
+	private static final int SIZE = 320, ITERATIONS = 80;
 
 	@Override
 	public String title() {
@@ -37,7 +38,9 @@ final class StyleDemo implements DemoPart {
 		ImagePlus content = shared ? ImageFiles.open("content", DATA.resolve("photos/chelsea.png")) : new ImagePlus("rings", rings(256, 192));
 		ImagePlus style = shared ? ImageFiles.open("style", DATA.resolve("paintings/starry_night.jpg")) : new ImagePlus("waves", waves(256));
 		List<Item> items = new ArrayList<>();
-		String source = shared ? " (../shared/data/style)" : " (generated: the shared data is absent)";
+		String source = shared ? " (" + DATA + ")" : " (generated: the shared data is absent)";
+		DemoPart.data(shared ? "chelsea.png, starry_night.jpg and astronaut.png from " + DATA
+			: "generated pictures: " + SharedData.missing(DATA.resolve("photos/chelsea.png")));
 		items.add(save(content, folder, "style-content", "Content: " + content.getTitle() + source));
 		items.add(save(style, folder, "style-style", "Style: " + style.getTitle() + source));
 

@@ -35,6 +35,8 @@ final class LauncherProcess {
 		List<String> command = new ArrayList<>(List.of(
 			Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 			"-Xmx1g", "-Doffline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+			// as bin/convkit: the project is the launcher's home (ImageJ's folders, the data folder)
+			"-Dconvkit.home=" + Path.of("").toAbsolutePath(),
 			"-cp", System.getProperty("java.class.path"),
 			Main.class.getName()));
 		command.addAll(List.of(args));

@@ -177,6 +177,35 @@ class MacroToolTest {
 		}
 	}
 
+	// (d) The Fiji script plugins in plugins/Scripts/Plugins/ConvKit (Plugins > ConvKit > Batch > ...)
+	// run the macros of macros/, found as Fiji finds them (getDirectory("macros")).
+	@Test
+	void theFijiMenuScriptRunsTheBatchMacro() throws Exception {
+		Path input = copyOfBlobs("blobs in");
+		Path output = temp.resolve("filtered");
+		Path script = Path.of("plugins", "Scripts", "Plugins", "ConvKit", "Batch", "Filter_Folder.ijm");
+		LauncherProcess.Result result = launch("macro", "--headless", script.toString(), "input=[" + input + "] output=[" + output + "]");
+		assertFilteredFolder(result, input, output);
+	}
+
+	@Test
+	void everyFijiMenuScriptFindsItsMacro() throws Exception {
+		Path scripts = Path.of("plugins", "Scripts", "Plugins", "ConvKit", "Batch");
+		List<Path> all;
+		try (var files = Files.list(scripts)) {
+			all = files.filter(f -> f.toString().endsWith(".ijm")).sorted().toList();
+		}
+		assertEquals(3, all.size(), all.toString());
+		for (Path script : all) {
+			String macro = Files.readString(script).replaceAll("(?s).*getDirectory\\(\"macros\"\\) \\+ \"([^\"]+)\".*", "$1");
+			assertTrue(Files.isRegularFile(Path.of("macros", macro)), script + " runs macros/" + macro);
+		}
+		// With an argument the script hands it on: the macro's own message for a bad one proves it ran.
+		LauncherProcess.Result result = launch("macro", "--headless", scripts.resolve("Classify_ECG_Folder.ijm").toString(), "records=[] output=[]");
+		assertTrue(result.stdout().contains("ecg_classify_folder: records and output are both needed") || result.stderr().contains("ecg_classify_folder: records and output are both needed"),
+			result.toString());
+	}
+
 	/** Checks what filter_folder.ijm made from every image in {@code input}. */
 	private static void assertFilteredFolder(LauncherProcess.Result result, Path input, Path output) throws IOException {
 		assertEquals(0, result.exitCode(), result.toString());

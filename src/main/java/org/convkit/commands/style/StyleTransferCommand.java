@@ -129,7 +129,8 @@ public class StyleTransferCommand extends ConvKitCommand {
 				at[1] = iteration;
 				if (isCanceled() || Thread.currentThread().isInterrupted()) throw new CancellationException();
 				if (status != null) status.showProgress(frame * n + iteration, total);
-				if (show_progress && (iteration % progress_every == 0 || iteration == 1)) text.append(line(frame, iteration - 1, losses));
+				// losses are J before this step, after iteration - 1 steps: logged at 0, every, 2 x every, ... as the snapshots are
+				if (show_progress && (iteration - 1) % progress_every == 0) text.append(line(frame, iteration - 1, losses));
 			});
 		}
 		catch (CancellationException e) {
