@@ -78,7 +78,7 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 		EcgFiles.Annotated in = EcgCommandSupport.readAnnotated(record, frequency);
 		EcgRecord ecg = in.record();
 		Optional<List<Annotation>> reference = in.annotations();
-		EcgRecord.Lead chosen = EcgCommandSupport.lead(ecg, lead);
+		EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(ecg, lead, record.toPath());
 		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
 		ClassifiedBeats result;
 		if (beats.equals("reference")) {

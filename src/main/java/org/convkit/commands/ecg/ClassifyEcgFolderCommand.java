@@ -119,7 +119,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 				EcgFiles.Annotated in = EcgFiles.readAnnotated(file, frequency);
 				EcgCommandSupport.checkSamples(in.record(), name);
 				for (String w : in.warnings()) text.append(name).append(": ").append(String.format(EcgCommandSupport.WARNING, w)).append('\n');
-				EcgRecord.Lead chosen = EcgCommandSupport.lead(in.record(), lead);
+				EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(in.record(), lead, file);
 				ClassifiedBeats result = classifier.classify(in.record(), chosen.name(), in.annotations().orElse(null));
 				EcgCommandSupport.write("output_folder", () -> result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS)));
 				if (result.size() == 0) text.append(String.format(NO_BEATS, name, chosen.name())).append('\n');

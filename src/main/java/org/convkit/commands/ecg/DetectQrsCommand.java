@@ -67,7 +67,7 @@ public class DetectQrsCommand extends ConvKitCommand {
 		EcgFiles.Annotated in = evaluate && wfdb ? EcgCommandSupport.readAnnotated(record, frequency)
 			: new EcgFiles.Annotated(EcgCommandSupport.read(record, frequency), java.util.Optional.empty());
 		EcgRecord ecg = in.record();
-		EcgRecord.Lead chosen = EcgCommandSupport.lead(ecg, lead);
+		EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(ecg, lead, record.toPath());
 		QrsDetector.Result result = new QrsDetector().detect(chosen);
 		int[] peaks = result.peaks();
 		double fs = chosen.frequency();

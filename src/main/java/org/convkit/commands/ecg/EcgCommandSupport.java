@@ -27,6 +27,11 @@ final class EcgCommandSupport {
 	static final String BAD_FREQUENCY = "frequency: expected a positive sampling frequency in Hz for '%s' (a CSV file without a time column), got %s";
 	static final String NO_SAMPLES = "record: %s holds no samples (%s); expected a record with at least one sample of signal";
 	static final String NO_LEAD_SAMPLES = "lead: lead %s of %s holds no samples; choose another lead (leads: %s)";
+	/** QRS detection band-passes 5-15 Hz, so a lead must be sampled above twice its top. */
+	static final double MIN_DETECTION_HZ = 30;
+	static final String LOW_FREQUENCY = "%s: lead %s is sampled at %s Hz; detecting QRS complexes needs more than 30 Hz%s";
+	static final String CSV_FREQUENCY_HINT = " (a CSV file without a time column is sampled at the frequency parameter)";
+	static final String RECORD_IS_FOLDER = "record: %s is a folder; expected a record file: " + EcgFiles.EXPECTED;
 	static final String NOT_WRITABLE = "%s: cannot write in the folder %s (permission denied); choose another folder";
 	static final String WRITE_FAILED = "%s: %s";
 	static final String SAME_OUTPUT = "%s: %s is also %s; choose another file";
@@ -87,6 +92,17 @@ final class EcgCommandSupport {
 		return lead;
 	}
 
+	/** As {@link #lead(EcgRecord, String)}, for QRS detection: a lead sampled at 30 Hz or less is refused, naming the record's file. */
+	static EcgRecord.Lead detectionLead(EcgRecord ecg, String leadName, Path file) {
+		EcgRecord.Lead lead = lead(ecg, leadName);
+		if (!(lead.frequency() > MIN_DETECTION_HZ)) {
+			throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, LOW_FREQUENCY, file.getFileName(), lead.name(),
+				String.format(java.util.Locale.ROOT, "%.6g", lead.frequency()).replaceAll("\\.?0+(?=$|e)", ""),
+				EcgFiles.extension(file).equals("csv") ? CSV_FREQUENCY_HINT : ""));
+		}
+		return lead;
+	}
+
 	/** The record's reader warnings as summary lines ("warning: ..."), each on a line of its own after a line break; "" when none. */
 	static String warnings(EcgFiles.Annotated in) {
 		StringBuilder s = new StringBuilder();
@@ -96,6 +112,7 @@ final class EcgCommandSupport {
 
 	private static <T> T readAny(File record, double frequency, Reader<T> reader) throws IOException {
 		if (record == null) throw new IllegalArgumentException(NO_RECORD);
+		if (record.isDirectory()) throw new IllegalArgumentException(String.format(RECORD_IS_FOLDER, record));
 		if (EcgFiles.extension(record.toPath()).equals("csv") && !(frequency > 0 && Double.isFinite(frequency))) {
 			// Only an error when the file has no time column: let the reader decide, with a message naming the parameter.
 			try {

@@ -77,6 +77,7 @@ public class EvaluateEcgClassifierCommand extends ConvKitCommand {
 			EcgCommandSupport.checkSamples(in.record(), name + ".hea");
 			for (String w : in.warnings()) warnings.append('\n').append(name).append(".hea: ").append(String.format(EcgCommandSupport.WARNING, w));
 			EcgRecord ecg = in.record();
+			EcgCommandSupport.detectionLead(ecg, null, data.resolve(name + ".hea"));
 			List<Annotation> reference = in.annotations().orElse(List.of());
 			ClassifiedBeats result = beats.equals("reference") ? classifier.classifyAt(ecg, null, reference) : classifier.classify(ecg, null, reference);
 			pooled.add(result.evaluation());

@@ -378,6 +378,18 @@ class EcgCommandsReliabilityTest {
 			inputs("folder", folder.toFile(), "output_folder", folder.toFile(), "frequency", 250.0, "lead", "V5"));
 		assertEquals(1, batch.failedItems());
 		assertEquals("s.csv: lead: s has no lead named 'V5'; leads: [MLII]\n0 of 1 records classified, 1 failed", batch.outputs().get("summary"));
+		// a plausible slip, frequency=25 for 250: the detector's 5-15 Hz band does not fit, and the message says so (not "filter: cut-off ...")
+		String low = "s.csv: lead MLII is sampled at 25 Hz; detecting QRS complexes needs more than 30 Hz (a CSV file without a time column is sampled at "
+			+ "the frequency parameter)";
+		assertEquals(low, failure("Detect QRS Complexes", "record", record.toFile(), "frequency", 25.0));
+		assertEquals(low, failure("Classify ECG Beats", "record", record.toFile(), "frequency", 25.0));
+		CommandExecutor.Result slow = commands.executor().execute(commands.executor().find("Classify ECG Folder"),
+			inputs("folder", folder.toFile(), "output_folder", folder.toFile(), "frequency", 25.0, "overwrite", true));
+		assertEquals("s.csv: " + low + "\n0 of 1 records classified, 1 failed", slow.outputs().get("summary"));
+		assertTrue(((String) commands.run("Open ECG Record", inputs("record", record.toFile(), "frequency", 25.0)).get("info")).startsWith("s: 1 lead, 25 Hz, 200 s;"),
+			"a record at any frequency can be looked at");
+		assertEquals(String.format(EcgCommandSupport.RECORD_IS_FOLDER, folder), failure("Classify ECG Beats", "record", folder.toFile()));
+		assertEquals(String.format(EcgCommandSupport.RECORD_IS_FOLDER, folder), failure("Open ECG Record", "record", folder.toFile()));
 		for (double f : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -250}) {
 			String expected = String.format(EcgCommandSupport.BAD_FREQUENCY, "s.csv", f);
 			assertEquals(expected, failure("Open ECG Record", "record", record.toFile(), "frequency", f));
