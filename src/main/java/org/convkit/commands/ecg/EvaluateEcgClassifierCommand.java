@@ -34,6 +34,8 @@ import java.util.List;
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Evaluate ECG Classifier")
 public class EvaluateEcgClassifierCommand extends ConvKitCommand {
 
+	static final String NOTHING_SCORED = "no beats were scored: %s (a beat needs a reference beat annotation, a whole window and a beat on either side)";
+
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
 	private File folder;
 
@@ -91,6 +93,8 @@ public class EvaluateEcgClassifierCommand extends ConvKitCommand {
 			for (AamiClass p : AamiClass.values()) confusion.addValue(p.name(), pooled.count(r, p));
 		}
 		if (csv != null) EcgCommandSupport.write("output_csv", () -> pooled.writeCsv(csv));
-		summary = names.size() + " records, " + beats + " beats, " + classifier.model().description() + ": " + BeatCrossValidation.summary(pooled) + warnings;
+		String figures = pooled.total() > 0 ? BeatCrossValidation.summary(pooled) : String.format(NOTHING_SCORED, beats.equals("reference")
+			? "the records hold no reference beats to classify" : "no detected beat matched a reference beat within 150 ms");
+		summary = names.size() + " records, " + beats + " beats, " + classifier.model().description() + ": " + figures + warnings;
 	}
 }

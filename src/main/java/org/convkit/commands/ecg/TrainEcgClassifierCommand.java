@@ -43,6 +43,10 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 
 	static final String NO_TRAINING = "records: no training records are left once the validation records are set aside";
 	static final String OVERLAP = "validation_records: record %s is also a training record; validation must be other patients";
+	static final String FEW_BEATS = "records: the training records %s hold %d beats to learn from; expected at least 2 (a beat needs a reference beat "
+		+ "annotation, a whole window and a beat on either side)";
+	static final String NO_VALIDATION_BEATS = "validation_records: the validation records %s hold no beats to score (a beat needs a reference beat "
+		+ "annotation, a whole window and a beat on either side); choose others, or none";
 	static final String NO_MODEL = "model: expected a folder to save the trained model in";
 	static final String MODEL_NOT_EMPTY = "model: %s exists and is not empty (%s); choose another folder, or set overwrite=true (--overwrite on the command "
 		+ "line) to replace its model (beatnet.params and beatnet.properties; other files stay)";
@@ -120,6 +124,8 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		if (folds != null) throw new IllegalArgumentException("calibration_folds: " + folds);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
+		if (trainBeats.size() < 2) throw new IllegalArgumentException(String.format(FEW_BEATS, train, trainBeats.size()));
+		if (validationBeats != null && validationBeats.size() == 0) throw new IllegalArgumentException(String.format(NO_VALIDATION_BEATS, validation));
 		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, validationBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {

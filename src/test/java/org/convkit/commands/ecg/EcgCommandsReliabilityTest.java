@@ -399,6 +399,29 @@ class EcgCommandsReliabilityTest {
 	}
 
 	@Test
+	void trainingAndScoringRecordsWithoutBeats() throws Exception {
+		Path data = Files.createDirectories(dir.resolve("data"));
+		float[] x = syntheticSamples();
+		writeWfdb(data, "a", x, syntheticBeats());
+		writeWfdb(data, "nobeats", x, new long[0]); // an annotation file of the end-of-file marker only
+		writeWfdb(data, "short", Arrays.copyOf(x, 475), new long[] {100, 300}); // two beats: neither has a beat on both sides
+		Path model = dir.resolve("model");
+		assertEquals(String.format(TrainEcgClassifierCommand.FEW_BEATS, "[nobeats]", 0),
+			failure("Train ECG Classifier", "folder", data.toFile(), "records", "nobeats", "calibration_folds", 0, "model", model.toFile()));
+		assertEquals(String.format(TrainEcgClassifierCommand.NO_VALIDATION_BEATS, "[short]"),
+			failure("Train ECG Classifier", "folder", data.toFile(), "records", "a", "validation_records", "short", "calibration_folds", 0, "model", model.toFile()));
+		assertFalse(Files.exists(model));
+		assertEquals("1 records, detected beats, the shipped MIT-BIH DS1 model: " + String.format(EvaluateEcgClassifierCommand.NOTHING_SCORED,
+			"no detected beat matched a reference beat within 150 ms"),
+			commands.run("Evaluate ECG Classifier", inputs("folder", data.toFile(), "records", "nobeats")).get("summary"));
+		assertEquals("1 records, reference beats, the shipped MIT-BIH DS1 model: " + String.format(EvaluateEcgClassifierCommand.NOTHING_SCORED,
+			"the records hold no reference beats to classify"),
+			commands.run("Evaluate ECG Classifier", inputs("folder", data.toFile(), "records", "short", "beats", "reference")).get("summary"));
+		Map<String, Object> atReference = commands.run("Classify ECG Beats", inputs("record", data.resolve("short.hea").toFile(), "beats", "reference"));
+		assertEquals(String.format(ClassifyEcgBeatsCommand.NO_REFERENCE_BEATS, "short", "MLII"), atReference.get("summary"));
+	}
+
+	@Test
 	void aModelFolderThatIsNotAModelNamesTheFolderAndTheFile() throws Exception {
 		Path record = EcgCommandsTest.writeSyntheticCsv(dir.resolve("s.csv"), true);
 		byte[] params, props;
