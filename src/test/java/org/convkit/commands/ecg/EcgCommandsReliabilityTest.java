@@ -303,6 +303,14 @@ class EcgCommandsReliabilityTest {
 		assertEquals("header.csv: has a header row but no samples", failure("Open ECG Record", "record", header.toFile()));
 	}
 
+	@Test
+	void readerWarningsAreSummaryLines() {
+		org.convkit.ecg.EcgRecord ecg = new org.convkit.ecg.EcgRecord("r", 250, List.of(new org.convkit.ecg.EcgRecord.Lead("MLII", "mV", 250, new float[10])));
+		assertEquals("", EcgCommandSupport.warnings(new org.convkit.ecg.EcgFiles.Annotated(ecg, java.util.Optional.empty())));
+		assertEquals("\nwarning: r.atr: truncated\nwarning: r.hea: names record q", EcgCommandSupport.warnings(
+			new org.convkit.ecg.EcgFiles.Annotated(ecg, java.util.Optional.empty(), List.of("r.atr: truncated", "r.hea: names record q"))));
+	}
+
 	// ---- 3. messages naming the parameter and the cause
 
 	@Test
@@ -435,6 +443,9 @@ class EcgCommandsReliabilityTest {
 		Files.write(truncated.resolve(BeatModel.PROPERTIES), props);
 		assertEquals("model: beatnet.params of " + truncated + " cannot be read: it ends early (truncated?); train the model again or choose another model folder",
 			failure("Classify ECG Beats", "record", record.toFile(), "model", truncated.toFile()));
+		Path properties = truncated.resolve(BeatModel.PROPERTIES);
+		assertEquals(String.format(OutputFiles.IS_INPUT, "output_csv", properties, BeatModel.PROPERTIES),
+			failure("Classify ECG Beats", "record", record.toFile(), "model", truncated.toFile(), "output_csv", properties.toFile(), "overwrite", true));
 
 		Path garbage = Files.createDirectories(dir.resolve("garbage"));
 		Files.writeString(garbage.resolve(BeatModel.PARAMETERS), "not parameters at all, but long enough to be read as some".repeat(10));
