@@ -98,18 +98,17 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 	/** The beats as a table of {@link ClassifiedBeats#COLUMNS}, the CSV file's columns and figures; the columns also when there are no beats. */
 	static ResultsTable table(ClassifiedBeats result) {
 		ResultsTable table = new ResultsTable();
-		boolean empty = result.size() == 0;
-		for (int i = 0; i < Math.max(1, result.size()); i++) {
-			String[] fields = empty ? null : result.fields(i);
+		for (int i = 0; i < result.size(); i++) {
+			String[] fields = result.fields(i);
 			table.incrementCounter();
-			for (int k = 0; k < ClassifiedBeats.COLUMNS.size(); k++) {
+			for (int k = 0; k < fields.length; k++) {
 				String column = ClassifiedBeats.COLUMNS.get(k);
-				if (ClassifiedBeats.decimals(column) < 0) table.addValue(column, empty ? "" : fields[k]);
-				else table.addValue(column, empty ? 0 : Double.parseDouble(fields[k])); // the value the CSV file holds, rounded alike
+				// a number as the CSV file holds it, rounded alike
+				if (ClassifiedBeats.decimals(column) < 0) table.addValue(column, fields[k]);
+				else table.addValue(column, Double.parseDouble(fields[k]));
 			}
 		}
-		// a table without rows keeps its columns, so that it is saved as a header line
-		if (empty) table.deleteRow(0);
+		if (result.size() == 0) EcgCommandSupport.columns(table, ClassifiedBeats.COLUMNS.toArray(String[]::new));
 		for (String column : ClassifiedBeats.COLUMNS) {
 			int decimals = ClassifiedBeats.decimals(column);
 			if (decimals > 0) table.setDecimalPlaces(table.getColumnIndex(column), decimals);
