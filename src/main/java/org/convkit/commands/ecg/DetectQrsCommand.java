@@ -32,6 +32,7 @@ public class DetectQrsCommand extends ConvKitCommand {
 
 	static final String NO_QRS = "%s, lead %s: no QRS complex was found; the signal may be flat or too noisy, or the lead may not show the QRS "
 		+ "complexes (leads: %s; choose one with lead=NAME)";
+	static final String ONE_QRS = "%s, lead %s: 1 QRS complex (no heart rate from a single beat)";
 
 	@Parameter(style = FileWidget.OPEN_STYLE, description = "Record file: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File record;
@@ -83,6 +84,7 @@ public class DetectQrsCommand extends ConvKitCommand {
 		if (peaks.length == 0) EcgCommandSupport.columns(beats, "beat", "sample", "time_s", "rr_s", "heart_rate_bpm");
 		StringBuilder text = new StringBuilder(peaks.length == 0
 			? String.format(Locale.ROOT, NO_QRS, ecg.name(), chosen.name(), ecg.leads().stream().map(EcgRecord.Lead::name).toList())
+			: peaks.length == 1 ? String.format(Locale.ROOT, ONE_QRS, ecg.name(), chosen.name())
 			: String.format(Locale.ROOT, "%s, lead %s: %d QRS complexes, mean heart rate %.1f bpm", ecg.name(), chosen.name(), peaks.length, result.meanHeartRate()));
 
 		// Annotations count frames of the record's frequency; peaks count samples of the lead's.

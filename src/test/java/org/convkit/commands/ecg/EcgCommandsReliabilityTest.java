@@ -375,6 +375,10 @@ class EcgCommandsReliabilityTest {
 		ResultsTable found = (ResultsTable) detected.get("beats");
 		assertEquals(List.of(0.4, 1.2), column(found, "time_s").stream().map(t -> Math.round(Double.parseDouble(t) * 10) / 10.0).toList(),
 			(String) detected.get("summary"));
+		Path oneBeat = dir.resolve("one beat.csv");
+		Files.writeString(oneBeat, String.join("\n", Files.readAllLines(shortCsv).subList(0, 250)) + "\n"); // 1 s: a beat at 0.4 s
+		assertEquals(String.format(DetectQrsCommand.ONE_QRS, "one beat", "MLII") + "\nevaluate: no reference annotations (one beat.atr next to a .hea record); not evaluated",
+			commands.run("Detect QRS Complexes", inputs("record", oneBeat.toFile(), "frequency", 250.0)).get("summary"));
 		Map<String, Object> classified = commands.run("Classify ECG Beats", inputs("record", shortCsv.toFile(), "frequency", 250.0));
 		assertTrue(((ResultsTable) classified.get("classified")).size() <= 1, "at most one beat has beats on both sides");
 
