@@ -5,6 +5,7 @@
 // Argument: records=<folder of records> output=<folder for the CSV files>
 //           [model=<folder from Train ECG Classifier; default: the shipped MIT-BIH DS1 model>]
 //           [lead=<lead name; default MLII, else the first>] [frequency=<Hz of CSV files without time column>]
+//           [overwrite=true: replace the CSV files of an earlier run in the output folder; default: refuse them]
 // In Fiji:   ImageJ-linux64 --headless -batch ecg_classify_folder.ijm "records=... output=..."
 // ConvKit:   bin/convkit macro --headless macros/ecg_classify_folder.ijm "records=... output=..."
 
@@ -15,12 +16,14 @@ output = call("ij.Macro.getValue", args, "output", "");
 model = call("ij.Macro.getValue", args, "model", "");
 lead = call("ij.Macro.getValue", args, "lead", "");
 frequency = call("ij.Macro.getValue", args, "frequency", "360");
+overwrite = call("ij.Macro.getValue", args, "overwrite", "false");
 if (records == "" || output == "") exit("ecg_classify_folder: records and output are both needed; got: " + args);
 if (!File.isDirectory(output)) File.makeDirectory(output);
 
 options = "folder=[" + records + "] output_folder=[" + output + "] frequency=" + frequency;
 if (model != "") options = options + " model=[" + model + "]";
 if (lead != "") options = options + " lead=[" + lead + "]";
+if (overwrite == "true") options = options + " overwrite";
 setBatchMode(true);
 run("Classify ECG Folder", options);
 

@@ -37,7 +37,7 @@ final class EcgDemo implements DemoPart {
 		DemoPart.data(real ? "MIT-BIH record 208 (" + MITDB_208 + ")" : "a synthetic record: " + SharedData.missing(MITDB_208));
 		Path predicted = folder.resolve("ecg-predicted.cnn"), beatsCsv = folder.resolve("ecg-beats.csv");
 		Map<String, Object> classified = DemoPart.command(executor, "Classify ECG Beats", Map.of("record", record.toFile(),
-			"output_csv", beatsCsv.toFile(), "output_annotations", predicted.toFile()));
+			"output_csv", beatsCsv.toFile(), "output_annotations", predicted.toFile(), "overwrite", true)); // the demo remakes its own files
 		String summary = (String) classified.get("summary");
 		AtomicFiles.writeString(folder.resolve("ecg-summary.txt"), summary + "\n");
 		ImagePlus predictedPlot = (ImagePlus) DemoPart.command(executor, "Open ECG Record", Map.of("record", record.toFile(),

@@ -58,5 +58,15 @@ class EcgMacroTest {
 		// bigeminy is irregular, but its normal beats keep their P waves: not atrial fibrillation
 		String line119 = result.stdout().lines().filter(l -> l.startsWith("119.hea: ")).findFirst().orElseThrow();
 		assertTrue(line119.endsWith("; 0 in atrial fibrillation"), line119);
+
+		// a second run into the same folder replaces the first's files only when asked to
+		LauncherProcess.Result refused = LauncherProcess.launch(temp, "macro", "--headless", MACRO.toString(),
+			"records=[" + records + "] output=[" + output + "]");
+		assertTrue(refused.toString().contains("output_folder: " + output.resolve("101_beats.csv") + " exists; choose another file, or set overwrite=true"),
+			refused.toString());
+		LauncherProcess.Result again = LauncherProcess.launch(temp, "macro", "--headless", MACRO.toString(),
+			"records=[" + records + "] output=[" + output + "] overwrite=true");
+		assertEquals(0, again.exitCode(), again.toString());
+		assertTrue(again.stdout().contains("ecg_classify_folder: 2 records classified"), again.toString());
 	}
 }

@@ -32,6 +32,10 @@ import java.util.Optional;
 public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 
 	static final String NO_REFERENCE = "beats: 'reference' classifies the beats of the reference annotations, but %s has none (%s)";
+	static final String NO_BEATS = "%s, lead %s: no QRS complex was found, so no beats were classified; the signal may be flat or too noisy, "
+		+ "or the lead may not show the QRS complexes (leads: %s; choose one with lead=NAME)";
+	static final String NO_REFERENCE_BEATS = "%s, lead %s: no beats were classified: the reference annotations hold no beats with a whole beat window "
+		+ "and a beat on either side";
 
 	@Parameter(style = FileWidget.OPEN_STYLE, description = "Record file: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File record;
@@ -54,6 +58,9 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 	@Parameter(required = false, style = FileWidget.SAVE_STYLE, description = "Optional WFDB annotation file of the classified beats (e.g. 208.cnn)")
 	private File output_annotations;
 
+	@Parameter(description = "Replace output_csv and output_annotations when they exist (never the record's own files)")
+	private boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "ECG beats")
 	private ResultsTable classified;
 
@@ -62,46 +69,58 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		Path csv = EcgCommandSupport.output(output_csv, "output_csv");
-		Path ann = EcgCommandSupport.output(output_annotations, "output_annotations");
+		if (EcgCommandSupport.isBlank(record)) throw new IllegalArgumentException(EcgCommandSupport.NO_RECORD);
+		// outputs are checked before any work: never one of the record's files or the model's, never an existing file unless overwrite
+		List<Path> inputs = EcgCommandSupport.all(EcgCommandSupport.inputs(record), EcgCommandSupport.modelFiles(model));
+		Path csv = EcgCommandSupport.output(output_csv, "output_csv", overwrite, inputs);
+		Path ann = EcgCommandSupport.output(output_annotations, "output_annotations", overwrite, inputs);
+		EcgCommandSupport.distinct(csv, "output_csv", ann, "output_annotations");
 		EcgFiles.Annotated in = EcgCommandSupport.readAnnotated(record, frequency);
 		EcgRecord ecg = in.record();
 		Optional<List<Annotation>> reference = in.annotations();
+		EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(ecg, lead, record.toPath());
 		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
 		ClassifiedBeats result;
 		if (beats.equals("reference")) {
 			if (reference.isEmpty()) {
 				throw new IllegalArgumentException(String.format(NO_REFERENCE, record.getName(), EcgFiles.referenceAnnotationFile(record.toPath()).getFileName()));
 			}
-			result = classifier.classifyAt(ecg, lead, reference.get());
+			result = classifier.classifyAt(ecg, chosen.name(), reference.get());
 		} else {
-			result = classifier.classify(ecg, lead, reference.orElse(null));
+			result = classifier.classify(ecg, chosen.name(), reference.orElse(null));
 		}
 		classified = table(result);
-		if (csv != null) result.writeCsv(csv);
-		if (ann != null) result.writeAnnotations(ann);
-		summary = summary(result, classifier, reference.isPresent());
+		if (csv != null) EcgCommandSupport.write("output_csv", () -> result.writeCsv(csv));
+		if (ann != null) EcgCommandSupport.write("output_annotations", () -> result.writeAnnotations(ann));
+		summary = summary(result, classifier, reference.isPresent(), ecg, beats.equals("reference")) + EcgCommandSupport.warnings(in);
 	}
 
+	/** The beats as a table of {@link ClassifiedBeats#COLUMNS}, the CSV file's columns and figures; the columns also when there are no beats. */
 	static ResultsTable table(ClassifiedBeats result) {
 		ResultsTable table = new ResultsTable();
 		for (int i = 0; i < result.size(); i++) {
+			String[] fields = result.fields(i);
 			table.incrementCounter();
-			table.addValue("beat", i + 1);
-			table.addValue("sample", result.frame(i));
-			table.addValue("time_s", result.frame(i) / result.frameFrequency());
-			float[] rr = result.beats().rr(i);
-			table.addValue("rr_previous_s", rr[0]);
-			table.addValue("rr_next_s", rr[1]);
-			table.addValue("atrial_fibrillation", String.valueOf(result.beats().inAtrialFibrillation(i)));
-			table.addValue("class", result.predicted(i).name());
-			table.addValue("probability", result.probability(i, result.predicted(i)));
-			table.addValue("reference", result.beats().isLabelled(i) ? result.beats().label(i).name() : "");
+			for (int k = 0; k < fields.length; k++) {
+				String column = ClassifiedBeats.COLUMNS.get(k);
+				// a number as the CSV file holds it, rounded alike
+				if (ClassifiedBeats.decimals(column) < 0) table.addValue(column, fields[k]);
+				else table.addValue(column, Double.parseDouble(fields[k]));
+			}
+		}
+		if (result.size() == 0) EcgCommandSupport.columns(table, ClassifiedBeats.COLUMNS.toArray(String[]::new));
+		for (String column : ClassifiedBeats.COLUMNS) {
+			int decimals = ClassifiedBeats.decimals(column);
+			if (decimals > 0) table.setDecimalPlaces(table.getColumnIndex(column), decimals);
 		}
 		return table;
 	}
 
-	static String summary(ClassifiedBeats result, BeatClassifier classifier, boolean scored) {
+	static String summary(ClassifiedBeats result, BeatClassifier classifier, boolean scored, EcgRecord ecg, boolean atReference) {
+		if (result.size() == 0) {
+			return atReference ? String.format(Locale.ROOT, NO_REFERENCE_BEATS, result.record(), result.lead())
+				: String.format(Locale.ROOT, NO_BEATS, result.record(), result.lead(), ecg.leads().stream().map(EcgRecord.Lead::name).toList());
+		}
 		int[] counts = result.counts();
 		StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s, lead %s: %d beats classified by %s:", result.record(),
 			result.lead(), result.size(), classifier.model().description()));

@@ -1,10 +1,13 @@
 package org.convkit.commands.ecg;
 
 import ij.measure.ResultsTable;
+import org.convkit.commands.BatchCommand;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.core.io.AtomicFiles;
 import org.convkit.core.io.Csv;
+import org.convkit.core.io.OutputFiles;
 import org.convkit.ecg.EcgFiles;
+import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatClassifier;
 import org.convkit.ecg.beats.BeatEvaluation;
@@ -19,7 +22,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -31,13 +37,17 @@ import java.util.stream.Stream;
  * error, and the batch goes on.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Classify ECG Folder")
-public class ClassifyEcgFolderCommand extends ConvKitCommand {
+public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCommand {
 
 	static final String NOT_A_FOLDER = "folder: expected a folder of ECG records (.hea, .edf, .csv), got %s";
 	static final String NO_RECORDS = "folder: %s has no ECG records (.hea, .edf, .csv)";
 	static final String NO_OUTPUT = "output_folder: expected an existing folder for the CSV files, got %s";
 	static final String SUMMARY = "summary.csv";
 	static final String BEATS = "_beats.csv";
+	static final String SAME_NAME = "folder: %s and %s would both write %s; rename one of them or classify them apart";
+	static final String FAILED = "%s: %s";
+	static final String DONE = "%d of %d records classified, %d failed";
+	static final String NO_BEATS = "%s: no QRS complex was found in lead %s (a flat or noisy signal, or the wrong lead)";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of records: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File folder;
@@ -54,8 +64,21 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder for <record>_beats.csv and summary.csv")
 	private File output_folder;
 
+	@Parameter(description = "Replace existing <record>_beats.csv and summary.csv files in output_folder")
+	private boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "ECG folder summary")
 	private ResultsTable records;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Summary")
+	private String summary;
+
+	private int failed;
+
+	@Override
+	public int failedItems() {
+		return failed;
+	}
 
 	@Override
 	protected void execute() throws IOException {
@@ -68,18 +91,38 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 				&& !p.getFileName().toString().equals(SUMMARY) && !p.getFileName().toString().endsWith(BEATS)).sorted().toList();
 		}
 		if (files.isEmpty()) throw new IllegalArgumentException(String.format(NO_RECORDS, folder));
-		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
+		// every output is checked before any record is read: none replaces an input, or an existing file unless overwrite
 		Path out = output_folder.toPath();
+		List<Path> inputs = new ArrayList<>(EcgCommandSupport.modelFiles(model));
+		for (Path file : files) inputs.addAll(EcgFiles.inputFiles(file));
+		Map<String, Path> writers = new HashMap<>();
+		for (Path file : files) {
+			String name = EcgFiles.baseName(file) + BEATS;
+			Path other = writers.putIfAbsent(name, file);
+			if (other != null) throw new IllegalArgumentException(String.format(SAME_NAME, other.getFileName(), file.getFileName(), name));
+			OutputFiles.check("output_folder", out.resolve(name), overwrite, inputs);
+		}
+		OutputFiles.check("output_folder", out.resolve(SUMMARY), overwrite, inputs);
+		EcgCommandSupport.writableFolder("output_folder", out.toAbsolutePath());
+		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
 		records = new ResultsTable();
+		failed = 0;
+		int done = 0;
+		StringBuilder text = new StringBuilder();
 		StringBuilder csv = new StringBuilder("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,reference_beats,accuracy,error\n");
 		for (Path file : files) {
 			if (isCanceled()) break;
+			String name = file.getFileName().toString();
 			records.incrementCounter();
-			records.addValue("record", file.getFileName().toString());
+			records.addValue("record", name);
 			try {
 				EcgFiles.Annotated in = EcgFiles.readAnnotated(file, frequency);
-				ClassifiedBeats result = classifier.classify(in.record(), lead, in.annotations().orElse(null));
-				result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS));
+				EcgCommandSupport.checkSamples(in.record(), name);
+				for (String w : in.warnings()) text.append(name).append(": ").append(String.format(EcgCommandSupport.WARNING, w)).append('\n');
+				EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(in.record(), lead, file);
+				ClassifiedBeats result = classifier.classify(in.record(), chosen.name(), in.annotations().orElse(null));
+				EcgCommandSupport.write("output_folder", () -> result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS)));
+				if (result.size() == 0) text.append(String.format(NO_BEATS, name, chosen.name())).append('\n');
 				int[] counts = result.counts();
 				BeatEvaluation e = result.evaluation();
 				records.addValue("status", "ok");
@@ -89,16 +132,23 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand {
 				records.addValue("reference_beats", e.total());
 				records.addValue("accuracy", e.total() > 0 ? e.accuracy() : Double.NaN);
 				records.addValue("error", "");
-				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(file.getFileName().toString()), result.size(), counts[0],
+				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(name), result.size(), counts[0],
 					counts[1], counts[2], counts[3], counts[4], result.atrialFibrillationBeats(), e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
+				done++;
 			}
 			catch (IOException | RuntimeException e) {
 				// a bad record is reported and the batch goes on, whatever went wrong with it
+				String error = e.getMessage() == null ? e.toString() : e.getMessage();
+				failed++;
 				records.addValue("status", "failed");
-				records.addValue("error", e.getMessage());
-				csv.append(Csv.field(file.getFileName().toString())).append(",failed,,,,,,,,,,").append(Csv.field(String.valueOf(e.getMessage()))).append('\n');
+				records.addValue("error", error);
+				csv.append(Csv.field(name)).append(",failed,,,,,,,,,,").append(Csv.field(error)).append('\n');
+				text.append(String.format(FAILED, name, error)).append('\n');
 			}
 		}
-		AtomicFiles.writeString(out.resolve(SUMMARY), csv.toString());
+		EcgCommandSupport.write("output_folder", () -> AtomicFiles.writeString(out.resolve(SUMMARY), csv.toString()));
+		text.append(String.format(Locale.ROOT, DONE, done, done + failed, failed));
+		if (done + failed < files.size()) text.append(String.format(Locale.ROOT, " (canceled: %d not classified)", files.size() - done - failed));
+		summary = text.toString();
 	}
 }

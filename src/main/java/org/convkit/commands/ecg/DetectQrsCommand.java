@@ -16,7 +16,6 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,10 @@ import java.util.Locale;
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Detect QRS Complexes")
 public class DetectQrsCommand extends ConvKitCommand {
+
+	static final String NO_QRS = "%s, lead %s: no QRS complex was found; the signal may be flat or too noisy, or the lead may not show the QRS "
+		+ "complexes (leads: %s; choose one with lead=NAME)";
+	static final String ONE_QRS = "%s, lead %s: 1 QRS complex (no heart rate from a single beat)";
 
 	@Parameter(style = FileWidget.OPEN_STYLE, description = "Record file: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File record;
@@ -46,6 +49,9 @@ public class DetectQrsCommand extends ConvKitCommand {
 	@Parameter(description = "Score against the reference annotations (WFDB .atr next to the .hea) when present")
 	private boolean evaluate = true;
 
+	@Parameter(description = "Replace output_annotations when it exists (never the record's own files)")
+	private boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "QRS complexes")
 	private ResultsTable beats;
 
@@ -54,8 +60,14 @@ public class DetectQrsCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		EcgRecord ecg = EcgCommandSupport.read(record, frequency);
-		EcgRecord.Lead chosen = ecg.leadOrDefault(lead);
+		if (EcgCommandSupport.isBlank(record)) throw new IllegalArgumentException(EcgCommandSupport.NO_RECORD);
+		Path out = EcgCommandSupport.output(output_annotations, "output_annotations", overwrite, EcgCommandSupport.inputs(record));
+		// a WFDB record's reference annotations are read with it when they are to be scored against, with the reader's warnings
+		boolean wfdb = EcgFiles.extension(record.toPath()).equals("hea");
+		EcgFiles.Annotated in = evaluate && wfdb ? EcgCommandSupport.readAnnotated(record, frequency)
+			: new EcgFiles.Annotated(EcgCommandSupport.read(record, frequency), java.util.Optional.empty());
+		EcgRecord ecg = in.record();
+		EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(ecg, lead, record.toPath());
 		QrsDetector.Result result = new QrsDetector().detect(chosen);
 		int[] peaks = result.peaks();
 		double fs = chosen.frequency();
@@ -69,27 +81,26 @@ public class DetectQrsCommand extends ConvKitCommand {
 			beats.addValue("rr_s", rr);
 			beats.addValue("heart_rate_bpm", 60 / rr);
 		}
-		StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s, lead %s: %d QRS complexes, mean heart rate %.1f bpm",
-			ecg.name(), chosen.name(), peaks.length, result.meanHeartRate()));
+		if (peaks.length == 0) EcgCommandSupport.columns(beats, "beat", "sample", "time_s", "rr_s", "heart_rate_bpm");
+		StringBuilder text = new StringBuilder(peaks.length == 0
+			? String.format(Locale.ROOT, NO_QRS, ecg.name(), chosen.name(), ecg.leads().stream().map(EcgRecord.Lead::name).toList())
+			: peaks.length == 1 ? String.format(Locale.ROOT, ONE_QRS, ecg.name(), chosen.name())
+			: String.format(Locale.ROOT, "%s, lead %s: %d QRS complexes, mean heart rate %.1f bpm", ecg.name(), chosen.name(), peaks.length, result.meanHeartRate()));
 
 		// Annotations count frames of the record's frequency; peaks count samples of the lead's.
 		double scale = ecg.frequency() / fs;
 		int[] framePeaks = new int[peaks.length];
 		for (int i = 0; i < peaks.length; i++) framePeaks[i] = (int) Math.round(peaks[i] * scale);
-		if (output_annotations != null && !output_annotations.getPath().isBlank()) {
+		if (out != null) {
 			List<Annotation> annotations = new ArrayList<>(peaks.length);
 			for (int p : framePeaks) annotations.add(Annotation.of(p, "N"));
-			Path out = output_annotations.toPath();
-			if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
-				throw new IllegalArgumentException("output_annotations: the folder " + out.getParent() + " does not exist");
-			}
-			WfdbAnnotations.write(out, annotations);
+			EcgCommandSupport.write("output_annotations", () -> WfdbAnnotations.write(out, annotations));
 			text.append("\nwrote ").append(peaks.length).append(" annotations to ").append(out);
 		}
 		if (evaluate) {
 			Path atr = EcgFiles.referenceAnnotationFile(record.toPath());
-			if (EcgFiles.extension(record.toPath()).equals("hea") && Files.isRegularFile(atr)) {
-				List<Annotation> reference = WfdbAnnotations.read(atr);
+			if (in.annotations().isPresent()) {
+				List<Annotation> reference = in.annotations().get();
 				long length = Math.round(chosen.samples().length * scale);
 				DetectionEvaluation.RecordResult r = DetectionEvaluation.compare(ecg.name(), DetectionEvaluation.referenceBeats(reference),
 					framePeaks, ecg.frequency(), length, 0.5, DetectionEvaluation.ventricularFlutterIntervals(reference));
@@ -100,6 +111,6 @@ public class DetectQrsCommand extends ConvKitCommand {
 					.append(" next to a .hea record); not evaluated");
 			}
 		}
-		summary = text.toString();
+		summary = text + EcgCommandSupport.warnings(in);
 	}
 }

@@ -3,6 +3,7 @@ package org.convkit.commands.ecg;
 import ij.measure.ResultsTable;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.ecg.Annotation;
+import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatClassifier;
@@ -10,8 +11,6 @@ import org.convkit.ecg.beats.BeatCrossValidation;
 import org.convkit.ecg.beats.BeatEvaluation;
 import org.convkit.ecg.beats.ClassifiedBeats;
 import org.convkit.ecg.beats.LabelledRecords;
-import org.convkit.ecg.io.WfdbAnnotations;
-import org.convkit.ecg.io.WfdbRecords;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -21,6 +20,7 @@ import org.scijava.widget.FileWidget;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,6 +33,8 @@ import java.util.List;
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Evaluate ECG Classifier")
 public class EvaluateEcgClassifierCommand extends ConvKitCommand {
+
+	static final String NOTHING_SCORED = "no beats were scored: %s (a beat needs a reference beat annotation, a whole window and a beat on either side)";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
 	private File folder;
@@ -49,6 +51,9 @@ public class EvaluateEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(required = false, style = FileWidget.SAVE_STYLE, description = "Optional CSV file of the evaluation")
 	private File output_csv;
 
+	@Parameter(description = "Replace output_csv when it exists (never one of the records' files)")
+	private boolean overwrite = false;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "ECG classes")
 	private ResultsTable classes;
 
@@ -60,15 +65,22 @@ public class EvaluateEcgClassifierCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		Path csv = EcgCommandSupport.output(output_csv, "output_csv");
 		Path data = folder == null ? null : folder.toPath();
 		List<String> names = LabelledRecords.names(data, records, "records");
+		List<Path> inputs = new ArrayList<>(EcgCommandSupport.modelFiles(model));
+		for (String name : names) inputs.addAll(EcgFiles.inputFiles(data.resolve(name + ".hea")));
+		Path csv = EcgCommandSupport.output(output_csv, "output_csv", overwrite, inputs);
 		BeatClassifier classifier = new BeatClassifier(EcgCommandSupport.model(model));
 		BeatEvaluation pooled = new BeatEvaluation();
+		StringBuilder warnings = new StringBuilder();
 		for (String name : names) {
 			if (isCanceled()) return;
-			EcgRecord ecg = WfdbRecords.read(data.resolve(name + ".hea"));
-			List<Annotation> reference = WfdbAnnotations.read(data.resolve(name + ".atr"));
+			EcgFiles.Annotated in = EcgFiles.readAnnotated(data.resolve(name + ".hea"), 0);
+			EcgCommandSupport.checkSamples(in.record(), name + ".hea");
+			for (String w : in.warnings()) warnings.append('\n').append(name).append(".hea: ").append(String.format(EcgCommandSupport.WARNING, w));
+			EcgRecord ecg = in.record();
+			EcgCommandSupport.detectionLead(ecg, null, data.resolve(name + ".hea"));
+			List<Annotation> reference = in.annotations().orElse(List.of());
 			ClassifiedBeats result = beats.equals("reference") ? classifier.classifyAt(ecg, null, reference) : classifier.classify(ecg, null, reference);
 			pooled.add(result.evaluation());
 		}
@@ -80,7 +92,9 @@ public class EvaluateEcgClassifierCommand extends ConvKitCommand {
 			confusion.addValue("reference", r.name());
 			for (AamiClass p : AamiClass.values()) confusion.addValue(p.name(), pooled.count(r, p));
 		}
-		if (csv != null) pooled.writeCsv(csv);
-		summary = names.size() + " records, " + beats + " beats, " + classifier.model().description() + ": " + BeatCrossValidation.summary(pooled);
+		if (csv != null) EcgCommandSupport.write("output_csv", () -> pooled.writeCsv(csv));
+		String figures = pooled.total() > 0 ? BeatCrossValidation.summary(pooled) : String.format(NOTHING_SCORED, beats.equals("reference")
+			? "the records hold no reference beats to classify" : "no detected beat matched a reference beat within 150 ms");
+		summary = names.size() + " records, " + beats + " beats, " + classifier.model().description() + ": " + figures + warnings;
 	}
 }

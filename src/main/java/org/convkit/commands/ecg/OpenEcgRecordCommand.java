@@ -19,6 +19,7 @@ import org.scijava.widget.FileWidget;
 import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +36,8 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 
 	static final String BAD_START = "start_s: expected a time from 0 to the record's length, %s s, got %s";
 	static final String BAD_DURATION = "duration_s: expected a positive number of seconds, got %s";
+	static final String NO_ANNOTATION_FILE = "annotation_file: file not found: %s";
+	static final String ANNOTATION_FOLDER = "annotation_file: %s is a folder; expected a WFDB annotation file (e.g. 208.cnn)";
 
 	@Parameter(style = FileWidget.OPEN_STYLE, description = "Record file: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File record;
@@ -70,6 +73,10 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 	protected void execute() throws IOException {
 		// the record's own annotations come with it (an EDF+ file holds both and is read once)
 		boolean ownAnnotations = show_annotations && EcgCommandSupport.isBlank(annotation_file);
+		if (show_annotations && !ownAnnotations) {
+			if (Files.isDirectory(annotation_file.toPath())) throw new IllegalArgumentException(String.format(ANNOTATION_FOLDER, annotation_file));
+			if (!Files.isRegularFile(annotation_file.toPath())) throw new IllegalArgumentException(String.format(NO_ANNOTATION_FILE, annotation_file));
+		}
 		EcgFiles.Annotated in = ownAnnotations ? EcgCommandSupport.readAnnotated(record, frequency)
 			: new EcgFiles.Annotated(EcgCommandSupport.read(record, frequency), Optional.empty());
 		EcgRecord ecg = in.record();
@@ -80,8 +87,9 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 		}
 		if (!(duration_s > 0 && Double.isFinite(duration_s))) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_DURATION, fmt(duration_s)));
 		double end = Math.min(length, start_s + duration_s);
-		StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %d leads, %s Hz, %s s; showing %s-%s s",
-			ecg.name(), ecg.leads().size(), fmt(f), fmt(length), fmt(start_s), fmt(end)));
+		StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %d lead%s, %s Hz, %s s; showing %s-%s s",
+			ecg.name(), ecg.leads().size(), ecg.leads().size() == 1 ? "" : "s", fmt(f), fmt(length), fmt(start_s), fmt(end)));
+		text.append(EcgCommandSupport.warnings(in));
 
 		List<Annotation> beats = new ArrayList<>();
 		if (show_annotations) {

@@ -3,6 +3,8 @@ package org.convkit.commands.ecg;
 import ai.djl.Model;
 import ij.measure.ResultsTable;
 import org.convkit.commands.ConvKitCommand;
+import org.convkit.core.io.OutputFiles;
+import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.beats.BeatCalibration;
 import org.convkit.ecg.beats.BeatDataset;
 import org.convkit.ecg.beats.BeatModel;
@@ -18,12 +20,14 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Train ECG Classifier: trains the 1-D CNN beat classifier on WFDB
@@ -39,6 +43,14 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 
 	static final String NO_TRAINING = "records: no training records are left once the validation records are set aside";
 	static final String OVERLAP = "validation_records: record %s is also a training record; validation must be other patients";
+	static final String FEW_BEATS = "records: the training records %s hold %d beats to learn from; expected at least 2 (a beat needs a reference beat "
+		+ "annotation, a whole window and a beat on either side)";
+	static final String NO_VALIDATION_BEATS = "validation_records: the validation records %s hold no beats to score (a beat needs a reference beat "
+		+ "annotation, a whole window and a beat on either side); choose others, or none";
+	static final String NO_MODEL = "model: expected a folder to save the trained model in";
+	static final String MODEL_NOT_EMPTY = "model: %s exists and is not empty (%s); choose another folder, or set overwrite=true (--overwrite on the command "
+		+ "line) to replace its model (beatnet.params and beatnet.properties; other files stay)";
+	static final String MODEL_IS_FILE = "model: %s is a file; expected a folder to save the trained model in";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
 	private File folder;
@@ -80,6 +92,9 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder to save the model in (created if needed); its beatnet.params and beatnet.properties are replaced once training succeeds, other files stay")
 	private File model;
 
+	@Parameter(description = "Save into a model folder that is not empty, replacing its beatnet.params and beatnet.properties")
+	private boolean overwrite = false;
+
 	@Parameter
 	private LogService log;
 
@@ -91,7 +106,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		if (EcgCommandSupport.isBlank(model)) throw new IllegalArgumentException("model: expected a folder to save the trained model in");
+		if (EcgCommandSupport.isBlank(model)) throw new IllegalArgumentException(NO_MODEL);
 		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction,
 			networks);
 		Path data = folder == null ? null : folder.toPath();
@@ -101,10 +116,16 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		if (records == null || records.isBlank()) train.removeAll(validation);
 		for (String name : validation) if (new HashSet<>(train).contains(name)) throw new IllegalArgumentException(String.format(OVERLAP, name));
 		if (train.isEmpty()) throw new IllegalArgumentException(NO_TRAINING);
+		List<Path> inputs = new ArrayList<>();
+		for (String name : train) inputs.addAll(EcgFiles.inputFiles(data.resolve(name + ".hea")));
+		for (String name : validation) inputs.addAll(EcgFiles.inputFiles(data.resolve(name + ".hea")));
+		checkModelFolder(model.toPath(), overwrite, inputs);
 		String folds = BeatCalibration.checkFolds(calibration_folds, train.size());
 		if (folds != null) throw new IllegalArgumentException("calibration_folds: " + folds);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
+		if (trainBeats.size() < 2) throw new IllegalArgumentException(String.format(FEW_BEATS, train, trainBeats.size()));
+		if (validationBeats != null && validationBeats.size() == 0) throw new IllegalArgumentException(String.format(NO_VALIDATION_BEATS, validation));
 		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, validationBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
@@ -125,12 +146,35 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 			recipe.setProperty("training.config", config.toString());
 			recipe.setProperty("training.beats", String.valueOf(trainBeats.size()));
 			recipe.setProperty("training.calibration_folds", String.valueOf(calibration_folds));
-			BeatModel.save(trained, bias, window, recipe, model.toPath());
+			EcgCommandSupport.write("model", () -> BeatModel.save(trained, bias, window, recipe, model.toPath()));
 		}
 		summary = String.format(Locale.ROOT, "trained %d network%s on %d beats of %d records%s for %d epochs; saved to %s", networks,
 			networks == 1 ? "" : "s", trainBeats.size(), train.size(),
 			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model)
 			+ (calibration_folds > 0 ? "; decision bias " + bias.format() + " chosen on " + calibration_folds + " patient-wise folds" : "");
+	}
+
+	/**
+	 * Refuses, before training, a model folder that holds files unless overwrite, a file in its place,
+	 * model files that are inputs, and a folder (or the nearest existing folder above it) that takes no files.
+	 */
+	static void checkModelFolder(Path folder, boolean overwrite, List<Path> inputs) throws IOException {
+		Path abs = folder.toAbsolutePath().normalize();
+		if (Files.exists(abs) && !Files.isDirectory(abs)) throw new IllegalArgumentException(String.format(MODEL_IS_FILE, folder));
+		if (Files.isDirectory(abs)) {
+			List<String> names;
+			try (Stream<Path> entries = Files.list(abs)) {
+				names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+			}
+			if (!names.isEmpty() && !overwrite) {
+				String shown = String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", ..." : "");
+				throw new IllegalArgumentException(String.format(MODEL_NOT_EMPTY, folder, shown));
+			}
+			for (String file : List.of(BeatModel.PARAMETERS, BeatModel.PROPERTIES)) OutputFiles.check("model", abs.resolve(file), true, inputs);
+		}
+		Path existing = abs;
+		while (existing != null && !Files.isDirectory(existing)) existing = existing.getParent();
+		if (existing != null) EcgCommandSupport.writableFolder("model", existing);
 	}
 
 	private static BeatDataset read(Path folder, List<String> names, BeatDataset.Options window) throws IOException {

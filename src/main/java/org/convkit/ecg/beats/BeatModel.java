@@ -31,6 +31,7 @@ public final class BeatModel {
 	static final String BIAS = "decision_bias";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
+	static final String DAMAGED = "model: %s of %s cannot be read: %s; train the model again or choose another model folder";
 	private static final String SHIPPED = "/org/convkit/ecg/model/";
 
 	private interface Source {
@@ -78,6 +79,10 @@ public final class BeatModel {
 		try (var reader = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
 			p.load(reader);
 		}
+		catch (IOException | IllegalArgumentException e) {
+			// not UTF-8 text, a malformed \\uXXXX escape: the file is damaged
+			throw new IOException(String.format(DAMAGED, PROPERTIES, abs, "not a properties file (" + e + ")"), e);
+		}
 		// The id changes when the folder's model is replaced, so the runtime's cache never serves an old one.
 		String stamp = Files.getLastModifiedTime(params).toMillis() + ":" + Files.size(params);
 		return new BeatModel("ecg-beatnet:" + abs + ":" + stamp, abs.toString(), p, () -> Files.newInputStream(params));
@@ -123,6 +128,12 @@ public final class BeatModel {
 			public Model load(String engine, Device device) throws IOException {
 				try (InputStream in = parameters.open()) {
 					return BeatNet.load(in, window.length(), networks, engine, device);
+				}
+				catch (IOException | RuntimeException e) {
+					// a truncated file ends in an EOFException without a message; a file of another network in BeatNet's message
+					String cause = e instanceof java.io.EOFException ? "it ends early (truncated?)"
+						: String.valueOf(e.getMessage()).replaceFirst("^model: ", "");
+					throw new IOException(String.format(DAMAGED, PARAMETERS, description, cause), e);
 				}
 			}
 		};

@@ -79,17 +79,47 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 	}
 
 	/**
-	 * One line per beat: sample, time, RR intervals, whether it is in atrial fibrillation, predicted
-	 * class, probabilities, and the reference class when known.
+	 * The columns of the beats table, as {@link #csv()} writes them and the commands show them: sample,
+	 * time, RR intervals, whether the beat is in atrial fibrillation, predicted class, the five
+	 * probabilities, and the reference class when known.
 	 */
+	public static final List<String> COLUMNS = List.of("record", "lead", "beat", "sample", "time_s", "rr_previous_s", "rr_next_s", "atrial_fibrillation",
+		"class", "p_N", "p_S", "p_V", "p_F", "p_Q", "reference");
+	/** Decimal places of each column of {@link #COLUMNS} that holds a number (0: a whole number); -1 for text. */
+	private static final int[] DECIMALS = {-1, -1, 0, 0, 4, 4, 4, -1, -1, 5, 5, 5, 5, 5, -1};
+
+	/** Decimal places of a column of {@link #COLUMNS} that holds numbers (0: whole numbers), -1 for a text column. */
+	public static int decimals(String column) {
+		int k = COLUMNS.indexOf(column);
+		if (k < 0) throw new IllegalArgumentException("column: expected one of " + COLUMNS + ", got " + column);
+		return DECIMALS[k];
+	}
+
+	/** Beat i's fields in {@link #COLUMNS} order, as the CSV file holds them (not quoted). */
+	public String[] fields(int i) {
+		float[] rr = beats.rr(i);
+		String[] f = new String[COLUMNS.size()];
+		f[0] = record;
+		f[1] = lead;
+		f[2] = Integer.toString(i + 1);
+		f[3] = Long.toString(frame(i));
+		f[4] = String.format(Locale.ROOT, "%.4f", frame(i) / frameFrequency);
+		f[5] = String.format(Locale.ROOT, "%.4f", rr[0]);
+		f[6] = String.format(Locale.ROOT, "%.4f", rr[1]);
+		f[7] = Boolean.toString(beats.inAtrialFibrillation(i));
+		f[8] = predicted(i).name();
+		for (AamiClass c : AamiClass.values()) f[9 + c.ordinal()] = String.format(Locale.ROOT, "%.5f", probability(i, c));
+		f[14] = beats.isLabelled(i) ? beats.label(i).name() : "";
+		return f;
+	}
+
+	/** One line per beat with the fields of {@link #COLUMNS}; a header line only when there are no beats. */
 	public String csv() {
-		StringBuilder s = new StringBuilder("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,atrial_fibrillation,class,p_N,p_S,p_V,p_F,p_Q,reference\n");
+		StringBuilder s = new StringBuilder(String.join(",", COLUMNS)).append('\n');
 		for (int i = 0; i < size(); i++) {
-			float[] rr = beats.rr(i);
-			s.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%.4f,%.4f,%.4f,%b,%s", Csv.field(record), Csv.field(lead), i + 1, frame(i), frame(i) / frameFrequency,
-				rr[0], rr[1], beats.inAtrialFibrillation(i), predicted(i)));
-			for (AamiClass c : AamiClass.values()) s.append(String.format(Locale.ROOT, ",%.5f", probability(i, c)));
-			s.append(',').append(beats.isLabelled(i) ? beats.label(i).name() : "").append('\n');
+			String[] f = fields(i);
+			for (int k = 0; k < f.length; k++) s.append(k == 0 ? "" : ",").append(Csv.field(f[k]));
+			s.append('\n');
 		}
 		return s.toString();
 	}

@@ -2,7 +2,9 @@ package org.convkit.commands.ecg;
 
 import ij.measure.ResultsTable;
 import org.convkit.commands.HeadlessCommands;
+import org.convkit.commands.run.CommandExecutor;
 import org.convkit.commands.run.CommandFailedException;
+import org.convkit.core.io.OutputFiles;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatModel;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -66,6 +69,14 @@ class EcgClassifierCommandsTest {
 		List<String> lines = Files.readAllLines(csv);
 		assertEquals(table.size() + 1, lines.size());
 		assertEquals("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,atrial_fibrillation,class,p_N,p_S,p_V,p_F,p_Q,reference", lines.get(0));
+		// the table is the CSV file: same columns, same figures
+		assertEquals(List.of(lines.get(0).split(",")), List.of(table.getHeadings()));
+		for (int i : new int[] {0, table.size() / 2, table.size() - 1}) {
+			String[] fields = lines.get(i + 1).split(",", -1);
+			assertEquals(Double.parseDouble(fields[9 + AamiClass.V.ordinal()]), table.getValue("p_V", i), 0);
+			assertEquals(Double.parseDouble(fields[4]), table.getValue("time_s", i), 0);
+			assertEquals(fields[14], table.getStringValue("reference", i));
+		}
 		List<Annotation> written = WfdbAnnotations.read(ann);
 		assertEquals(table.size(), written.size());
 		int v = 0;
@@ -149,7 +160,10 @@ class EcgClassifierCommandsTest {
 		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), in.resolve("101" + ext));
 		Files.copy(MITDB.resolve("101.hea"), in.resolve("102.hea")); // a header whose signal file is not there
 		Files.writeString(in.resolve("102.hea"), Files.readString(in.resolve("102.hea")).replace("101", "102"));
-		Map<String, Object> result = commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", out.toFile()));
+		CommandExecutor.Result run = commands.executor().execute(commands.executor().find("Classify ECG Folder"),
+			new HashMap<>(Map.of("folder", in.toFile(), "output_folder", out.toFile())));
+		assertEquals(1, run.failedItems(), "the command line exits 3");
+		Map<String, Object> result = run.outputs();
 		ResultsTable records = (ResultsTable) result.get("records");
 		assertEquals(2, records.size());
 		assertEquals("101.hea", records.getStringValue("record", 0));
@@ -164,10 +178,15 @@ class EcgClassifierCommandsTest {
 		assertTrue(summary.get(2).startsWith("102.hea,failed,") && summary.get(2).contains("102.dat"), summary.get(2));
 		assertEquals((int) records.getValue("beats", 0) + 1, Files.readAllLines(out.resolve("101_beats.csv")).size());
 		assertFalse(Files.exists(out.resolve("102_beats.csv")));
+		assertEquals("102.hea: " + records.getStringValue("error", 1) + "\n1 of 2 records classified, 1 failed", result.get("summary"));
 
-		// writing into the records folder itself, twice: the command's own CSV files are not taken for records
+		// writing into the records folder itself, twice (the second time replacing the first's files): the command's own CSV files are not taken for records
 		commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile()));
-		ResultsTable again = (ResultsTable) commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile())).get("records");
+		CommandFailedException e = assertThrows(CommandFailedException.class,
+			() -> commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile())));
+		assertEquals(String.format(OutputFiles.EXISTS, "output_folder", in.resolve("101_beats.csv")), e.getMessage());
+		ResultsTable again = (ResultsTable) commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile(),
+			"overwrite", true)).get("records");
 		assertEquals(2, again.size());
 	}
 
