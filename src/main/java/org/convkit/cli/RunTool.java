@@ -199,6 +199,9 @@ final class RunTool {
 				ImageFiles.saveTiff(image, file);
 				System.out.println("wrote " + file);
 			}
+			else if (value instanceof ResultsTable table && table.getLastColumn() < 0 && table.size() == 0) {
+				System.out.println(output.getKey() + ": empty table, no file written");
+			}
 			else if (value instanceof ResultsTable table) {
 				ImageFiles.saveCsv(table, file);
 				System.out.println("wrote " + file);

@@ -3,6 +3,7 @@ package org.convkit.ecg.beats;
 import ai.djl.Model;
 
 import org.convkit.core.io.AtomicFiles;
+import org.convkit.core.io.SharedData;
 import org.convkit.core.io.Csv;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgRecord;
@@ -172,7 +173,7 @@ public final class BeatCrossValidation {
 			if (eq < 0) throw new IllegalArgumentException("expected key=value, got " + a);
 			o.put(a.substring(0, eq), a.substring(eq + 1));
 		}
-		Path data = Path.of(o.getOrDefault("data", "../shared/data/mitdb"));
+		Path data = o.containsKey("data") ? Path.of(o.get("data")) : SharedData.resolve("mitdb");
 		int folds = Integer.parseInt(o.getOrDefault("folds", "4"));
 		BeatTrainer.Config d = BeatTrainer.Config.DEFAULT;
 		BeatTrainer.Config config = new BeatTrainer.Config(Integer.parseInt(o.getOrDefault("epochs", "" + d.epochs())),
