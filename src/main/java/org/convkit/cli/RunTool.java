@@ -84,7 +84,7 @@ final class RunTool {
 			for (Path file : Written.since(before)) System.out.println("wrote " + file);
 			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
 			outputs.putAll(result.outputs());
-			write(outputs, folder, overwrite, inputs);
+			write(outputs, labels(info), folder, overwrite, inputs);
 			if (result.failedItems() > 0) {
 				System.err.println(args[0] + ": " + result.failedItems() + " item(s) failed; see the summary above");
 				return 3;
@@ -99,6 +99,15 @@ final class RunTool {
 			throw new IllegalArgumentException(option.name() + ": expected a path to an image file (" + option.name() + "=/path/to/image.tif)");
 		}
 		return ImageFiles.open(option.name(), Path.of(option.text()));
+	}
+
+	/** The outputs' labels as a dialog shows them. */
+	private static Map<String, String> labels(CommandInfo info) {
+		Map<String, String> labels = new LinkedHashMap<>();
+		for (ModuleItem<?> item : info.outputs()) {
+			if (item.getLabel() != null && !item.getLabel().isBlank()) labels.put(item.getName(), item.getLabel());
+		}
+		return labels;
 	}
 
 	private static Map<ImagePlus, Integer> overlaySizes(Map<String, Object> inputs) {
@@ -172,7 +181,7 @@ final class RunTool {
 	 * Writes images and tables; every name is checked before the first is written, since an image's
 	 * name comes from its title, known only now.
 	 */
-	private static void write(Map<String, Object> outputs, Path folder, boolean overwrite, List<Path> inputs) throws IOException {
+	private static void write(Map<String, Object> outputs, Map<String, String> labels, Path folder, boolean overwrite, List<Path> inputs) throws IOException {
 		Map<String, Path> files = new LinkedHashMap<>();
 		if (outputs.values().stream().anyMatch(v -> v instanceof ImagePlus || v instanceof ResultsTable)) Files.createDirectories(folder);
 		for (Map.Entry<String, Object> output : outputs.entrySet()) {
@@ -207,7 +216,8 @@ final class RunTool {
 				System.out.println("wrote " + file);
 			}
 			else if (value != null) {
-				System.out.println(value instanceof String text ? text.stripTrailing() : output.getKey() + " = " + value);
+				// a number says what it counts: "Beats shown: 11", not "annotation_count = 11"
+				System.out.println(value instanceof String text ? text.stripTrailing() : labels.getOrDefault(output.getKey(), output.getKey()) + ": " + value);
 			}
 		}
 	}

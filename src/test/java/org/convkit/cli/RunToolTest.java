@@ -186,6 +186,18 @@ class RunToolTest {
 	}
 
 	@Test
+	void aCountIsPrintedWithItsLabel(@TempDir Path folder) {
+		Path record = org.convkit.core.io.SharedData.resolve("mitdb/101.hea");
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(record), "MIT-BIH record 101 is not in the data folder");
+		Result result = launch("run", "Open ECG Record", "record=" + record, "duration_s=10", "--output", folder.toString());
+		assertEquals(0, result.status(), result.err());
+		// 101 has 12 beats in its first 10 s (was printed as a bare 'annotation_count = 12')
+		assertTrue(result.out().lines().anyMatch(l -> l.matches("Beats shown: \\d+")), result.out());
+		assertFalse(result.out().contains("annotation_count"), result.out());
+		assertTrue(result.out().contains("wrote " + folder.resolve("101-plot.tif")), result.out());
+	}
+
+	@Test
 	void unknownToolPrintsUsage() {
 		Result result = launch("frobnicate");
 		assertEquals(2, result.status());
