@@ -32,7 +32,6 @@ import java.util.Map;
  */
 final class RunTool {
 
-	static final String OUTPUT_IS_FILE = "--output: %s is a file; expected a folder for the results";
 	static final String OVERWRITE = "overwrite";
 	/** The name of an input image written with what the command drew on it. */
 	static final String ANNOTATED = "annotated";
@@ -41,35 +40,16 @@ final class RunTool {
 
 	static int run(String[] args) throws IOException {
 		System.setProperty("java.awt.headless", "true");
-		if (args.length == 0) return Main.usage("run: expected a command title, e.g. convkit run \"ConvKit Info\"");
-		Path outputFolder = null;
-		boolean overwrite = false;
-		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 1; i < args.length; i++) {
-			if (args[i].equals("--output")) {
-				if (++i == args.length) return Main.usage("run: --output needs a folder");
-				outputFolder = Path.of(args[i]);
-				continue;
-			}
-			if (args[i].equals("--overwrite")) {
-				overwrite = true;
-				continue;
-			}
-			int equals = args[i].indexOf('=');
-			if (equals <= 0) return Main.usage("run: expected key=value, got '" + args[i] + "'");
-			options.put(args[i].substring(0, equals), args[i].substring(equals + 1));
-		}
-		if (outputFolder != null && Files.exists(outputFolder) && !Files.isDirectory(outputFolder)) {
-			throw new IllegalArgumentException(String.format(OUTPUT_IS_FILE, outputFolder));
-		}
-		Path folder = outputFolder == null ? Path.of(".") : outputFolder;
+		RunArguments run = RunArguments.parse(args);
+		Map<String, String> options = new LinkedHashMap<>(run.options());
+		Path folder = run.folder();
 		try (Context context = new Context()) {
 			CommandExecutor executor = new CommandExecutor(context);
-			CommandInfo info = executor.find(args[0]);
-			if (outputFolder != null) resolveOutputs(info, options, outputFolder);
-			if (overwrite && hasInput(info, OVERWRITE)) options.putIfAbsent(OVERWRITE, "true");
+			CommandInfo info = executor.find(run.title());
+			if (run.outputFolder() != null) resolveOutputs(info, options, run.outputFolder());
+			if (run.overwrite() && hasInput(info, OVERWRITE)) options.putIfAbsent(OVERWRITE, "true");
 			List<Path> inputs = inputFiles(info, options);
-			checkTables(info, folder, overwrite, inputs);
+			checkTables(info, folder, run.overwrite(), inputs);
 			Map<Path, Long> before = Written.snapshot(fileOptions(info, options));
 			Map<String, Object> inputValues = CommandInputs.convert(info, options, RunTool::openImage);
 			Map<ImagePlus, Integer> overlays = overlaySizes(inputValues);
@@ -78,15 +58,15 @@ final class RunTool {
 				result = executor.execute(info, inputValues);
 			}
 			catch (CommandFailedException e) {
-				System.err.println(args[0] + ": " + e.getMessage());
+				System.err.println(run.title() + ": " + e.getMessage());
 				return 2;
 			}
 			for (Path file : Written.since(before)) System.out.println("wrote " + file);
 			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
 			outputs.putAll(result.outputs());
-			write(outputs, labels(info), folder, overwrite, inputs);
+			write(outputs, labels(info), folder, run.overwrite(), inputs);
 			if (result.failedItems() > 0) {
-				System.err.println(args[0] + ": " + result.failedItems() + " item(s) failed; see the summary above");
+				System.err.println(run.title() + ": " + result.failedItems() + " item(s) failed; see the summary above");
 				return 3;
 			}
 		}

@@ -109,7 +109,7 @@ class RunToolTest {
 		IJ.saveAsTiff(SyntheticBlobs.volume(32, 24, 2, 5, 9), input.toString());
 		Result result = launch("run", "Convolution Filter", "image=" + input, "--output", file.toString());
 		assertEquals(2, result.status());
-		assertEquals("convkit run: " + String.format(RunTool.OUTPUT_IS_FILE, file), result.err().strip());
+		assertEquals("convkit run: " + String.format(RunArguments.OUTPUT_IS_FILE, file), result.err().strip());
 		assertEquals("keep", Files.readString(file));
 	}
 
