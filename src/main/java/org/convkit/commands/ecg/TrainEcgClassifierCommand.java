@@ -4,9 +4,11 @@ import ai.djl.Model;
 import ij.measure.ResultsTable;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.core.io.OutputFiles;
+import org.convkit.core.runtime.MemoryGuard;
 import org.convkit.ecg.EcgFiles;
 import org.convkit.ecg.beats.BeatCalibration;
 import org.convkit.ecg.beats.BeatDataset;
+import org.convkit.ecg.beats.BeatMemory;
 import org.convkit.ecg.beats.BeatModel;
 import org.convkit.ecg.beats.BeatTrainer;
 import org.convkit.ecg.beats.DecisionBias;
@@ -123,6 +125,11 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		String folds = BeatCalibration.checkFolds(calibration_folds, train.size());
 		if (folds != null) throw new IllegalArgumentException("calibration_folds: " + folds);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
+		List<String> all = new ArrayList<>(train);
+		all.addAll(validation);
+		double seconds = BeatMemory.seconds(data, all);
+		MemoryGuard.check("records", String.format(Locale.ROOT, "training on %d records (%.1f hours of signal)", all.size(), seconds / 3600),
+			BeatMemory.ENGINE_BYTES, BeatMemory.trainingHeapBytes(seconds, window), (physical, heap) -> "train on fewer records, or raise the heap");
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
 		if (trainBeats.size() < 2) throw new IllegalArgumentException(String.format(FEW_BEATS, train, trainBeats.size()));
 		if (validationBeats != null && validationBeats.size() == 0) throw new IllegalArgumentException(String.format(NO_VALIDATION_BEATS, validation));

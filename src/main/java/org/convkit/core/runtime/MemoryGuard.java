@@ -38,19 +38,23 @@ public final class MemoryGuard {
 	 * memory that is available (native, heap) when it does not fit.
 	 */
 	public static void check(String parameter, String work, long nativeBytes, long heapBytes, Advice advice) {
-		long heapFree = heapAvailable();
-		long physical = physicalAvailable();
-		// Heap not yet taken from the system is physical memory too.
-		long heapGrowth = Math.max(0, heapBytes - (Runtime.getRuntime().totalMemory() - used()));
-		boolean heapShort = heapBytes > heapFree;
-		boolean physicalShort = physical != UNKNOWN && nativeBytes + heapGrowth > physical;
-		if (!heapShort && !physicalShort) return;
-		String limit = heapShort
+		if (fits(nativeBytes, heapBytes)) return;
+		System.gc(); // what the heap holds may be garbage: count only what is live before refusing
+		if (fits(nativeBytes, heapBytes)) return;
+		long heapFree = heapAvailable(), physical = physicalAvailable();
+		String limit = heapBytes > heapFree
 			? "the Java heap has " + bytes(heapFree) + " free (raise it with -Xmx, e.g. JAVA_OPTS=-Xmx16g)"
 			: "this machine has " + bytes(physical) + " available";
 		String lower = parameter + (advice == null ? "" : " (" + advice.value(physical == UNKNOWN ? Long.MAX_VALUE : physical, heapFree) + ")");
 		throw new IllegalArgumentException(String.format(Locale.ROOT, TOO_LARGE, parameter, work, bytes(nativeBytes + heapBytes),
 			bytes(nativeBytes), bytes(heapBytes), limit, lower));
+	}
+
+	/** Heap and physical memory both suffice; heap not yet taken from the system counts as physical memory too. */
+	private static boolean fits(long nativeBytes, long heapBytes) {
+		long physical = physicalAvailable();
+		long heapGrowth = Math.max(0, heapBytes - (Runtime.getRuntime().totalMemory() - used()));
+		return heapBytes <= heapAvailable() && (physical == UNKNOWN || nativeBytes + heapGrowth <= physical);
 	}
 
 	/** Advice for a refused run, from the bytes available: "at most 1856 fits". */
