@@ -32,6 +32,12 @@ public final class BeatModel {
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
 	private static final String SHIPPED = "/org/convkit/ecg/model/";
+	/** The largest properties file read. */
+	static final long MAX_PROPERTIES_BYTES = 1 << 20;
+	/** The most networks an ensemble may have. */
+	static final int MAX_NETWORKS = 64;
+	/** The longest beat window, in samples. */
+	static final int MAX_WINDOW = 1 << 16;
 
 	private interface Source {
 		InputStream open() throws IOException;
@@ -74,9 +80,20 @@ public final class BeatModel {
 		Path abs = folder.toAbsolutePath().normalize();
 		Path params = abs.resolve(PARAMETERS), props = abs.resolve(PROPERTIES);
 		if (!Files.isRegularFile(params) || !Files.isRegularFile(props)) throw new IllegalArgumentException(String.format(MISSING, folder));
+		long size = Files.size(props);
+		if (size > MAX_PROPERTIES_BYTES) {
+			throw new IOException("model: " + PROPERTIES + " of " + abs + " is " + size + " bytes; a model's properties of more than "
+				+ MAX_PROPERTIES_BYTES + " bytes are not read (is this the right file?)");
+		}
 		Properties p = new Properties();
 		try (var reader = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
 			p.load(reader);
+		}
+		catch (java.nio.charset.CharacterCodingException e) {
+			throw new IOException("model: " + PROPERTIES + " of " + abs + " is not UTF-8 text (is it a binary file?)", e);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IOException("model: " + PROPERTIES + " of " + abs + " is not a properties file: " + e.getMessage(), e);
 		}
 		// The id changes when the folder's model is replaced, so the runtime's cache never serves an old one.
 		String stamp = Files.getLastModifiedTime(params).toMillis() + ":" + Files.size(params);
@@ -124,6 +141,12 @@ public final class BeatModel {
 				try (InputStream in = parameters.open()) {
 					return BeatNet.load(in, window.length(), networks, engine, device);
 				}
+				catch (IOException e) {
+					String message = e.getMessage() == null ? e.toString() : e.getMessage();
+					if (message.contains(PARAMETERS)) throw e;
+					throw new IOException("model: cannot load " + PARAMETERS + " of " + description + " as " + PROPERTIES + " describes it ("
+						+ NETWORKS + "=" + networks + ", window.length=" + window.length() + "): " + message, e);
+				}
 			}
 		};
 	}
@@ -152,12 +175,12 @@ public final class BeatModel {
 		String value = p.getProperty(NETWORKS, "1");
 		try {
 			int networks = Integer.parseInt(value.trim());
-			if (networks >= 1) return networks;
+			if (networks >= 1 && networks <= MAX_NETWORKS) return networks;
 		}
 		catch (NumberFormatException e) {
 			// reported below
 		}
-		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " must be a whole number of networks >= 1, got '"
+		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " must be a whole number of networks from 1 to " + MAX_NETWORKS + ", got '"
 			+ value + "'");
 	}
 
@@ -174,6 +197,8 @@ public final class BeatModel {
 
 	private static BeatDataset.Options window(Properties p, String description) throws IOException {
 		try {
+			int length = Integer.parseInt(p.getProperty("window.length"));
+			if (length > MAX_WINDOW) throw new IllegalArgumentException("window.length " + length + " is more than " + MAX_WINDOW + " samples");
 			return new BeatDataset.Options(Double.parseDouble(p.getProperty("window.before_s")),
 				Double.parseDouble(p.getProperty("window.after_s")), Integer.parseInt(p.getProperty("window.length")),
 				Integer.parseInt(p.getProperty("window.local_beats")), Boolean.parseBoolean(p.getProperty("window.normalise_amplitude")));

@@ -1,8 +1,8 @@
 package org.convkit.ij.io;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import ij.io.Opener;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
@@ -29,12 +29,105 @@ public final class ImageFiles {
 		if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
 			throw new IllegalArgumentException(parameter + ": not a readable file: " + path);
 		}
-		ImagePlus image = IJ.openImage(path.toString());
+		checkSize(parameter, path);
+		ImagePlus image;
+		try {
+			Opener opener = new Opener();
+			opener.setSilentMode(true);
+			image = opener.openImage(path.toString());
+		}
+		catch (RuntimeException e) {
+			throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image (" + e + ")", e);
+		}
 		if (image == null) {
 			throw new IllegalArgumentException(parameter + ": cannot read " + path +
 				" as an image (expected TIFF, PNG, JPEG, GIF, BMP, PGM, FITS or DICOM)");
 		}
 		return image;
+	}
+
+	/** The largest image file read: one array (ImageJ's readers read whole files). */
+	private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+	/**
+	 * Refuses, before ImageJ allocates anything, a file too large to read or whose header claims more
+	 * pixels than one plane or the Java VM's memory holds (ImageJ would run out of memory or hang).
+	 * PNM headers are read here; PNG, JPEG, GIF and BMP sizes come from ImageIO's readers without
+	 * decoding. Files of other kinds, or whose header cannot be read, are left to ImageJ.
+	 */
+	private static void checkSize(String parameter, Path path) {
+		long size;
+		try {
+			size = Files.size(path);
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException(parameter + ": cannot read " + path + " (" + e.getMessage() + ")", e);
+		}
+		if (size > MAX_BYTES) {
+			throw new IllegalArgumentException(parameter + ": " + path + " is " + size + " bytes; image files over " + MAX_BYTES + " bytes are not read");
+		}
+		long[] dims = pnmSize(path);
+		if (dims == null) dims = imageIoSize(path);
+		if (dims == null) return;
+		long width = dims[0], height = dims[1], bytesPerPixel = dims[2];
+		long max = Runtime.getRuntime().maxMemory();
+		if (width <= 0 || height <= 0 || width * height > Integer.MAX_VALUE - 8 || width * height * bytesPerPixel > max) {
+			throw new IllegalArgumentException(parameter + ": " + path + " claims " + width + " x " + height + " pixels ("
+				+ width * height * bytesPerPixel + " bytes), more than one image plane or this Java VM's " + max + " bytes of memory (-Xmx) hold");
+		}
+	}
+
+	/** Width, height and bytes per pixel from a PGM/PPM/PBM header; null when the file is not PNM or the header is unreadable. */
+	private static long[] pnmSize(Path path) {
+		byte[] head;
+		try (java.io.InputStream in = Files.newInputStream(path)) {
+			head = in.readNBytes(4096);
+		}
+		catch (IOException e) {
+			return null;
+		}
+		if (head.length < 3 || head[0] != 'P' || head[1] < '1' || head[1] > '6') return null;
+		long[] fields = new long[3];
+		int wanted = head[1] == '1' || head[1] == '4' ? 2 : 3;
+		int i = 2, n = 0;
+		while (n < wanted && i < head.length) {
+			byte c = head[i];
+			if (c == '#') {
+				while (i < head.length && head[i] != '\n') i++;
+			}
+			else if (c >= '0' && c <= '9') {
+				long v = 0;
+				while (i < head.length && head[i] >= '0' && head[i] <= '9' && v < 1L << 40) v = v * 10 + (head[i++] - '0');
+				fields[n++] = v;
+				continue;
+			}
+			else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return null;
+			i++;
+		}
+		if (n < wanted) return null;
+		boolean colour = head[1] == '3' || head[1] == '6';
+		long bytesPerPixel = colour ? 4 : wanted == 3 && fields[2] > 255 ? 2 : 1;
+		return new long[] {fields[0], fields[1], bytesPerPixel};
+	}
+
+	/** Width, height and 4 bytes per pixel from an ImageIO reader's header (no decoding); null when none reads it. */
+	private static long[] imageIoSize(Path path) {
+		try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(path.toFile())) {
+			if (in == null) return null;
+			java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
+			if (!readers.hasNext()) return null;
+			javax.imageio.ImageReader reader = readers.next();
+			try {
+				reader.setInput(in, true, true);
+				return new long[] {reader.getWidth(0), reader.getHeight(0), 4};
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			return null; // ImageJ reports what it cannot read
+		}
 	}
 
 	/** Saves as TIFF (stacks and hyperstacks included), calibration kept. */
