@@ -50,7 +50,7 @@ public final class CsvRecords {
 	/** The most columns a record may have (ECG records have a few dozen leads at most). */
 	public static final int MAX_COLUMNS = 4096;
 	/** The longest line read, in characters. */
-	public static final int MAX_LINE = 1 << 20;
+	public static final int MAX_LINE = 8 << 20;
 
 	/**
 	 * Lines of UTF-8 text, each at most {@link #MAX_LINE} characters; a NUL character or bytes that

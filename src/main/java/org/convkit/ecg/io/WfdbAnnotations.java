@@ -95,7 +95,8 @@ public final class WfdbAnnotations {
 
 	/**
 	 * Reads an MIT-format annotation file as far as it goes: a file without its end-of-file marker,
-	 * or cut inside an annotation, gives the annotations before the cut and a warning
+	 * or cut inside an annotation, gives the annotations before the cut (the last one read is left
+	 * out too: modifiers of it may have been cut off) and a warning
 	 * ("208.atr: truncated after N annotations (no end-of-file marker); scores use only those").
 	 * Damage that leaves the file unreadable (a modifier before any annotation) is an error.
 	 */
@@ -157,7 +158,6 @@ public final class WfdbAnnotations {
 					if (!open) throw new IOException(label + ": AUX before any annotation at byte " + at + "; not an MIT annotation file, or damaged");
 					if (i + data > b.length) {
 						// the annotation's text is cut: the annotation is left out
-						open = false;
 						cut = "ends inside an AUX text of " + data + " bytes at byte " + at;
 						break;
 					}
@@ -178,7 +178,9 @@ public final class WfdbAnnotations {
 			}
 			if (cut != null) break;
 		}
-		if (open) out.add(new Annotation(aTime, SYMBOLS[aCode], aSub, aChan, aNum, aAux));
+		// In a cut file the last annotation may lack modifiers (subtype, channel, number, text) that
+		// followed it: only the annotations before it are known whole.
+		if (open && cut == null) out.add(new Annotation(aTime, SYMBOLS[aCode], aSub, aChan, aNum, aAux));
 		return new Parsed(out, cut);
 	}
 
