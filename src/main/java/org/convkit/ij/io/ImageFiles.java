@@ -34,16 +34,77 @@ public final class ImageFiles {
 		try {
 			Opener opener = new Opener();
 			opener.setSilentMode(true);
+			// ImageJ prints what it cannot read to the console: files it would fail on are refused here
+			int type = opener.getFileType(path.toString());
+			if (type == Opener.UNKNOWN || type == Opener.TEXT || type == Opener.JAVA_OR_TEXT || type == Opener.TABLE) {
+				throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image: not an image file" + EXPECTED);
+			}
+			if (type == Opener.JPEG || type == Opener.PNG) checkDecodes(parameter, path);
+			if (type == Opener.PGM) checkPnmLength(parameter, path);
 			image = opener.openImage(path.toString());
+		}
+		catch (IllegalArgumentException e) {
+			throw e;
 		}
 		catch (RuntimeException e) {
 			throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image (" + e + ")", e);
 		}
 		if (image == null) {
-			throw new IllegalArgumentException(parameter + ": cannot read " + path +
-				" as an image (expected TIFF, PNG, JPEG, GIF, BMP, PGM, FITS or DICOM)");
+			throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image" + EXPECTED);
 		}
 		return image;
+	}
+
+	private static final String EXPECTED = " (expected TIFF, PNG, JPEG, GIF, BMP, PGM, FITS or DICOM)";
+
+	/**
+	 * Decodes a PNG or JPEG with ImageIO, which reports damage (a cut file, corrupt data) to a
+	 * listener instead of the console as ImageJ's readers do; a damaged file is refused, not opened
+	 * with grey or garbled parts.
+	 */
+	private static void checkDecodes(String parameter, Path path) {
+		java.util.List<String> warnings = new java.util.ArrayList<>();
+		try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(path.toFile())) {
+			java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? null : javax.imageio.ImageIO.getImageReaders(in);
+			if (readers == null || !readers.hasNext()) throw new IOException("no reader for its format");
+			javax.imageio.ImageReader reader = readers.next();
+			try {
+				reader.setInput(in, true, true);
+				reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+				reader.read(0);
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image: it is damaged (" + e.getMessage() + ")", e);
+		}
+		if (!warnings.isEmpty()) {
+			throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image: it is damaged (" + warnings.get(0) + ")");
+		}
+	}
+
+	/** Refuses a PGM/PPM/PBM whose header cannot be read or that holds fewer bytes than its header's pixels need. */
+	private static void checkPnmLength(String parameter, Path path) {
+		long[] dims = pnmSize(path);
+		if (dims == null) throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image: damaged PGM/PPM header");
+		long size;
+		try {
+			size = Files.size(path);
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException(parameter + ": cannot read " + path + " (" + e.getMessage() + ")", e);
+		}
+		// binary P4/P5/P6 only: ASCII P1-P3 vary in length
+		if (dims[3] >= 4) {
+			long bytesPerSample = dims[3] == 4 ? 0 : dims[4] > 255 ? 2 : 1;
+			long need = dims[3] == 4 ? (dims[0] + 7) / 8 * dims[1] : dims[0] * dims[1] * bytesPerSample * (dims[3] == 6 ? 3 : 1);
+			if (size - dims[5] < need) {
+				throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image: it is truncated (its header claims "
+					+ dims[0] + " x " + dims[1] + " pixels, " + need + " bytes, but " + Math.max(0, size - dims[5]) + " bytes follow the header)");
+			}
+		}
 	}
 
 	/** The largest image file read: one array (ImageJ's readers read whole files). */
@@ -107,7 +168,8 @@ public final class ImageFiles {
 		if (n < wanted) return null;
 		boolean colour = head[1] == '3' || head[1] == '6';
 		long bytesPerPixel = colour ? 4 : wanted == 3 && fields[2] > 255 ? 2 : 1;
-		return new long[] {fields[0], fields[1], bytesPerPixel};
+		// width, height, bytes per pixel in memory, the kind (1-6), maxval, header length (one blank after the last field)
+		return new long[] {fields[0], fields[1], bytesPerPixel, head[1] - '0', wanted == 3 ? fields[2] : 1, i + 1};
 	}
 
 	/** Width, height and 4 bytes per pixel from an ImageIO reader's header (no decoding); null when none reads it. */
