@@ -55,7 +55,10 @@ public final class EcgFiles {
 
 	/**
 	 * Reads a record and its reference annotations ({@link #annotations}); an EDF+ file, which holds
-	 * both, is read once.
+	 * both, is read once. Warnings: a truncated {@code .atr} is read as far as it goes
+	 * ({@link WfdbAnnotations#readAsFarAsItGoes}), and a WFDB header whose record line names another
+	 * record is read all the same (WFDB finds a record by its header's file name and reads the signal
+	 * files the header names; a missing one is an error naming it).
 	 */
 	public static Annotated readAnnotated(Path file, double csvFrequency) throws IOException {
 		String label = check(file);

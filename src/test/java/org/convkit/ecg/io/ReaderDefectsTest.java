@@ -126,7 +126,7 @@ class ReaderDefectsTest {
 		Path hea = copyRecord("101", "101");
 		Files.writeString(hea, Files.readString(hea).replace(" 212 ", " 212x2000000000 "));
 		IOException e = assertThrows(IOException.class, () -> EcgFiles.read(hea, 360));
-		// was: ArithmeticException (/ by zero) or a negative frame count from an int overflow
+		// was: "101.dat: ends after 0 of 650000 frames" (the frame size overflowed an int and the signal file was blamed)
 		assertMessage(e, "101.hea line 2", "samples per frame", "2000000000");
 	}
 
