@@ -175,12 +175,16 @@ public final class BeatModel {
 		String value = p.getProperty(NETWORKS, "1");
 		try {
 			int networks = Integer.parseInt(value.trim());
-			if (networks >= 1 && networks <= MAX_NETWORKS) return networks;
+			if (networks > MAX_NETWORKS) {
+				throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " is " + networks + "; at most "
+					+ MAX_NETWORKS + " networks are read");
+			}
+			if (networks >= 1) return networks;
 		}
 		catch (NumberFormatException e) {
 			// reported below
 		}
-		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " must be a whole number of networks from 1 to " + MAX_NETWORKS + ", got '"
+		throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " must be a whole number of networks >= 1, got '"
 			+ value + "'");
 	}
 

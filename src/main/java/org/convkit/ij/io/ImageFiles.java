@@ -37,7 +37,7 @@ public final class ImageFiles {
 			// ImageJ prints what it cannot read to the console: files it would fail on are refused here
 			int type = opener.getFileType(path.toString());
 			if (type == Opener.UNKNOWN || type == Opener.TEXT || type == Opener.JAVA_OR_TEXT || type == Opener.TABLE) {
-				throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image: not an image file" + EXPECTED);
+				throw new IllegalArgumentException(parameter + ": cannot read " + path + " as an image" + EXPECTED);
 			}
 			if (type == Opener.JPEG || type == Opener.PNG) checkDecodes(parameter, path);
 			if (type == Opener.PGM) checkPnmLength(parameter, path);
