@@ -31,6 +31,10 @@ public final class EcgFiles {
 	 */
 	public record Annotated(EcgRecord record, Optional<List<Annotation>> annotations, List<String> warnings) {
 
+		public Annotated {
+			warnings = List.copyOf(warnings);
+		}
+
 		public Annotated(EcgRecord record, Optional<List<Annotation>> annotations) {
 			this(record, annotations, List.of());
 		}
@@ -51,15 +55,41 @@ public final class EcgFiles {
 
 	/**
 	 * Reads a record and its reference annotations ({@link #annotations}); an EDF+ file, which holds
-	 * both, is read once.
+	 * both, is read once. Warnings: a truncated {@code .atr} is read as far as it goes
+	 * ({@link WfdbAnnotations#readAsFarAsItGoes}), and a WFDB header whose record line names another
+	 * record is read all the same (WFDB finds a record by its header's file name and reads the signal
+	 * files the header names; a missing one is an error naming it).
 	 */
 	public static Annotated readAnnotated(Path file, double csvFrequency) throws IOException {
-		check(file);
-		if (extension(file).equals("edf")) {
-			EdfRecords.Contents contents = EdfRecords.readWithAnnotations(file);
-			return new Annotated(contents.record(), present(contents.annotations()));
+		String label = check(file);
+		switch (extension(file)) {
+			case "edf" -> {
+				EdfRecords.Contents contents = EdfRecords.readWithAnnotations(file);
+				return new Annotated(contents.record(), present(contents.annotations()));
+			}
+			case "hea" -> {
+				List<String> warnings = new ArrayList<>();
+				WfdbHeader header = WfdbHeader.parse(file);
+				// WFDB finds a record by its header's file name and reads the signal files the header names,
+				// so a header naming another record (a renamed copy) still reads right: warn, as WFDB does.
+				if (!header.recordName().equals(baseName(file))) {
+					warnings.add(label + " names record '" + header.recordName() + "'; read as record '" + baseName(file)
+						+ "' (signal files as the header names them, annotations from " + referenceAnnotationFile(file).getFileName() + ")");
+				}
+				EcgRecord record = WfdbRecords.read(header);
+				Path atr = referenceAnnotationFile(file);
+				Optional<List<Annotation>> annotations = Optional.empty();
+				if (Files.isRegularFile(atr)) {
+					WfdbAnnotations.Contents contents = WfdbAnnotations.readAsFarAsItGoes(atr);
+					annotations = Optional.of(contents.annotations());
+					warnings.addAll(contents.warnings());
+				}
+				return new Annotated(record, annotations, warnings);
+			}
+			default -> {
+				return new Annotated(read(file, csvFrequency), Optional.empty());
+			}
 		}
-		return new Annotated(read(file, csvFrequency), annotations(file));
 	}
 
 	/**

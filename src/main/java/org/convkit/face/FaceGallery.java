@@ -34,6 +34,9 @@ public final class FaceGallery {
 	private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} ._'-]{0,63}");
 	static final String BAD_NAME = "name: expected 1 to 64 letters, digits, spaces or . _ ' - starting with a letter or digit, got '%s'";
 
+	/** The largest gallery file read: about 100,000 encodings. */
+	static final long MAX_BYTES = 256L << 20;
+
 	private final String encoder;
 	private final Map<String, List<float[]>> persons = new TreeMap<>();
 
@@ -143,13 +146,24 @@ public final class FaceGallery {
 	 */
 	public static FaceGallery load(Path file) throws IOException {
 		if (!Files.isRegularFile(file)) throw new IOException("gallery: file not found: " + file);
+		long size = Files.size(file);
+		if (size > MAX_BYTES) {
+			throw new IOException("gallery: " + file + " is " + size + " bytes; a face gallery of more than " + MAX_BYTES + " bytes is not read (is this the right file?)");
+		}
+		String text;
+		try {
+			text = Files.readString(file);
+		}
+		catch (java.nio.charset.CharacterCodingException e) {
+			throw new IOException("gallery: " + file + " is not a ConvKit face gallery (not UTF-8 text; is it a binary file?)", e);
+		}
 		JsonObject root;
 		try {
-			JsonElement parsed = JsonParser.parseString(Files.readString(file));
+			JsonElement parsed = JsonParser.parseString(text);
 			if (!parsed.isJsonObject()) throw new JsonParseException("not a JSON object");
 			root = parsed.getAsJsonObject();
 		}
-		catch (JsonParseException | IOException e) {
+		catch (JsonParseException | IllegalStateException | StackOverflowError e) {
 			throw new IOException("gallery: " + file + " is not a ConvKit face gallery (" + e.getMessage() + ")", e);
 		}
 		JsonElement format = root.get("format");

@@ -105,8 +105,13 @@ final class EcgCommandSupport {
 
 	/** The record's reader warnings as summary lines ("warning: ..."), each on a line of its own after a line break; "" when none. */
 	static String warnings(EcgFiles.Annotated in) {
+		return warnings(in.warnings());
+	}
+
+	/** Warnings about what was read, one line each, for a summary. */
+	static String warnings(List<String> warnings) {
 		StringBuilder s = new StringBuilder();
-		for (String w : in.warnings()) s.append('\n').append(String.format(WARNING, w));
+		for (String w : warnings) s.append('\n').append(String.format(WARNING, w));
 		return s.toString();
 	}
 

@@ -93,7 +93,13 @@ public class OpenEcgRecordCommand extends ConvKitCommand {
 
 		List<Annotation> beats = new ArrayList<>();
 		if (show_annotations) {
-			Optional<List<Annotation>> annotations = ownAnnotations ? in.annotations() : Optional.of(WfdbAnnotations.read(annotation_file.toPath()));
+			Optional<List<Annotation>> annotations = in.annotations();
+			if (!ownAnnotations) {
+				// a file cut short is shown as far as it goes, with a warning, as a record's own .atr is
+				WfdbAnnotations.Contents given = WfdbAnnotations.readAsFarAsItGoes(annotation_file.toPath());
+				annotations = Optional.of(given.annotations());
+				text.append(EcgCommandSupport.warnings(given.warnings()));
+			}
 			if (annotations.isEmpty()) {
 				text.append("\nshow_annotations: no annotations for ").append(record.getName()).append(" (expected ")
 					.append(EcgFiles.extension(record.toPath()).equals("hea")

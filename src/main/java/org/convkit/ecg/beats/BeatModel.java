@@ -33,6 +33,12 @@ public final class BeatModel {
 		+ " (written by Train ECG Classifier), got %s";
 	static final String DAMAGED = "model: %s of %s cannot be read: %s; train the model again or choose another model folder";
 	private static final String SHIPPED = "/org/convkit/ecg/model/";
+	/** The largest properties file read. */
+	static final long MAX_PROPERTIES_BYTES = 1 << 20;
+	/** The most networks an ensemble may have. */
+	static final int MAX_NETWORKS = 64;
+	/** The longest beat window, in samples. */
+	static final int MAX_WINDOW = 1 << 16;
 
 	private interface Source {
 		InputStream open() throws IOException;
@@ -75,12 +81,20 @@ public final class BeatModel {
 		Path abs = folder.toAbsolutePath().normalize();
 		Path params = abs.resolve(PARAMETERS), props = abs.resolve(PROPERTIES);
 		if (!Files.isRegularFile(params) || !Files.isRegularFile(props)) throw new IllegalArgumentException(String.format(MISSING, folder));
+		long size = Files.size(props);
+		if (size > MAX_PROPERTIES_BYTES) {
+			throw new IOException("model: " + PROPERTIES + " of " + abs + " is " + size + " bytes; a model's properties of more than "
+				+ MAX_PROPERTIES_BYTES + " bytes are not read (is this the right file?)");
+		}
 		Properties p = new Properties();
 		try (var reader = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
 			p.load(reader);
 		}
+		catch (java.nio.charset.CharacterCodingException e) {
+			throw new IOException(String.format(DAMAGED, PROPERTIES, abs, "it is not UTF-8 text (is it a binary file?)"), e);
+		}
 		catch (IOException | IllegalArgumentException e) {
-			// not UTF-8 text, a malformed \\uXXXX escape: the file is damaged
+			// a malformed \\uXXXX escape: the file is damaged
 			throw new IOException(String.format(DAMAGED, PROPERTIES, abs, "not a properties file (" + e + ")"), e);
 		}
 		// The id changes when the folder's model is replaced, so the runtime's cache never serves an old one.
@@ -132,7 +146,8 @@ public final class BeatModel {
 				catch (IOException | RuntimeException e) {
 					// a truncated file ends in an EOFException without a message; a file of another network in BeatNet's message
 					String cause = e instanceof java.io.EOFException ? "it ends early (truncated?)"
-						: String.valueOf(e.getMessage()).replaceFirst("^model: ", "");
+						: String.valueOf(e.getMessage()).replaceFirst("^model: ", "") + " (" + PROPERTIES + " describes " + NETWORKS + "=" + networks
+							+ ", window.length=" + window.length() + ")";
 					throw new IOException(String.format(DAMAGED, PARAMETERS, description, cause), e);
 				}
 			}
@@ -163,6 +178,10 @@ public final class BeatModel {
 		String value = p.getProperty(NETWORKS, "1");
 		try {
 			int networks = Integer.parseInt(value.trim());
+			if (networks > MAX_NETWORKS) {
+				throw new IOException("model: " + PROPERTIES + " of " + description + ": " + NETWORKS + " is " + networks + "; at most "
+					+ MAX_NETWORKS + " networks are read");
+			}
 			if (networks >= 1) return networks;
 		}
 		catch (NumberFormatException e) {
@@ -185,6 +204,8 @@ public final class BeatModel {
 
 	private static BeatDataset.Options window(Properties p, String description) throws IOException {
 		try {
+			int length = Integer.parseInt(p.getProperty("window.length"));
+			if (length > MAX_WINDOW) throw new IllegalArgumentException("window.length " + length + " is more than " + MAX_WINDOW + " samples");
 			return new BeatDataset.Options(Double.parseDouble(p.getProperty("window.before_s")),
 				Double.parseDouble(p.getProperty("window.after_s")), Integer.parseInt(p.getProperty("window.length")),
 				Integer.parseInt(p.getProperty("window.local_beats")), Boolean.parseBoolean(p.getProperty("window.normalise_amplitude")));

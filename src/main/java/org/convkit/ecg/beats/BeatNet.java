@@ -138,6 +138,10 @@ public final class BeatNet {
 			model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new BufferedInputStream(parameters)));
 			return model;
 		}
+		catch (IOException e) {
+			model.close(); // a cut file: free the engine's arrays now, not at finalisation
+			throw e;
+		}
 		catch (MalformedModelException | RuntimeException e) {
 			model.close();
 			throw new IOException("model: not a beat classifier of this version (" + e.getMessage() + ")", e);

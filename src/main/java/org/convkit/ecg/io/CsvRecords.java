@@ -2,6 +2,7 @@ package org.convkit.ecg.io;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +39,103 @@ public final class CsvRecords {
 	/** Reads a record; {@code frequencyIfNoTimeColumn} is used only when there is no time column. */
 	public static EcgRecord read(Path file, double frequencyIfNoTimeColumn) throws IOException {
 		String label = file.getFileName().toString();
+		try (Lines reader = new Lines(file, label)) {
+			return read(reader, label, frequencyIfNoTimeColumn);
+		}
+		catch (CharacterCodingException e) {
+			throw new IOException(label + ": is not a text (CSV) file: it holds bytes that are not UTF-8 text (is it a binary file?)", e);
+		}
+	}
+
+	/** The most columns a record may have (ECG records have a few dozen leads at most). */
+	public static final int MAX_COLUMNS = 4096;
+	/** The longest line read, in characters. */
+	public static final int MAX_LINE = 8 << 20;
+
+	/**
+	 * Lines of UTF-8 text, each at most {@link #MAX_LINE} characters; a NUL character or bytes that
+	 * are not UTF-8 mean the file is not text, and say so with the line.
+	 */
+	private static final class Lines implements AutoCloseable {
+		private final BufferedReader in;
+		private final String label;
+		private final char[] buffer = new char[8192];
+		private int at, end;
+		private int lineNumber;
+
+		Lines(Path file, String label) throws IOException {
+			this.in = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+				StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+					.onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)));
+			this.label = label;
+		}
+
+		/** The next line without its end, or null at the end of the file. */
+		String readLine() throws IOException {
+			StringBuilder line = null;
+			while (true) {
+				if (at == end) {
+					try {
+						end = in.read(buffer);
+					}
+					catch (CharacterCodingException e) {
+						throw new IOException(label + " line " + (lineNumber + 1) + ": is not a text (CSV) file: it holds bytes that are not UTF-8 text (is it a binary file?)", e);
+					}
+					at = 0;
+					if (end <= 0) {
+						end = 0;
+						if (line == null) return null;
+						lineNumber++;
+						return line.toString();
+					}
+				}
+				if (line == null) line = new StringBuilder();
+				int start = at;
+				while (at < end) {
+					char c = buffer[at];
+					if (c == '\n') break;
+					if (c == 0) throw new IOException(label + " line " + (lineNumber + 1) + ": is not a text (CSV) file: it holds NUL bytes (is it a binary file?)");
+					at++;
+				}
+				line.append(buffer, start, at - start);
+				if (line.length() > MAX_LINE) {
+					throw new IOException(label + " line " + (lineNumber + 1) + ": is longer than " + MAX_LINE + " characters; not a CSV record");
+				}
+				if (at < end) {
+					at++; // the newline
+					lineNumber++;
+					int n = line.length();
+					if (n > 0 && line.charAt(n - 1) == '\r') line.setLength(n - 1);
+					return line.toString();
+				}
+			}
+		}
+
+		int lineNumber() {
+			return lineNumber;
+		}
+
+		@Override
+		public void close() throws IOException {
+			in.close();
+		}
+	}
+
+	private static EcgRecord read(Lines reader, String label, double frequencyIfNoTimeColumn) throws IOException {
 		String name = label.contains(".") ? label.substring(0, label.lastIndexOf('.')) : label;
-		try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+		{
 			String line;
 			int lineNumber = 0;
 			String[] columns = null;
 			while ((line = reader.readLine()) != null) {
-				lineNumber++;
+				lineNumber = reader.lineNumber();
 				if (lineNumber == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
 				if (line.isBlank()) continue;
 				columns = line.split(",", -1);
 				break;
+			}
+			if (columns != null && columns.length > MAX_COLUMNS) {
+				throw new IOException(label + " line " + lineNumber + ": has " + columns.length + " columns; a CSV record may have at most " + MAX_COLUMNS);
 			}
 			if (columns == null) throw new IOException(label + ": is empty; expected a header row of column names");
 			for (int c = 0; c < columns.length; c++) {
@@ -64,11 +151,11 @@ public final class CsvRecords {
 				throw new IOException(label + ": has no time column (time, t or time_s) and the frequency given, " + frequencyIfNoTimeColumn + ", is not a positive number");
 			}
 			int width = columns.length;
-			double[][] values = new double[width][1024];
-			int[] lineOf = new int[1024];
+			double[][] values = new double[width][64];
+			int[] lineOf = new int[64];
 			int rows = 0;
 			while ((line = reader.readLine()) != null) {
-				lineNumber++;
+				lineNumber = reader.lineNumber();
 				if (line.isBlank()) continue;
 				String[] fields = line.split(",", -1);
 				if (fields.length != width) {
@@ -76,6 +163,9 @@ public final class CsvRecords {
 				}
 				if (rows == lineOf.length) {
 					int grown = rows * 2;
+					if (grown < 0 || grown > ReadLimits.MAX_ARRAY) throw new IOException(label + " line " + lineNumber + ": more rows than can be read at once");
+					// the grown columns next to the old ones, then the leads in floats
+					ReadLimits.requireMemory(label, (long) width * grown * 8 * 2 + (long) width * grown * 4, "reading " + rows + "+ rows of " + width + " columns");
 					for (int c = 0; c < width; c++) values[c] = java.util.Arrays.copyOf(values[c], grown);
 					lineOf = java.util.Arrays.copyOf(lineOf, grown);
 				}

@@ -42,13 +42,16 @@ public final class EdfRecords {
 	/** Reads the record and its EDF+ annotations. */
 	public static Contents readWithAnnotations(Path file) throws IOException {
 		String label = file.getFileName().toString();
-		byte[] bytes;
+		long size;
 		try {
-			bytes = Files.readAllBytes(file);
+			size = ReadLimits.size(file, ReadLimits.MAX_ARRAY, "an EDF record");
 		}
 		catch (NoSuchFileException e) {
 			throw new IOException(label + ": no such file (" + file.toAbsolutePath() + "); expected an EDF record", e);
 		}
+		// the file and its samples in floats (two bytes each)
+		ReadLimits.requireMemory(label, size + 2 * size, "reading this EDF file");
+		byte[] bytes = Files.readAllBytes(file);
 		if (bytes.length < 256) {
 			throw new IOException(label + ": is " + bytes.length + " bytes long; expected an EDF header of at least 256 bytes");
 		}
@@ -114,11 +117,16 @@ public final class EdfRecords {
 			throw new IOException(label + ": header field 'duration of a data record' is " + recordDuration + "; expected a positive number of seconds");
 		}
 		long available = (bytes.length - headerBytes) / recordBytes;
+		long declared = records;
 		if (records == -1) records = available;
 		else if (records < 0) throw new IOException(label + ": header field 'number of data records' is " + records + "; expected a count or -1");
 		else if (available < records) {
 			throw new IOException(label + ": is truncated: the header says " + records + " data records of " + recordBytes
 				+ " bytes, but the file holds " + (bytes.length - headerBytes) + " bytes after the header (" + available + " whole records)");
+		}
+		if (records == 0) {
+			throw new IOException(label + ": holds no data records (header field 'number of data records' is " + declared
+				+ (bytes.length > headerBytes ? ", and " + (bytes.length - headerBytes) + " bytes follow the header" : "") + ")");
 		}
 		int r = (int) records;
 		if (records * recordBytes > Integer.MAX_VALUE) throw new IOException(label + ": is too large (" + records + " data records)");
@@ -132,6 +140,9 @@ public final class EdfRecords {
 		}
 		double frequency = 0;
 		for (int s : dataSignals) frequency = Math.max(frequency, perRecord[s] / recordDuration);
+		if (!Double.isFinite(frequency)) {
+			throw new IOException(label + ": header field 'duration of a data record' is " + recordDuration + " s, which gives an infinite sampling frequency");
+		}
 		List<Annotation> annotations = new ArrayList<>();
 		int pos = headerBytes;
 		for (int rec = 0; rec < r; rec++) {

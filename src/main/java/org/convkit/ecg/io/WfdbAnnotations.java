@@ -64,10 +64,52 @@ public final class WfdbAnnotations {
 		return code == null ? -1 : code;
 	}
 
-	/** Reads an MIT-format annotation file. */
+	/** The largest annotation file read (a day of Holter beats is a few hundred KB). */
+	public static final long MAX_BYTES = 256L << 20;
+
+	/**
+	 * What {@link #readAsFarAsItGoes} found: the annotations, and warnings when the file is
+	 * truncated (no end-of-file marker, or cut inside an annotation).
+	 */
+	public record Contents(List<Annotation> annotations, List<String> warnings) {
+		public Contents {
+			annotations = List.copyOf(annotations);
+			warnings = List.copyOf(warnings);
+		}
+	}
+
+	/**
+	 * Reads an MIT-format annotation file; a truncated file (no end-of-file marker, or cut inside an
+	 * annotation) is an error naming the file. {@link #readAsFarAsItGoes} reads such a file with a
+	 * warning instead.
+	 */
 	public static List<Annotation> read(Path file) throws IOException {
-		byte[] b = Files.readAllBytes(file);
-		String label = file.getFileName().toString();
+		Parsed parsed = parse(file);
+		if (parsed.cut() != null) {
+			throw new IOException(ReadLimits.label(file) + ": " + parsed.cut() + " (truncated after " + parsed.annotations().size() + " annotations)");
+		}
+		return parsed.annotations();
+	}
+
+	private record Parsed(List<Annotation> annotations, String cut) {}
+
+	/**
+	 * Reads an MIT-format annotation file as far as it goes: a file without its end-of-file marker,
+	 * or cut inside an annotation, gives the annotations before the cut (the last one read is left
+	 * out too: modifiers of it may have been cut off) and a warning
+	 * ("208.atr: truncated after N annotations (no end-of-file marker); scores use only those").
+	 * Damage that leaves the file unreadable (a modifier before any annotation) is an error.
+	 */
+	public static Contents readAsFarAsItGoes(Path file) throws IOException {
+		Parsed parsed = parse(file);
+		List<String> warnings = parsed.cut() == null ? List.of()
+			: List.of(ReadLimits.label(file) + ": truncated after " + parsed.annotations().size() + " annotations (" + parsed.cut() + "); scores use only those");
+		return new Contents(parsed.annotations(), warnings);
+	}
+
+	private static Parsed parse(Path file) throws IOException {
+		String label = ReadLimits.label(file);
+		byte[] b = ReadLimits.readAll(file, MAX_BYTES, "an MIT annotation file");
 		List<Annotation> out = new ArrayList<>();
 		long time = 0;
 		int chan = 0, num = 0;
@@ -76,8 +118,13 @@ public final class WfdbAnnotations {
 		long aTime = 0;
 		int aCode = 0, aSub = 0, aChan = 0, aNum = 0;
 		String aAux = "";
+		String cut = null; // why the file ends early
 		int i = 0;
-		while (i + 1 < b.length) {
+		while (true) {
+			if (i + 1 >= b.length) {
+				cut = i < b.length ? "cut inside a word at byte " + i : "no end-of-file marker";
+				break;
+			}
 			int at = i;
 			int word = (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
 			i += 2;
@@ -86,7 +133,10 @@ public final class WfdbAnnotations {
 			int data = word & 0x3FF;
 			switch (code) {
 				case SKIP -> {
-					if (i + 4 > b.length) throw new IOException(label + ": ends inside a SKIP at byte " + at);
+					if (i + 4 > b.length) {
+						cut = "cut inside a SKIP at byte " + at;
+						break;
+					}
 					int high = (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8;
 					int low = (b[i + 2] & 0xFF) | (b[i + 3] & 0xFF) << 8;
 					time += high << 16 | low;
@@ -97,7 +147,7 @@ public final class WfdbAnnotations {
 					aNum = num;
 				}
 				case SUB -> {
-					if (!open) throw new IOException(label + ": SUB before any annotation at byte " + at);
+					if (!open) throw new IOException(label + ": SUB before any annotation at byte " + at + "; not an MIT annotation file, or damaged");
 					aSub = signed10(data);
 				}
 				case CHN -> {
@@ -105,8 +155,12 @@ public final class WfdbAnnotations {
 					aChan = chan;
 				}
 				case AUX -> {
-					if (!open) throw new IOException(label + ": AUX before any annotation at byte " + at);
-					if (i + data > b.length) throw new IOException(label + ": ends inside an AUX text of " + data + " bytes at byte " + at);
+					if (!open) throw new IOException(label + ": AUX before any annotation at byte " + at + "; not an MIT annotation file, or damaged");
+					if (i + data > b.length) {
+						// the annotation's text is cut: the annotation is left out
+						cut = "ends inside an AUX text of " + data + " bytes at byte " + at;
+						break;
+					}
 					aAux = new String(b, i, data, StandardCharsets.ISO_8859_1);
 					i += data + (data & 1);
 				}
@@ -122,9 +176,12 @@ public final class WfdbAnnotations {
 					aAux = "";
 				}
 			}
+			if (cut != null) break;
 		}
-		if (open) out.add(new Annotation(aTime, SYMBOLS[aCode], aSub, aChan, aNum, aAux));
-		return out;
+		// In a cut file the last annotation may lack modifiers (subtype, channel, number, text) that
+		// followed it: only the annotations before it are known whole.
+		if (open && cut == null) out.add(new Annotation(aTime, SYMBOLS[aCode], aSub, aChan, aNum, aAux));
+		return new Parsed(out, cut);
 	}
 
 	/** Writes annotations in MIT format, atomically; a SKIP bridges steps outside 0..1023 samples. */

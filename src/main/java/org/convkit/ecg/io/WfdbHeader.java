@@ -35,6 +35,10 @@ public record WfdbHeader(Path file, String recordName, double frequency, double 
 
 	/** WFDB's default gain (ADC units per physical unit) when the header gives none or 0. */
 	public static final double DEFAULT_GAIN = 200;
+	/** The most samples of one signal per frame accepted (WFDB records use 1 to a few dozen). */
+	public static final int MAX_SAMPLES_PER_FRAME = 1 << 20;
+	/** The largest header read: headers are a few lines of text (comments included), never megabytes. */
+	public static final long MAX_BYTES = 16 << 20;
 	/** WFDB's default frame frequency when the record line gives none. */
 	public static final double DEFAULT_FREQUENCY = 250;
 
@@ -74,14 +78,14 @@ public record WfdbHeader(Path file, String recordName, double frequency, double 
 
 	/** Reads and parses a header file. */
 	public static WfdbHeader parse(Path file) throws IOException {
-		List<String> lines;
+		byte[] bytes;
 		try {
-			lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+			bytes = ReadLimits.readAll(file, MAX_BYTES, "a WFDB header (text)");
 		}
 		catch (NoSuchFileException e) {
 			throw new NoSuchFileException(file.toString(), null, "WFDB header not found");
 		}
-		return parse(file, lines);
+		return parse(file, new String(bytes, StandardCharsets.ISO_8859_1).lines().toList());
 	}
 
 	/** Parses header lines; {@code file} names the header in errors and locates signal files. */
@@ -137,6 +141,12 @@ public record WfdbHeader(Path file, String recordName, double frequency, double 
 			signals.add(parseSignal(tokens, line, lineNumber, where, signals.size()));
 		}
 		if (recordName == null) throw new IOException(fileLabel + ": no record line (the file is empty or all comments)");
+		for (Signal s : signals) {
+			if (!Double.isFinite(frequency * s.samplesPerFrame())) {
+				throw new IOException(fileLabel + " line " + s.line() + ": the frequency " + frequency + " Hz times " + s.samplesPerFrame()
+					+ " samples per frame is not a finite number");
+			}
+		}
 		if (signals.size() < signalCount) {
 			throw new IOException(fileLabel + ": the record line declares " + signalCount + " signals, but there are " + signals.size() + " signal lines");
 		}
@@ -154,6 +164,7 @@ public record WfdbHeader(Path file, String recordName, double frequency, double 
 		int format = parseInt(f.group(1), where, "format");
 		int spf = f.group(2) == null ? 1 : parseInt(f.group(2), where, "samples per frame");
 		if (spf < 1) throw new IOException(where + "samples per frame must be at least 1, got " + spf);
+		if (spf > MAX_SAMPLES_PER_FRAME) throw new IOException(where + "field 'samples per frame': " + spf + " is more than " + MAX_SAMPLES_PER_FRAME);
 		int skew = f.group(3) == null ? 0 : parseInt(f.group(3), where, "skew");
 		long offset = f.group(4) == null ? 0 : parseLong(f.group(4), where, "byte offset");
 

@@ -95,14 +95,14 @@ public final class WfdbRecords {
 			}
 		}
 		Path dat = header.file().resolveSibling(fileName);
-		byte[] bytes;
+		long fileSize;
 		try {
-			bytes = Files.readAllBytes(dat);
+			fileSize = Files.size(dat);
 		}
 		catch (NoSuchFileException e) {
 			throw new NoSuchFileException(dat.toString(), null, "signal file not found (named in " + headerLabel + " line " + first.line() + ")");
 		}
-		int frameSize = 0;
+		long frameSize = 0;
 		int maxSkew = 0;
 		for (int s : members) {
 			frameSize += header.signals().get(s).samplesPerFrame();
@@ -110,12 +110,12 @@ public final class WfdbRecords {
 		}
 		int format = first.format();
 		long offset = first.byteOffset();
-		if (offset > bytes.length) {
-			throw new IOException(fileName + ": has " + bytes.length + " bytes, fewer than the byte offset " + offset + " in " + headerLabel + " line " + first.line());
+		if (offset > fileSize) {
+			throw new IOException(fileName + ": has " + fileSize + " bytes, fewer than the byte offset " + offset + " in " + headerLabel + " line " + first.line());
 		}
-		long available = bytes.length - offset;
+		long available = fileSize - offset;
 		long samplesAvailable = switch (format) {
-			case 212 -> available * 2 / 3;
+			case 212 -> available / 3 * 2 + (available % 3 == 2 ? 1 : 0);
 			case 16, 61 -> available / 2;
 			case 80 -> available;
 			default -> available / 4 * 3; // 310, 311
@@ -123,7 +123,8 @@ public final class WfdbRecords {
 		long framesAvailable = samplesAvailable / frameSize;
 		if (length < 0) length = framesAvailable;
 		if (framesAvailable < length) {
-			throw new IOException(fileName + ": ends after " + framesAvailable + " of " + length + " frames (" + headerLabel + " says " + length + ")");
+			throw new IOException(fileName + ": ends after " + framesAvailable + " of " + length + " frames (" + headerLabel + " says " + length
+				+ "; the file holds " + fileSize + " bytes)");
 		}
 		// Writers pad 212/310/311 to whole byte groups, so only a whole spare frame is a mismatch.
 		if (framesAvailable > length + maxSkew) {
@@ -131,9 +132,14 @@ public final class WfdbRecords {
 				+ (maxSkew > 0 ? " (plus a skew of " + maxSkew + ")" : "") + "; header and data do not match");
 		}
 		long totalSamples = framesAvailable * frameSize;
-		if (totalSamples > Integer.MAX_VALUE - 8) {
-			throw new IOException(fileName + ": " + totalSamples + " samples are too many to read at once");
+		if (fileSize > ReadLimits.MAX_ARRAY || totalSamples > ReadLimits.MAX_ARRAY) {
+			throw new IOException(fileName + ": " + fileSize + " bytes holding " + totalSamples + " samples are too many to read at once");
 		}
+		// the file, its decoded samples and the leads in floats
+		ReadLimits.requireMemory(fileName, fileSize + 4 * totalSamples + 4 * length * frameSize,
+			"reading " + length + " frames of " + members.size() + " signal(s)");
+		byte[] bytes = Files.readAllBytes(dat);
+		if (bytes.length != fileSize) throw new IOException(fileName + ": changed while it was read (" + fileSize + " bytes, then " + bytes.length + ")");
 		int[] stream = new int[(int) totalSamples];
 		decode(format, bytes, (int) offset, stream);
 		int invalid = invalidValue(format);
@@ -143,6 +149,7 @@ public final class WfdbRecords {
 			Signal signal = header.signals().get(s);
 			int spf = signal.samplesPerFrame();
 			long count = length * spf;
+			int frameSizeInt = (int) frameSize;
 			if (count > Integer.MAX_VALUE - 8) throw new IOException(fileName + ": signal " + signal.description() + " is too long");
 			float[] out = new float[(int) count];
 			double gain = signal.gain();
@@ -172,7 +179,7 @@ public final class WfdbRecords {
 			if (signal.checksum().isPresent()) {
 				int sum = 0;
 				for (int t = 0; t < length; t++) {
-					int base = t * frameSize + position;
+					int base = t * frameSizeInt + position;
 					for (int k = 0; k < spf; k++) sum += stream[base + k];
 				}
 				short got = (short) sum;
