@@ -1,7 +1,7 @@
 package org.convkit.commands.style;
 
-import ij.IJ;
 import ij.ImagePlus;
+import org.convkit.ij.io.ImageFiles;
 import ij.measure.ResultsTable;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
@@ -126,8 +126,13 @@ public class TopActivatingPatchesCommand extends ConvKitCommand {
 			File[] files = folder.listFiles(File::isFile);
 			Arrays.sort(files);
 			for (File file : files) {
-				ImagePlus image = IJ.openImage(file.getPath());
-				if (image == null) continue;
+				ImagePlus image;
+				try {
+					image = ImageFiles.open("folder", file.toPath());
+				}
+				catch (IllegalArgumentException e) {
+					continue; // not an image: a folder of photos may hold other files
+				}
 				List<ArrayImg<FloatType, FloatArray>> filePlanes = StyleImages.planes(image, "folder");
 				for (int i = 0; i < filePlanes.size(); i++) names.add(filePlanes.size() == 1 ? file.getName() : file.getName() + ":" + (i + 1));
 				planes.addAll(filePlanes);

@@ -1,7 +1,7 @@
 package org.convkit.face.eval;
 
-import ij.IJ;
 import ij.ImagePlus;
+import org.convkit.ij.io.ImageFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * A face dataset in the ORL ("AT&amp;T faces") layout: one folder per person named {@code s<number>}
  * holding images {@code <number>.pgm}, e.g. {@code s1/1.pgm .. s40/10.pgm}. Persons and images are
  * listed in numeric order (s2 before s10); other entries (README files, hidden files) are ignored.
- * Images are read with ImageJ ({@link IJ#openImage}), which needs no display.
+ * Images are read with ImageJ (through {@link ImageFiles#open}), which needs no display.
  */
 public final class OrlFaces {
 
@@ -115,9 +115,12 @@ public final class OrlFaces {
 	 */
 	public static ImagePlus read(Path image) throws IOException {
 		if (!Files.isRegularFile(image)) throw new IOException("faces: image not found: " + image);
-		ImagePlus imp = IJ.openImage(image.toString());
-		if (imp == null) throw new IOException("faces: ImageJ cannot read " + image + " as an image");
-		return imp;
+		try {
+			return ImageFiles.open("faces", image); // refuses what ImageJ cannot read without ImageJ printing it
+		}
+		catch (IllegalArgumentException e) {
+			throw new IOException(e.getMessage(), e);
+		}
 	}
 
 	/** Image {@code index} (0-based, in numeric order) of a person. */
