@@ -59,7 +59,7 @@ class OrlFacesTest {
 		IllegalArgumentException index = assertThrows(IllegalArgumentException.class, () -> faces.read("s1", 3));
 		assertEquals("index: expected 0 to 2 for 's1', got 3", index.getMessage());
 		IOException unreadable = assertThrows(IOException.class, () -> faces.read("s1", 0));
-		assertTrue(unreadable.getMessage().startsWith("faces: ImageJ cannot read "), unreadable.getMessage());
+		assertTrue(unreadable.getMessage().startsWith("faces: cannot read " + dir.resolve("s1/1.pgm") + " as an image"), unreadable.getMessage());
 	}
 
 	@Test
