@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code convkit run "<Command>" key=value ... [--output DIR] [--overwrite]}: runs one ConvKit
  * command without a display. Image options are file paths; output images are written as TIFF and
  * tables as CSV into the output folder, text is printed. Relative paths of the command's own output
- * files (save-style options such as {@code output_csv}) resolve against the output folder too, and
+ * files (the {@code output_*} options such as {@code output_csv}) resolve against the output folder too, and
  * every file the run wrote is printed. Nothing existing is replaced without {@code --overwrite}, and
  * never an input.
  */
@@ -46,7 +46,8 @@ final class RunTool {
 		try (Context context = new Context()) {
 			CommandExecutor executor = new CommandExecutor(context);
 			CommandInfo info = executor.find(run.title());
-			if (run.outputFolder() != null) resolveOutputs(info, options, run.outputFolder());
+			// the command writes its own files there: the folder must exist before it checks them
+			if (run.outputFolder() != null && resolveOutputs(info, options, run.outputFolder())) Files.createDirectories(run.outputFolder());
 			if (run.overwrite() && hasInput(info, OVERWRITE)) options.putIfAbsent(OVERWRITE, "true");
 			List<Path> inputs = inputFiles(info, options);
 			checkTables(info, folder, run.overwrite(), inputs);
@@ -64,7 +65,14 @@ final class RunTool {
 			for (Path file : Written.since(before)) System.out.println("wrote " + file);
 			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
 			outputs.putAll(result.outputs());
-			write(outputs, labels(info), folder, run.overwrite(), inputs);
+			try {
+				write(outputs, labels(info), folder, run.overwrite(), inputs);
+			}
+			catch (IllegalArgumentException e) {
+				// e.g. another run wrote a table of the same name meanwhile: say what did happen
+				System.err.println(run.title() + ": the command ran, but its results were not written: " + e.getMessage());
+				return 2;
+			}
 			if (result.failedItems() > 0) {
 				System.err.println(run.title() + ": " + result.failedItems() + " item(s) failed; see the summary above");
 				return 3;
@@ -112,15 +120,24 @@ final class RunTool {
 		return images;
 	}
 
-	/** Relative paths of save-style file options land in the output folder, as the results do. */
-	private static void resolveOutputs(CommandInfo info, Map<String, String> options, Path folder) {
+	/**
+	 * Relative paths of the {@code output_*} file options land in the output folder, as the results
+	 * do. Files a command both reads and writes (a gallery, a model folder) stay where the user
+	 * names them, so the next command finds them under the same name.
+	 *
+	 * @return whether any option was resolved into it
+	 */
+	private static boolean resolveOutputs(CommandInfo info, Map<String, String> options, Path folder) {
+		boolean any = false;
 		for (ModuleItem<?> item : CommandInputs.userInputs(info)) {
 			String text = options.get(item.getName());
 			if (item.getType() != File.class || text == null || text.isBlank() || Path.of(text).isAbsolute()) continue;
-			if (FileWidget.SAVE_STYLE.equals(item.getWidgetStyle()) || item.getName().startsWith("output")) {
+			if (item.getName().startsWith("output")) {
 				options.put(item.getName(), folder.resolve(text).toString());
+				any = true;
 			}
 		}
+		return any;
 	}
 
 	private static boolean hasInput(CommandInfo info, String name) {

@@ -78,7 +78,9 @@ class RunToolTest {
 
 		Result again = launch("run", "Convolution Filter", "image=" + input, "--output", folder.toString());
 		assertEquals(2, again.status(), again.err());
-		assertEquals("convkit run: " + String.format(OutputFiles.EXISTS, "--output", written), again.err().strip());
+		// an image's name comes from its title, known once the command ran: said so, nothing replaced
+		assertEquals("Convolution Filter: the command ran, but its results were not written: " + String.format(OutputFiles.EXISTS, "--output", written),
+			again.err().strip());
 		assertEquals("mine", Files.readString(written), "the existing file is untouched");
 
 		Result replaced = launch("run", "Convolution Filter", "image=" + input, "--output", folder.toString(), "--overwrite");
@@ -195,6 +197,24 @@ class RunToolTest {
 		assertTrue(result.out().lines().anyMatch(l -> l.matches("Beats shown: \\d+")), result.out());
 		assertFalse(result.out().contains("annotation_count"), result.out());
 		assertTrue(result.out().contains("wrote " + folder.resolve("101-plot.tif")), result.out());
+	}
+
+	@Test
+	void relativeOutputFilesLandInTheOutputFolderAndEveryFileWrittenIsPrinted(@TempDir Path folder) throws IOException {
+		// A flat record: no beats, once a stack trace ("produced no data"); now 0 beats and a header-only CSV.
+		StringBuilder csv = new StringBuilder("time,MLII\n");
+		for (int i = 0; i < 3600; i++) csv.append(i / 360.0).append(",0\n");
+		Path record = Files.writeString(folder.resolve("flat.csv"), csv);
+		Path out = folder.resolve("out");
+		Result result = launch("run", "Classify ECG Beats", "record=" + record, "output_csv=flat beats.csv", "output_annotations=flat.cnn", "--output", out.toString());
+		assertEquals(0, result.status(), result.err());
+		List<String> lines = result.out().lines().toList();
+		assertEquals(List.of("wrote " + out.resolve("flat beats.csv"), "wrote " + out.resolve("flat.cnn"), "wrote " + out.resolve("classified.csv")),
+			lines.stream().filter(l -> l.startsWith("wrote ")).toList());
+		assertTrue(lines.stream().anyMatch(l -> l.contains("no QRS complex was found")), result.out());
+		assertEquals(Files.readAllLines(out.resolve("flat beats.csv")).get(0).split(",").length, Files.readAllLines(out.resolve("classified.csv")).get(0).split(",").length,
+			"one table, one format");
+		assertFalse(Files.exists(folder.resolve("flat beats.csv")), "nothing lands in the current folder");
 	}
 
 	@Test
