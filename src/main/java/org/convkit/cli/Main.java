@@ -27,7 +27,7 @@ public final class Main {
 		"                                      there is none, or runs without one with --headless",
 		"  gui                                 ImageJ with the Plugins > ConvKit menu",
 		"  demo [DIR]                          the demo on bundled data (default DIR: demo-output)",
-		"  bench [core|faces|ecg|style]        benchmarks; prints figures",
+		"  bench [core|faces|ecg|style|leak]   benchmarks; prints figures",
 		"  evaluate faces [ORL_FOLDER]         face verification and recognition accuracy on the ORL faces",
 		"  evaluate ecg [folds=4 epochs=4 ...] beat classifier, patient-wise cross-validation on MIT-BIH DS1",
 		"options: -Dconvkit.engine=MXNet|PyTorch  -Dconvkit.gpu=auto|off",
