@@ -1,0 +1,310 @@
+package org.convkit.ct.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One DICOM image file's header: the attributes volume assembly needs, and where its pixel data is.
+ *
+ * <p>ConvKit parses DICOM itself rather than through ImageJ's {@code ij.plugin.DICOM}: that plugin
+ * reads a file into an ImagePlus (pixels included, with its own signed-16-bit offset and calibration)
+ * and hands the attributes back as display text, so grouping a folder would decode every image and
+ * re-parse text; its failures surface as ImageJ error messages rather than exceptions naming the
+ * attribute. The subset needed here (group 0002 meta, explicit or implicit VR little endian, nested
+ * sequences skipped, uncompressed or encapsulated pixel data located) is a few hundred lines, reads
+ * headers only, and every length is checked against the file so a damaged file ends in an
+ * IOException naming the file and the element.
+ *
+ * @param file             the file
+ * @param transferSyntax   (0002,0010)
+ * @param modality         (0008,0060), "" when absent
+ * @param seriesUid        (0020,000E), "" when absent
+ * @param seriesDescription (0008,103E)
+ * @param seriesNumber     (0020,0011), "" when absent
+ * @param instanceNumber   (0020,0013), 0 when absent
+ * @param position         (0020,0032) ImagePositionPatient, LPS mm, or null
+ * @param orientation      (0020,0037) ImageOrientationPatient: row then column direction cosines, or null
+ * @param pixelSpacing     (0028,0030): row spacing (between rows, y) then column spacing (x), or null
+ * @param sliceThickness   (0018,0050), 0 when absent
+ * @param gantryTilt       (0018,1120) GantryDetectorTilt in degrees, 0 when absent
+ * @param rows             (0028,0010)
+ * @param columns          (0028,0011)
+ * @param samplesPerPixel  (0028,0002)
+ * @param frames           (0028,0008) NumberOfFrames, 1 when absent
+ * @param bitsAllocated    (0028,0100)
+ * @param bitsStored       (0028,0101)
+ * @param signed           (0028,0103) PixelRepresentation is 1
+ * @param slope            (0028,1053) RescaleSlope, 1 when absent
+ * @param intercept        (0028,1052) RescaleIntercept, 0 when absent
+ * @param pixelOffset      offset of the pixel data's value in the file, -1 when there is none
+ * @param pixelLength      its length in bytes; -1 for encapsulated (compressed) data
+ */
+public record DicomSlice(Path file, String transferSyntax, String modality, String seriesUid, String seriesDescription,
+	String seriesNumber, int instanceNumber, double[] position, double[] orientation, double[] pixelSpacing, double sliceThickness,
+	double gantryTilt, int rows, int columns, int samplesPerPixel, int frames, int bitsAllocated, int bitsStored, boolean signed,
+	double slope, double intercept, long pixelOffset, long pixelLength) {
+
+	public static final String IMPLICIT_LE = "1.2.840.10008.1.2", EXPLICIT_LE = "1.2.840.10008.1.2.1";
+
+	/** Names of transfer syntaxes ConvKit refuses, for its messages. */
+	static final Map<String, String> SYNTAX_NAMES = Map.ofEntries(
+		Map.entry("1.2.840.10008.1.2.2", "Explicit VR Big Endian"),
+		Map.entry("1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian"),
+		Map.entry("1.2.840.10008.1.2.5", "RLE Lossless"),
+		Map.entry("1.2.840.10008.1.2.4.50", "JPEG Baseline"),
+		Map.entry("1.2.840.10008.1.2.4.51", "JPEG Extended"),
+		Map.entry("1.2.840.10008.1.2.4.57", "JPEG Lossless"),
+		Map.entry("1.2.840.10008.1.2.4.70", "JPEG Lossless SV1"),
+		Map.entry("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless"),
+		Map.entry("1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless"),
+		Map.entry("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless"),
+		Map.entry("1.2.840.10008.1.2.4.91", "JPEG 2000"),
+		Map.entry("1.2.840.10008.1.2.4.201", "HTJ2K Lossless"),
+		Map.entry("1.2.840.10008.1.2.4.203", "HTJ2K"));
+
+	/** The transfer syntax in words: "JPEG 2000 Lossless (1.2.840.10008.1.2.4.90)". */
+	public static String syntaxName(String uid) {
+		if (uid.equals(EXPLICIT_LE)) return "Explicit VR Little Endian (" + uid + ")";
+		if (uid.equals(IMPLICIT_LE)) return "Implicit VR Little Endian (" + uid + ")";
+		return SYNTAX_NAMES.getOrDefault(uid, "transfer syntax") + " (" + uid + ")";
+	}
+
+	/** Whether the pixel data is stored uncompressed in a syntax ConvKit decodes. */
+	public boolean uncompressed() {
+		return transferSyntax.equals(EXPLICIT_LE) || transferSyntax.equals(IMPLICIT_LE);
+	}
+
+	/** Whether the file is a DICOM file: "DICM" after the 128-byte preamble. */
+	public static boolean isDicom(byte[] bytes, int length) {
+		return length >= 132 && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M';
+	}
+
+	/**
+	 * Parses a file's header.
+	 *
+	 * @throws IOException naming the file and the element for anything malformed
+	 */
+	public static DicomSlice parse(Path file, byte[] bytes) throws IOException {
+		return new Parser(file, bytes).parse();
+	}
+
+	/** Decodes the uncompressed pixel data to values with the rescale applied, into {@code out} (rows x columns). */
+	public void decode(byte[] bytes, float[] out) throws IOException {
+		String label = file.getFileName().toString();
+		long needed = (long) rows * columns * (bitsAllocated / 8);
+		if (pixelOffset < 0) throw new IOException(label + ": no pixel data (7FE0,0010)");
+		if (pixelLength < needed || pixelOffset + needed > bytes.length) {
+			throw new IOException(String.format(Locale.ROOT, "%s: pixel data (7FE0,0010) holds %d bytes, expected %d for %dx%d pixels of %d bits",
+				label, Math.min(pixelLength, bytes.length - pixelOffset), needed, columns, rows, bitsAllocated));
+		}
+		ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		int off = (int) pixelOffset, n = rows * columns;
+		int unused = bitsAllocated - bitsStored;
+		float m = (float) slope, c = (float) intercept;
+		for (int i = 0; i < n; i++) {
+			long raw = switch (bitsAllocated) {
+				case 8 -> b.get(off + i) & 0xffL;
+				case 16 -> b.getShort(off + 2 * i) & 0xffffL;
+				default -> b.getInt(off + 4 * i) & 0xffffffffL;
+			};
+			long v;
+			if (signed) v = (raw << (64 - bitsStored)) >> (64 - bitsStored); // sign-extend from bitsStored
+			else v = unused > 0 ? raw & ((1L << bitsStored) - 1) : raw;
+			out[i] = v * m + c;
+		}
+	}
+
+	private static final class Parser {
+
+		private final Path file;
+		private final String label;
+		private final byte[] bytes;
+		private final ByteBuffer b;
+		private int pos;
+		private boolean explicit = true;
+
+		String syntax = IMPLICIT_LE, modality = "", seriesUid = "", description = "", seriesNumber = "";
+		int instance, rows = -1, columns = -1, samples = 1, frames = 1, bitsAllocated = -1, bitsStored = -1, representation;
+		double[] position, orientation, spacing;
+		double thickness, tilt, slope = 1, intercept;
+		long pixelOffset = -1, pixelLength = -1;
+
+		Parser(Path file, byte[] bytes) {
+			this.file = file;
+			this.label = file.getFileName().toString();
+			this.bytes = bytes;
+			this.b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		}
+
+		DicomSlice parse() throws IOException {
+			if (isDicom(bytes, bytes.length)) {
+				pos = 132;
+				// group 0002 is always explicit VR little endian
+				while (pos + 4 <= bytes.length && b.getShort(pos) == 0x0002) element(true, 0);
+			}
+			else {
+				// no preamble: an old-style implicit VR file
+				pos = 0;
+				explicit = false;
+			}
+			if (syntax.equals("1.2.840.10008.1.2.2") || syntax.equals("1.2.840.10008.1.2.1.99")) {
+				throw new IOException(label + ": " + syntaxName(syntax) + " is not supported; convert the series with dcm2niix or gdcmconv --raw");
+			}
+			explicit = !syntax.equals(IMPLICIT_LE);
+			while (pos < bytes.length && pixelOffset < 0) element(explicit, 0);
+			return new DicomSlice(file, syntax, modality, seriesUid, description, seriesNumber, instance, position, orientation, spacing,
+				thickness, tilt, rows, columns, samples, frames, bitsAllocated, bitsStored, representation == 1, slope, intercept, pixelOffset,
+				pixelLength);
+		}
+
+		/** Reads one element at pos (depth 0: the data set's own, else inside a sequence, skipped). */
+		private void element(boolean explicitVr, int depth) throws IOException {
+			if (depth > 16) throw new IOException(label + ": sequences nested more than 16 deep at byte " + pos);
+			need(8, "an element header");
+			int group = b.getShort(pos) & 0xffff, elem = b.getShort(pos + 2) & 0xffff;
+			String tag = String.format(Locale.ROOT, "(%04X,%04X)", group, elem);
+			String vr = null;
+			long length;
+			if (group == 0xfffe) {
+				// item / delimiters carry no VR
+				length = b.getInt(pos + 4) & 0xffffffffL;
+				pos += 8;
+			}
+			else if (explicitVr) {
+				vr = new String(bytes, pos + 4, 2, StandardCharsets.ISO_8859_1);
+				if (longVr(vr)) {
+					need(12, "element " + tag);
+					length = b.getInt(pos + 8) & 0xffffffffL;
+					pos += 12;
+				}
+				else {
+					if (!Character.isUpperCase(vr.charAt(0)) || !Character.isUpperCase(vr.charAt(1))) {
+						throw new IOException(label + ": element " + tag + " at byte " + pos + " has VR '" + printable(vr) + "'; expected two capital letters (damaged file?)");
+					}
+					length = b.getShort(pos + 6) & 0xffff;
+					pos += 8;
+				}
+			}
+			else {
+				length = b.getInt(pos + 4) & 0xffffffffL;
+				pos += 8;
+			}
+			boolean undefined = length == 0xffffffffL;
+			if (group == 0x7fe0 && elem == 0x0010 && depth == 0) {
+				pixelOffset = pos;
+				if (undefined) {
+					pixelLength = -1;
+					return;
+				}
+				pixelLength = Math.min(length, bytes.length - pos);
+				if (length > bytes.length - pos) {
+					throw new IOException(String.format(Locale.ROOT, "%s: pixel data (7FE0,0010) is %d bytes long but the file ends %d bytes after it starts (truncated file)",
+						label, length, bytes.length - pos));
+				}
+				return;
+			}
+			if (undefined) {
+				// a sequence (SQ, or any undefined length in implicit VR) or an item: read nested elements to its delimiter
+				int end = group == 0xfffe && elem == 0xe000 ? 0xe00d : 0xe0dd;
+				while (true) {
+					need(8, "the end of " + tag + "'s undefined-length value");
+					int g = b.getShort(pos) & 0xffff, e = b.getShort(pos + 2) & 0xffff;
+					if (g == 0xfffe && e == end) {
+						pos += 8;
+						return;
+					}
+					element(explicitVr, depth + 1);
+				}
+			}
+			if (length > bytes.length - pos) {
+				throw new IOException(String.format(Locale.ROOT, "%s: element %s is %d bytes long but only %d bytes follow (truncated or damaged file)",
+					label, tag, length, bytes.length - pos));
+			}
+			int start = pos;
+			int len = (int) length;
+			if (group == 0xfffe && elem == 0xe000) {
+				// a defined-length item: its content are elements; skip it as a whole
+				pos += len;
+				return;
+			}
+			pos += len;
+			if (depth > 0) return;
+			read(group, elem, tag, start, len);
+		}
+
+		private void read(int group, int elem, String tag, int start, int len) throws IOException {
+			switch ((group << 16) | elem) {
+				case 0x00020010 -> syntax = text(start, len);
+				case 0x00080060 -> modality = text(start, len);
+				case 0x0008103e -> description = text(start, len);
+				case 0x0020000e -> seriesUid = text(start, len);
+				case 0x00200011 -> seriesNumber = text(start, len);
+				case 0x00200013 -> instance = (int) number(tag, "InstanceNumber", start, len, 1)[0];
+				case 0x00200032 -> position = number(tag, "ImagePositionPatient", start, len, 3);
+				case 0x00200037 -> orientation = number(tag, "ImageOrientationPatient", start, len, 6);
+				case 0x00280030 -> spacing = number(tag, "PixelSpacing", start, len, 2);
+				case 0x00180050 -> thickness = len == 0 ? 0 : number(tag, "SliceThickness", start, len, 1)[0];
+				case 0x00181120 -> tilt = len == 0 ? 0 : number(tag, "GantryDetectorTilt", start, len, 1)[0];
+				case 0x00281053 -> slope = number(tag, "RescaleSlope", start, len, 1)[0];
+				case 0x00281052 -> intercept = number(tag, "RescaleIntercept", start, len, 1)[0];
+				case 0x00280002 -> samples = us(tag, start, len);
+				case 0x00280008 -> frames = len == 0 ? 1 : (int) number(tag, "NumberOfFrames", start, len, 1)[0];
+				case 0x00280010 -> rows = us(tag, start, len);
+				case 0x00280011 -> columns = us(tag, start, len);
+				case 0x00280100 -> bitsAllocated = us(tag, start, len);
+				case 0x00280101 -> bitsStored = us(tag, start, len);
+				case 0x00280103 -> representation = us(tag, start, len);
+				default -> {
+				}
+			}
+		}
+
+		private String text(int start, int len) {
+			return new String(bytes, start, len, StandardCharsets.ISO_8859_1).replace('\0', ' ').strip();
+		}
+
+		private double[] number(String tag, String name, int start, int len, int count) throws IOException {
+			String text = text(start, len);
+			String[] parts = text.split("\\\\");
+			if (parts.length < count) throw new IOException(label + ": " + name + " " + tag + " is '" + text + "', expected " + count + " number" + (count == 1 ? "" : "s"));
+			double[] v = new double[count];
+			for (int i = 0; i < count; i++) {
+				try {
+					v[i] = Double.parseDouble(parts[i].strip());
+				}
+				catch (NumberFormatException e) {
+					throw new IOException(label + ": " + name + " " + tag + " is '" + text + "', expected " + count + " number" + (count == 1 ? "" : "s"));
+				}
+				if (!Double.isFinite(v[i])) throw new IOException(label + ": " + name + " " + tag + " is '" + text + "', expected finite numbers");
+			}
+			return v;
+		}
+
+		private int us(String tag, int start, int len) throws IOException {
+			if (len != 2) throw new IOException(label + ": element " + tag + " is " + len + " bytes long, expected a 2-byte unsigned short");
+			return b.getShort(start) & 0xffff;
+		}
+
+		private void need(int n, String what) throws IOException {
+			if (pos + n > bytes.length) throw new IOException(label + ": file ends at byte " + bytes.length + " inside " + what + " (truncated file)");
+		}
+
+		private static boolean longVr(String vr) {
+			return switch (vr) {
+				case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" -> true;
+				default -> false;
+			};
+		}
+
+		private static String printable(String s) {
+			StringBuilder out = new StringBuilder();
+			for (char c : s.toCharArray()) out.append(c >= 32 && c < 127 ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+			return out.toString();
+		}
+	}
+}
