@@ -36,9 +36,10 @@ import net.imglib2.type.numeric.real.FloatType;
  * slice is shifted in its plane (a shear, bilinear) so that the volume's axes are the row, column and
  * normal directions, at right angles; the grid grows to keep every pixel, and the new border is
  * filled with the slice's lowest value (air or the scanner's padding).</li>
- * <li>Transfer syntaxes: explicit and implicit VR little endian, uncompressed. Compressed series are
- * refused naming the syntax: no decoder on Maven Central is both maintained and freely licensed
- * for JPEG 2000 (see {@link #unsupported}).</li>
+ * <li>Transfer syntaxes: explicit and implicit VR little endian, uncompressed, and JPEG 2000
+ * (lossless and lossy, through jai-imageio's JJ2000 decoder, which gave the same HU as dcm2niix's
+ * OpenJPEG on every voxel of the TotalSegmentator series). Other compressed syntaxes (JPEG, JPEG-LS,
+ * RLE, HTJ2K, deflate, big endian) are refused naming the syntax ({@link #unsupported}).</li>
  * </ul>
  */
 public final class DicomSeries {
@@ -167,7 +168,7 @@ public final class DicomSeries {
 	static Volume assemble(String where, Path folder, Series series, List<String> notes) throws IOException {
 		for (DicomSlice s : series.slices()) {
 			String name = s.file().getFileName().toString();
-			if (!s.uncompressed()) throw unsupported(s);
+			if (!s.uncompressed() && !s.jpeg2000()) throw unsupported(s);
 			if (s.samplesPerPixel() != 1) throw new IOException(name + ": SamplesPerPixel (0028,0002) is " + s.samplesPerPixel() + "; only grey images (1) form CT volumes");
 			if (s.frames() != 1) throw new IOException(name + ": NumberOfFrames (0028,0008) is " + s.frames() + "; multi-frame (enhanced) DICOM is not supported");
 			if (s.bitsAllocated() != 8 && s.bitsAllocated() != 16 && s.bitsAllocated() != 32) {
@@ -280,6 +281,7 @@ public final class DicomSeries {
 				first.gantryTilt() != 0 ? String.format(Locale.ROOT, " (GantryDetectorTilt %.1f)", first.gantryTilt()) : "",
 				layout.maxOffset(), w, h, outW, outH));
 		}
+		if (first.transferSyntax().equals(DicomSlice.JPEG2000)) notes.add("pixel data in lossy JPEG 2000: values are approximate");
 		ValueKind kind = ValueKind.HOUNSFIELD;
 		if (!series.modality().equalsIgnoreCase("CT")) {
 			kind = ValueKind.INTENSITY;

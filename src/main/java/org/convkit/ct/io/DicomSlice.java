@@ -79,6 +79,13 @@ public record DicomSlice(Path file, String transferSyntax, String modality, Stri
 		return transferSyntax.equals(EXPLICIT_LE) || transferSyntax.equals(IMPLICIT_LE);
 	}
 
+	/** Whether the pixel data is JPEG 2000 (lossless or not; not HTJ2K). */
+	public boolean jpeg2000() {
+		return transferSyntax.equals(JPEG2000_LOSSLESS) || transferSyntax.equals(JPEG2000);
+	}
+
+	public static final String JPEG2000_LOSSLESS = "1.2.840.10008.1.2.4.90", JPEG2000 = "1.2.840.10008.1.2.4.91";
+
 	/** Whether the file is a DICOM file: "DICM" after the 128-byte preamble. */
 	public static boolean isDicom(byte[] bytes, int length) {
 		return length >= 132 && bytes[128] == 'D' && bytes[129] == 'I' && bytes[130] == 'C' && bytes[131] == 'M';
@@ -96,6 +103,10 @@ public record DicomSlice(Path file, String transferSyntax, String modality, Stri
 	/** Decodes the uncompressed pixel data to values with the rescale applied, into {@code out} (rows x columns). */
 	public void decode(byte[] bytes, float[] out) throws IOException {
 		String label = file.getFileName().toString();
+		if (jpeg2000()) {
+			decodeJpeg2000(label, bytes, out);
+			return;
+		}
 		long needed = (long) rows * columns * (bitsAllocated / 8);
 		if (pixelOffset < 0) throw new IOException(label + ": no pixel data (7FE0,0010)");
 		if (pixelLength < needed || pixelOffset + needed > bytes.length) {
@@ -116,6 +127,86 @@ public record DicomSlice(Path file, String transferSyntax, String modality, Stri
 			if (signed) v = (raw << (64 - bitsStored)) >> (64 - bitsStored); // sign-extend from bitsStored
 			else v = unused > 0 ? raw & ((1L << bitsStored) - 1) : raw;
 			out[i] = v * m + c;
+		}
+	}
+
+	/**
+	 * JPEG 2000 through an ImageIO reader of format "jpeg2000" (jai-imageio's JJ2000, a runtime
+	 * dependency): the fragments of the encapsulated pixel data joined into one codestream, decoded,
+	 * then masked, sign-extended and rescaled as uncompressed pixels are. Without such a reader the
+	 * series is refused, naming the syntax.
+	 */
+	private void decodeJpeg2000(String label, byte[] bytes, float[] out) throws IOException {
+		byte[] codestream = fragments(label, bytes);
+		javax.imageio.ImageReader reader = Jpeg2000.reader();
+		if (reader == null) {
+			throw new IOException(label + ": " + syntaxName(transferSyntax) + " is not supported (no JPEG 2000 decoder on the class path: add "
+				+ "jai-imageio-jpeg2000); convert the series with dcm2niix or gdcmconv --raw");
+		}
+		java.awt.image.Raster raster;
+		try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(codestream))) {
+			reader.setInput(in);
+			raster = reader.readRaster(0, null);
+		}
+		catch (IOException | RuntimeException | StackOverflowError e) {
+			throw new IOException(label + ": JPEG 2000 pixel data could not be decoded (" + e + ")", e);
+		}
+		finally {
+			reader.dispose();
+		}
+		if (raster.getWidth() != columns || raster.getHeight() != rows || raster.getNumBands() != 1) {
+			throw new IOException(String.format(Locale.ROOT, "%s: JPEG 2000 image is %dx%d with %d band(s); the header says %dx%d grey (Columns x Rows)", label,
+				raster.getWidth(), raster.getHeight(), raster.getNumBands(), columns, rows));
+		}
+		float m = (float) slope, c = (float) intercept;
+		int[] row = new int[columns];
+		long mask = bitsAllocated >= 32 ? 0xffffffffL : (1L << bitsAllocated) - 1;
+		for (int y = 0; y < rows; y++) {
+			raster.getSamples(0, y, columns, 1, 0, row);
+			for (int x = 0; x < columns; x++) {
+				long raw = row[x] & mask, v;
+				if (signed) v = (raw << (64 - bitsStored)) >> (64 - bitsStored);
+				else v = bitsStored < 64 ? raw & ((1L << bitsStored) - 1) : raw;
+				out[y * columns + x] = v * m + c;
+			}
+		}
+	}
+
+	/** The fragments of single-frame encapsulated pixel data, the basic offset table left out. */
+	private byte[] fragments(String label, byte[] bytes) throws IOException {
+		if (pixelOffset < 0) throw new IOException(label + ": no pixel data (7FE0,0010)");
+		ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		java.io.ByteArrayOutputStream code = new java.io.ByteArrayOutputStream();
+		long pos = pixelOffset;
+		boolean table = true;
+		while (true) {
+			if (pos + 8 > bytes.length) throw new IOException(label + ": encapsulated pixel data (7FE0,0010) ends without its sequence delimiter (truncated file)");
+			int g = b.getShort((int) pos) & 0xffff, e = b.getShort((int) pos + 2) & 0xffff;
+			long len = b.getInt((int) pos + 4) & 0xffffffffL;
+			pos += 8;
+			if (g == 0xfffe && e == 0xe0dd) break;
+			if (g != 0xfffe || e != 0xe000) throw new IOException(String.format(Locale.ROOT, "%s: encapsulated pixel data holds (%04X,%04X) where an item (FFFE,E000) belongs", label, g, e));
+			if (len > bytes.length - pos) throw new IOException(label + ": a pixel data fragment of " + len + " bytes runs past the end of the file (truncated file)");
+			if (!table) code.write(bytes, (int) pos, (int) len);
+			table = false;
+			pos += len;
+		}
+		if (code.size() == 0) throw new IOException(label + ": encapsulated pixel data (7FE0,0010) holds no fragments");
+		return code.toByteArray();
+	}
+
+	/** Finds the JPEG 2000 ImageIO reader, once looking for plugins on the class path. */
+	private static final class Jpeg2000 {
+		private static volatile boolean scanned;
+
+		static javax.imageio.ImageReader reader() {
+			var readers = javax.imageio.ImageIO.getImageReadersByFormatName("jpeg2000");
+			if (!readers.hasNext() && !scanned) {
+				scanned = true;
+				javax.imageio.ImageIO.scanForPlugins();
+				readers = javax.imageio.ImageIO.getImageReadersByFormatName("jpeg2000");
+			}
+			return readers.hasNext() ? readers.next() : null;
 		}
 	}
 

@@ -73,11 +73,31 @@ class DicomSeriesTest {
 		assertTrue(notes.contains("skipped 2 files that are not DICOM images: LICENSE.dcm_qa_ct, README.dcm_qa_ct.md"), notes);
 	}
 
+	/**
+	 * The JPEG 2000 lossless series decodes to dcm2niix's values (v1.0.20220720, OpenJPEG): the sum of
+	 * all 512x512x20 HU is -3272217339 in both, and the slice at z = -766.5 holds 113 HU at column 256,
+	 * row 255. dcm2niix's affine (RAS, rows flipped) diag(-0.9765625, 0.9765625, 2), offset (249.51,
+	 * -61.51, -804.5) is, in LPS without the flip, origin (-249.51171875, -437.51171875, -804.5).
+	 */
 	@Test
-	void jpeg2000IsRefusedNamingTheSyntax() {
-		IOException e = assertThrows(IOException.class, () -> DicomSeries.read(CtData.jpeg2000(), ""));
-		assertTrue(e.getMessage().endsWith(": JPEG 2000 Lossless (1.2.840.10008.1.2.4.90) is not supported; convert the series with dcm2niix or gdcmconv --raw"),
-			e.getMessage());
+	void jpeg2000SeriesDecodesToTheSameHuAsDcm2niix() throws IOException {
+		Volume v = DicomSeries.read(CtData.jpeg2000(), "");
+		assertEquals("512x512x20", v.dimensionsText());
+		assertArrayEquals(new double[] {0.9765625, 0.9765625, 2}, v.geometry().spacing(), 1e-9);
+		assertArrayEquals(new double[] {-249.51171875, -437.51171875, -804.5}, v.geometry().origin(), 1e-9);
+		assertArrayEquals(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, v.geometry().direction(), 1e-12);
+		assertEquals(-3272217339.0, NiftiFilesTest.sum(v), 0.5);
+		assertEquals(113, v.plane(19, 0)[255 * 512 + 256]);
+		assertEquals(ValueKind.HOUNSFIELD, v.kind());
+	}
+
+	@Test
+	void otherCompressedSyntaxesAreRefusedByName() throws IOException {
+		DicomTestFiles w = new DicomTestFiles();
+		w.syntax = "1.2.840.10008.1.2.4.50";
+		w.write(dir.resolve("a.dcm"), 1, new double[] {0, 0, 0}, 0);
+		IOException e = assertThrows(IOException.class, () -> DicomSeries.read(dir, ""));
+		assertEquals("a.dcm: JPEG Baseline (1.2.840.10008.1.2.4.50) is not supported; convert the series with dcm2niix or gdcmconv --raw", e.getMessage());
 	}
 
 	@Test
