@@ -49,7 +49,7 @@ public final class DicomSeries {
 
 		/** The series in words: UID, number, description, modality and slice count. */
 		public String describe() {
-			return uid + (number.isEmpty() ? "" : " #" + number) + " '" + description + "' (" + modality + ", " + slices.size() + " slice"
+			return uid + (number.isEmpty() ? "" : " #" + number) + (description.isEmpty() ? " (no description)" : " '" + description + "'") + " (" + modality + ", " + slices.size() + " slice"
 				+ (slices.size() == 1 ? "" : "s") + ")";
 		}
 	}
