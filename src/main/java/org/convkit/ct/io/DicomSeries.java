@@ -206,29 +206,39 @@ public final class DicomSeries {
 			minY = Math.min(minY, shiftY[k]);
 			maxY = Math.max(maxY, shiftY[k]);
 		}
+		if (!(pixel[0] > 0 && pixel[1] > 0)) throw new IOException(first.file().getFileName() + ": PixelSpacing (0028,0030) is " + pixel[1] + "\\" + pixel[0] + "; expected positive sizes");
+		if (maxX - minX > 2.0 * w || maxY - minY > 2.0 * h) {
+			throw new IOException(String.format(Locale.ROOT, "%s: slice origins wander %.1f mm sideways over %.1f mm along the normal, more than twice the image's size: "
+				+ "not a gantry tilt; check ImagePositionPatient (0020,0032) of %s and %s", where, layout.maxOffset(), layout.positions()[n - 1],
+				first.file().getFileName(), layout.slices().get(n - 1).file().getFileName()));
+		}
 		int outW = w + (int) Math.ceil(maxX - minX - 1e-6), outH = h + (int) Math.ceil(maxY - minY - 1e-6);
 
 		// slices along the normal: as they are when uniform, else resampled
 		double[] pos = layout.positions();
 		double extent = pos[n - 1] - pos[0];
 		boolean uniform = layout.uniform();
-		int outN;
+		long slices;
 		double dz;
 		if (n == 1) {
-			outN = 1;
+			slices = 1;
 			dz = first.sliceThickness() > 0 ? first.sliceThickness() : 1;
 		}
 		else if (uniform) {
-			outN = n;
+			slices = n;
 			dz = extent / (n - 1);
 		}
 		else {
 			double median = SliceLayout.median(layout.gaps());
 			double step = Double.POSITIVE_INFINITY;
 			for (double g : layout.gaps()) if (g >= median / 2) step = Math.min(step, g);
-			outN = (int) Math.round(extent / step) + 1;
-			dz = extent / (outN - 1);
+			slices = Math.round(extent / step) + 1;
+			dz = extent / (slices - 1);
 		}
+		if ((long) outW * outH > Integer.MAX_VALUE || slices > Integer.MAX_VALUE) {
+			throw new IOException(where + ": the volume would be " + outW + "x" + outH + "x" + slices + " voxels; a plane and the number of planes must each fit in a Java array");
+		}
+		int outN = (int) slices;
 		NiftiFiles.guardMemory(where, outW + "x" + outH + "x" + outN, (long) outW * outH * outN + 2L * w * h);
 
 		PlanarImg<FloatType, FloatArray> img = Volume.allocate(outW, outH, outN);

@@ -138,6 +138,7 @@ public record DicomSlice(Path file, String transferSyntax, String modality, Stri
 	 */
 	private void decodeJpeg2000(String label, byte[] bytes, float[] out) throws IOException {
 		byte[] codestream = fragments(label, bytes);
+		checkSiz(label, codestream);
 		javax.imageio.ImageReader reader = Jpeg2000.reader();
 		if (reader == null) {
 			throw new IOException(label + ": " + syntaxName(transferSyntax) + " is not supported (no JPEG 2000 decoder on the class path: add "
@@ -169,6 +170,24 @@ public record DicomSlice(Path file, String transferSyntax, String modality, Stri
 				else v = bitsStored < 64 ? raw & ((1L << bitsStored) - 1) : raw;
 				out[y * columns + x] = v * m + c;
 			}
+		}
+	}
+
+	/**
+	 * Checks the codestream's SIZ marker against the header before decoding, so a damaged codestream
+	 * that claims a huge image is refused instead of allocated.
+	 */
+	private void checkSiz(String label, byte[] c) throws IOException {
+		ByteBuffer b = ByteBuffer.wrap(c).order(ByteOrder.BIG_ENDIAN);
+		if (c.length < 42 || (b.getShort(0) & 0xffff) != 0xff4f || (b.getShort(2) & 0xffff) != 0xff51) {
+			throw new IOException(label + ": pixel data is not a JPEG 2000 codestream (no SOC and SIZ markers at its start)");
+		}
+		long xsiz = b.getInt(8) & 0xffffffffL, ysiz = b.getInt(12) & 0xffffffffL, x0 = b.getInt(16) & 0xffffffffL, y0 = b.getInt(20) & 0xffffffffL;
+		long xt = b.getInt(24) & 0xffffffffL, yt = b.getInt(28) & 0xffffffffL;
+		int components = b.getShort(40) & 0xffff;
+		if (xsiz - x0 != columns || ysiz - y0 != rows || components != 1 || xt == 0 || yt == 0 || ((xsiz + xt - 1) / xt) * ((ysiz + yt - 1) / yt) > 65535) {
+			throw new IOException(String.format(Locale.ROOT, "%s: JPEG 2000 codestream is %dx%d with %d component(s) in %dx%d tiles; the header says %dx%d grey (Columns x Rows)",
+				label, xsiz - x0, ysiz - y0, components, xt, yt, columns, rows));
 		}
 	}
 
