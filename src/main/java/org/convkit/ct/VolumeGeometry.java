@@ -37,6 +37,9 @@ public record VolumeGeometry(double[] spacing, double[] origin, double[] directi
 		spacing = spacing.clone();
 		origin = origin.clone();
 		direction = direction.clone();
+		// -0.0 (from negating a zero between LPS and RAS) becomes 0.0, so equals compares positions
+		for (int i = 0; i < 3; i++) origin[i] += 0.0;
+		for (int i = 0; i < 9; i++) direction[i] += 0.0;
 	}
 
 	/** Axis-aligned grid: identity directions (x = L, y = P, z = S). */

@@ -192,7 +192,8 @@ public final class CtImages {
 		}
 		if (kept != null) {
 			boolean same = true;
-			for (int a = 0; a < 3; a++) same &= Math.abs(kept.spacing(a) - spacing[a]) <= 1e-6 * kept.spacing(a);
+			// TIFF keeps the calibration as rationals (1/3 mm -> 333333/1000000): within 1e-4 it is the same spacing
+			for (int a = 0; a < 3; a++) same &= Math.abs(kept.spacing(a) - spacing[a]) <= 1e-4 * kept.spacing(a);
 			geometry = same ? kept : kept.withSpacing(spacing);
 			if (!same) notes.add("voxel size from the image's calibration (it differs from the stored geometry's)");
 		}
