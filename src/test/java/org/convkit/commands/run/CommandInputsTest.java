@@ -53,7 +53,8 @@ class CommandInputsTest {
 	@Test
 	void commandsAreFoundByTitleOrListed() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CommandExecutor(context).find("Convolution"));
-		assertTrue(e.getMessage().startsWith("command: no ConvKit command named 'Convolution'; expected one of [ConvKit Info, Convolution Filter, "), e.getMessage());
+		assertTrue(e.getMessage().startsWith("command: no ConvKit command named 'Convolution'; expected one of ["), e.getMessage());
+		assertTrue(e.getMessage().contains("ConvKit Info, Convolution Filter, "), e.getMessage());
 		assertTrue(e.getMessage().contains("Recognize Faces"), e.getMessage());
 	}
 
