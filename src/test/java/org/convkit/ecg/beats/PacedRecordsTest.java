@@ -22,17 +22,17 @@ import org.junit.jupiter.api.Test;
  * be called paced. Skipped when the data folder has no MIT-BIH.
  * <p>
  * Measured (shipped model, detected beats, default lead; Q Se / Q +P / accuracy):
- * 102: 100 / 100 / 99.1%, 104: 96.3 / 99.9 / 89.4%, 107: 100 / 99.7 / 99.7%, 217: 98.2 / 97.7 / 86.7%;
+ * 102: 100 / 100 / 99.1%, 104: 94.2 / 100 / 87.5%, 107: 100 / 100 / 100%, 217: 98.0 / 98.6 / 86.8%;
  * before pacing detection Q was never predicted and accuracy was 3.8, 0.3, 2.7, 7.2%. The bounds
  * below are the lowest measured less about 4 points.
- * DS1: no record paced (record medians 0.136-0.264 against {@link PacedRhythm#RECORD_MEDIAN} 0.30), 0 paced beats.
+ * DS1: no record paced (record medians 0.071-0.249 against {@link PacedRhythm#RECORD_MEDIAN} 0.28), 0 paced beats.
  */
 class PacedRecordsTest {
 
 	static final List<String> PACED = List.of("102", "104", "107", "217");
 	static final List<String> DS1 = LabelledRecords.DS1;
 	/** Q sensitivity and positive predictivity required of each paced record (lowest measured, less a margin). */
-	static final double MIN_Q_SENSITIVITY = 0.92, MIN_Q_PREDICTIVITY = 0.94;
+	static final double MIN_Q_SENSITIVITY = 0.90, MIN_Q_PREDICTIVITY = 0.94;
 
 	static Path mitdb(String record) {
 		Path mitdb = SharedData.resolve("mitdb");
