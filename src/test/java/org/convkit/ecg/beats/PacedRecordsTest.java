@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
  * be called paced. Skipped when the data folder has no MIT-BIH.
  * <p>
  * Measured (shipped model, detected beats, default lead; Q Se / Q +P / accuracy):
- * 102: 100 / 100 / 99.1%, 104: 94.2 / 100 / 87.5%, 107: 100 / 100 / 100%, 217: 98.0 / 98.6 / 86.8%;
+ * 102: 100 / 100 / 99.0%, 104: 93.6 / 100 / 86.9%, 107: 100 / 100 / 100%, 217: 97.6 / 98.9 / 86.6%;
  * before pacing detection Q was never predicted and accuracy was 3.8, 0.3, 2.7, 7.2%. The bounds
  * below are the lowest measured less about 4 points.
- * DS1: no record paced (record medians 0.071-0.249 against {@link PacedRhythm#RECORD_MEDIAN} 0.28), 0 paced beats.
+ * DS1: no record paced (record medians 0.043-0.244 against {@link PacedRhythm#RECORD_MEDIAN} 0.265; the paced records'
+ * 0.289-0.593), 0 paced beats.
  */
 class PacedRecordsTest {
 
