@@ -25,7 +25,7 @@ import java.util.Optional;
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Classify ECG Beats: detects the beats of a record and classifies
  * each as N, S, V, F or Q with a trained 1-D CNN (by default the model shipped with ConvKit,
- * trained on MIT-BIH DS1); a table of beats, optional CSV and WFDB annotation files, and a score
+ * trained on MIT-BIH DS1), paced beats as Q (the summary says when a record is paced); a table of beats, optional CSV and WFDB annotation files, and a score
  * against the record's reference annotations when it has them.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Classify ECG Beats")
@@ -126,6 +126,7 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 			result.lead(), result.size(), classifier.model().description()));
 		for (AamiClass c : AamiClass.values()) s.append(' ').append(c).append('=').append(counts[c.ordinal()]);
 		s.append(String.format(Locale.ROOT, "; %d beats in atrial fibrillation (none called S there: S counts for N)", result.atrialFibrillationBeats()));
+		if (result.paced().isPaced()) s.append("; ").append(result.paced().summary());
 		if (scored) s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(result.evaluation()));
 		return s.toString();
 	}
