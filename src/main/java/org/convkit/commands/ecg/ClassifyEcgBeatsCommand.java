@@ -8,6 +8,7 @@ import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatClassifier;
 import org.convkit.ecg.beats.BeatCrossValidation;
+import org.convkit.ecg.beats.BeatEvaluation;
 import org.convkit.ecg.beats.ClassifiedBeats;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -127,7 +128,12 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 		for (AamiClass c : AamiClass.values()) s.append(' ').append(c).append('=').append(counts[c.ordinal()]);
 		s.append(String.format(Locale.ROOT, "; %d beats in atrial fibrillation (none called S there: S counts for N)", result.atrialFibrillationBeats()));
 		if (result.paced().isPaced()) s.append("; ").append(result.paced().summary());
-		if (scored) s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(result.evaluation()));
+		if (scored) {
+			BeatEvaluation e = result.evaluation();
+			s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(e));
+			// paced beats are Q: how well they were found
+			if (result.paced().isPaced()) s.append(String.format(Locale.ROOT, ", Q Se %.2f%% +P %.2f%%", 100 * e.sensitivity(AamiClass.Q), 100 * e.positivePredictivity(AamiClass.Q)));
+		}
 		return s.toString();
 	}
 }
