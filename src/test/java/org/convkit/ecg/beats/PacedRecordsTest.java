@@ -79,7 +79,7 @@ class PacedRecordsTest {
 			double[] scores = PacingDetector.scores(lead.samples(), lead.frequency(), peaks);
 			PacedRhythm paced = PacedRhythm.of(scores);
 			long sharp = java.util.Arrays.stream(scores).filter(v -> v >= PacedRhythm.RECORD_MEDIAN).count();
-			report.append(String.format(Locale.ROOT, "%s: median score %.3f, %d of %d beats paced (%d beats score >= %.2f)%n", name, paced.medianScore(),
+			report.append(String.format(Locale.ROOT, "%s: median score %.3f, %d of %d beats paced (%d beats score >= %.3f)%n", name, paced.medianScore(),
 				paced.pacedBeats(), paced.size(), sharp, PacedRhythm.RECORD_MEDIAN));
 			assertFalse(paced.isPaced(), name + " is not paced; median score " + paced.medianScore());
 			pacedBeats += paced.pacedBeats();
