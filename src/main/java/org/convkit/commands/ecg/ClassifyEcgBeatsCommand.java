@@ -8,6 +8,7 @@ import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.beats.AamiClass;
 import org.convkit.ecg.beats.BeatClassifier;
 import org.convkit.ecg.beats.BeatCrossValidation;
+import org.convkit.ecg.beats.BeatEvaluation;
 import org.convkit.ecg.beats.ClassifiedBeats;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -25,7 +26,7 @@ import java.util.Optional;
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Classify ECG Beats: detects the beats of a record and classifies
  * each as N, S, V, F or Q with a trained 1-D CNN (by default the model shipped with ConvKit,
- * trained on MIT-BIH DS1); a table of beats, optional CSV and WFDB annotation files, and a score
+ * trained on MIT-BIH DS1), paced beats as Q (the summary says when a record is paced); a table of beats, optional CSV and WFDB annotation files, and a score
  * against the record's reference annotations when it has them.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Classify ECG Beats")
@@ -126,7 +127,13 @@ public class ClassifyEcgBeatsCommand extends ConvKitCommand {
 			result.lead(), result.size(), classifier.model().description()));
 		for (AamiClass c : AamiClass.values()) s.append(' ').append(c).append('=').append(counts[c.ordinal()]);
 		s.append(String.format(Locale.ROOT, "; %d beats in atrial fibrillation (none called S there: S counts for N)", result.atrialFibrillationBeats()));
-		if (scored) s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(result.evaluation()));
+		if (result.paced().isPaced()) s.append("; ").append(result.paced().summary());
+		if (scored) {
+			BeatEvaluation e = result.evaluation();
+			s.append("\nagainst the reference annotations: ").append(BeatCrossValidation.summary(e));
+			// paced beats are Q: how well they were found
+			if (result.paced().isPaced()) s.append(String.format(Locale.ROOT, ", Q Se %.2f%% +P %.2f%%", 100 * e.sensitivity(AamiClass.Q), 100 * e.positivePredictivity(AamiClass.Q)));
+		}
 		return s.toString();
 	}
 }

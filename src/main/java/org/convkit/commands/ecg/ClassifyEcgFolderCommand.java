@@ -32,8 +32,8 @@ import java.util.stream.Stream;
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Classify ECG Folder: every record in a folder (.hea, .edf,
  * .csv) is detected and classified; one CSV of beats per record ({@code <record>_beats.csv}) and a
- * {@code summary.csv} (beats per class, beats in atrial fibrillation, and accuracy where reference
- * annotations exist) are written to the output folder. A record that cannot be read is reported in the summary with its
+ * {@code summary.csv} (beats per class, beats in atrial fibrillation, paced beats, and accuracy where
+ * reference annotations exist; the summary names each paced record) are written to the output folder. A record that cannot be read is reported in the summary with its
  * error, and the batch goes on.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>ECG>Classify ECG Folder")
@@ -48,6 +48,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 	static final String FAILED = "%s: %s";
 	static final String DONE = "%d of %d records classified, %d failed";
 	static final String NO_BEATS = "%s: no QRS complex was found in lead %s (a flat or noisy signal, or the wrong lead)";
+	static final String PACED = "%s: %s";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of records: .hea (WFDB), .edf (EDF/EDF+) or .csv")
 	private File folder;
@@ -109,7 +110,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 		failed = 0;
 		int done = 0;
 		StringBuilder text = new StringBuilder();
-		StringBuilder csv = new StringBuilder("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,reference_beats,accuracy,error\n");
+		StringBuilder csv = new StringBuilder("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,paced_beats,reference_beats,accuracy,error\n");
 		for (Path file : files) {
 			if (isCanceled()) break;
 			String name = file.getFileName().toString();
@@ -123,17 +124,19 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 				ClassifiedBeats result = classifier.classify(in.record(), chosen.name(), in.annotations().orElse(null));
 				EcgCommandSupport.write("output_folder", () -> result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS)));
 				if (result.size() == 0) text.append(String.format(NO_BEATS, name, chosen.name())).append('\n');
+				if (result.paced().isPaced()) text.append(String.format(PACED, name, result.paced().summary())).append('\n');
 				int[] counts = result.counts();
 				BeatEvaluation e = result.evaluation();
 				records.addValue("status", "ok");
 				records.addValue("beats", result.size());
 				for (AamiClass c : AamiClass.values()) records.addValue(c.name(), counts[c.ordinal()]);
 				records.addValue("atrial_fibrillation_beats", result.atrialFibrillationBeats());
+				records.addValue("paced_beats", result.paced().pacedBeats());
 				records.addValue("reference_beats", e.total());
 				records.addValue("accuracy", e.total() > 0 ? e.accuracy() : Double.NaN);
 				records.addValue("error", "");
-				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(name), result.size(), counts[0],
-					counts[1], counts[2], counts[3], counts[4], result.atrialFibrillationBeats(), e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
+				csv.append(String.format(Locale.ROOT, "%s,ok,%d,%d,%d,%d,%d,%d,%d,%d,%d,%s,\n", Csv.field(name), result.size(), counts[0],
+					counts[1], counts[2], counts[3], counts[4], result.atrialFibrillationBeats(), result.paced().pacedBeats(), e.total(), e.total() > 0 ? String.format(Locale.ROOT, "%.6f", e.accuracy()) : ""));
 				done++;
 			}
 			catch (IOException | RuntimeException e) {
@@ -142,7 +145,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 				failed++;
 				records.addValue("status", "failed");
 				records.addValue("error", error);
-				csv.append(Csv.field(name)).append(",failed,,,,,,,,,,").append(Csv.field(error)).append('\n');
+				csv.append(Csv.field(name)).append(",failed,,,,,,,,,,,").append(Csv.field(error)).append('\n');
 				text.append(String.format(FAILED, name, error)).append('\n');
 			}
 		}

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Classifies the beats of a record with a {@link BeatModel} on the shared runtime: beats found by
  * the QRS detector (the normal use), or beats at given positions (reference annotations, for
- * evaluation). Thread-safe; the model is loaded once per runtime.
+ * evaluation). Paced beats ({@link PacedRhythm}) are class Q. Thread-safe; the model is loaded once per runtime.
  */
 public final class BeatClassifier {
 
@@ -116,6 +116,7 @@ public final class BeatClassifier {
 	}
 
 	private ClassifiedBeats classified(EcgRecord record, EcgRecord.Lead lead, BeatDataset beats) throws IOException {
-		return new ClassifiedBeats(record.name(), lead.name(), lead.frequency(), record.frequency(), beats, probabilities(beats), model.bias());
+		return new ClassifiedBeats(record.name(), lead.name(), lead.frequency(), record.frequency(), beats, probabilities(beats), model.bias(),
+			PacedRhythm.of(lead.samples(), lead.frequency(), beats));
 	}
 }

@@ -14,20 +14,38 @@ import java.util.Locale;
 /**
  * The classified beats of one lead of a record: positions in samples of the lead
  * ({@code frequency}), class probabilities and the predicted class of each beat (the model's
- * {@link DecisionBias} applied to the probabilities; no S in atrial fibrillation). The record's first
- * and last beats are not classified (they lack a previous or next RR interval).
+ * {@link DecisionBias} applied to the probabilities; no S in atrial fibrillation), and the record's
+ * {@link PacedRhythm}: a paced beat is class Q whatever the network says (AAMI's class of paced
+ * beats; the network was trained without paced records). The record's first and last beats are not
+ * classified (they lack a previous or next RR interval).
  */
 public record ClassifiedBeats(String record, String lead, double frequency, double frameFrequency, BeatDataset beats, float[] probabilities,
-	DecisionBias bias)
+	DecisionBias bias, PacedRhythm paced)
 {
+
+	public ClassifiedBeats {
+		if (paced.size() != beats.size()) throw new IllegalArgumentException("paced: " + paced.size() + " beats, but there are " + beats.size());
+	}
+
+	/** Beats of a record not analysed for pacing: none paced. */
+	public ClassifiedBeats(String record, String lead, double frequency, double frameFrequency, BeatDataset beats, float[] probabilities,
+		DecisionBias bias)
+	{
+		this(record, lead, frequency, frameFrequency, beats, probabilities, bias, PacedRhythm.none(beats.size()));
+	}
 
 	public int size() {
 		return beats.size();
 	}
 
-	/** The class of beat i. */
+	/** The class of beat i: Q for a paced beat, else the network's with the model's bias. */
 	public AamiClass predicted(int i) {
-		return bias.classify(probabilities, i, beats.inAtrialFibrillation(i));
+		return paced.isPaced(i) ? AamiClass.Q : bias.classify(probabilities, i, beats.inAtrialFibrillation(i));
+	}
+
+	/** Whether beat i is paced ({@link PacedRhythm}). */
+	public boolean isPaced(int i) {
+		return paced.isPaced(i);
 	}
 
 	public float probability(int i, AamiClass c) {
@@ -36,7 +54,9 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 
 	/** The predicted class indices of all beats. */
 	public int[] predictions() {
-		return bias.classify(probabilities, beats);
+		int[] predictions = bias.classify(probabilities, beats);
+		for (int i = 0; i < predictions.length; i++) if (paced.isPaced(i)) predictions[i] = AamiClass.Q.ordinal();
+		return predictions;
 	}
 
 	/** Beats predicted per class, in {@link AamiClass} order. */
@@ -65,13 +85,17 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 
 	/**
 	 * The predictions as WFDB beat annotations: N, S, V, F, Q in the AAMI symbols MIT-BIH uses
-	 * (N, A, V, F, Q), so PhysioNet tools (rdann, bxb) read them as beat labels.
+	 * (N, A, V, F, Q), and a paced beat as MIT-BIH's paced symbol '/' (AAMI class Q), so PhysioNet
+	 * tools (rdann, bxb) read them as beat labels.
 	 */
 	public List<Annotation> annotations() {
 		List<Annotation> list = new ArrayList<>(size());
-		for (int i = 0; i < size(); i++) list.add(Annotation.of(frame(i), predicted(i).wfdbSymbol()));
+		for (int i = 0; i < size(); i++) list.add(Annotation.of(frame(i), paced.isPaced(i) ? PACED_SYMBOL : predicted(i).wfdbSymbol()));
 		return list;
 	}
+
+	/** The WFDB symbol of a paced beat (MIT-BIH's '/', AAMI class Q). */
+	public static final String PACED_SYMBOL = "/";
 
 	/** Writes {@link #annotations()} as a WFDB annotation file, atomically. */
 	public void writeAnnotations(Path file) throws IOException {
@@ -80,13 +104,14 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 
 	/**
 	 * The columns of the beats table, as {@link #csv()} writes them and the commands show them: sample,
-	 * time, RR intervals, whether the beat is in atrial fibrillation, predicted class, the five
-	 * probabilities, and the reference class when known.
+	 * time, RR intervals, whether the beat is in atrial fibrillation, whether it is paced (then its
+	 * class is Q), predicted class, the network's five probabilities, and the reference class when
+	 * known.
 	 */
 	public static final List<String> COLUMNS = List.of("record", "lead", "beat", "sample", "time_s", "rr_previous_s", "rr_next_s", "atrial_fibrillation",
-		"class", "p_N", "p_S", "p_V", "p_F", "p_Q", "reference");
+		"paced", "class", "p_N", "p_S", "p_V", "p_F", "p_Q", "reference");
 	/** Decimal places of each column of {@link #COLUMNS} that holds a number (0: a whole number); -1 for text. */
-	private static final int[] DECIMALS = {-1, -1, 0, 0, 4, 4, 4, -1, -1, 5, 5, 5, 5, 5, -1};
+	private static final int[] DECIMALS = {-1, -1, 0, 0, 4, 4, 4, -1, -1, -1, 5, 5, 5, 5, 5, -1};
 
 	/** Decimal places of a column of {@link #COLUMNS} that holds numbers (0: whole numbers), -1 for a text column. */
 	public static int decimals(String column) {
@@ -107,9 +132,10 @@ public record ClassifiedBeats(String record, String lead, double frequency, doub
 		f[5] = String.format(Locale.ROOT, "%.4f", rr[0]);
 		f[6] = String.format(Locale.ROOT, "%.4f", rr[1]);
 		f[7] = Boolean.toString(beats.inAtrialFibrillation(i));
-		f[8] = predicted(i).name();
-		for (AamiClass c : AamiClass.values()) f[9 + c.ordinal()] = String.format(Locale.ROOT, "%.5f", probability(i, c));
-		f[14] = beats.isLabelled(i) ? beats.label(i).name() : "";
+		f[8] = Boolean.toString(paced.isPaced(i));
+		f[9] = predicted(i).name();
+		for (AamiClass c : AamiClass.values()) f[10 + c.ordinal()] = String.format(Locale.ROOT, "%.5f", probability(i, c));
+		f[15] = beats.isLabelled(i) ? beats.label(i).name() : "";
 		return f;
 	}
 

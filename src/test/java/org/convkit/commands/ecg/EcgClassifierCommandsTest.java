@@ -68,14 +68,15 @@ class EcgClassifierCommandsTest {
 
 		List<String> lines = Files.readAllLines(csv);
 		assertEquals(table.size() + 1, lines.size());
-		assertEquals("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,atrial_fibrillation,class,p_N,p_S,p_V,p_F,p_Q,reference", lines.get(0));
+		assertEquals("record,lead,beat,sample,time_s,rr_previous_s,rr_next_s,atrial_fibrillation,paced,class,p_N,p_S,p_V,p_F,p_Q,reference", lines.get(0));
 		// the table is the CSV file: same columns, same figures
 		assertEquals(List.of(lines.get(0).split(",")), List.of(table.getHeadings()));
 		for (int i : new int[] {0, table.size() / 2, table.size() - 1}) {
 			String[] fields = lines.get(i + 1).split(",", -1);
-			assertEquals(Double.parseDouble(fields[9 + AamiClass.V.ordinal()]), table.getValue("p_V", i), 0);
+			assertEquals(Double.parseDouble(fields[10 + AamiClass.V.ordinal()]), table.getValue("p_V", i), 0);
 			assertEquals(Double.parseDouble(fields[4]), table.getValue("time_s", i), 0);
-			assertEquals(fields[14], table.getStringValue("reference", i));
+			assertEquals(fields[15], table.getStringValue("reference", i));
+			assertEquals("false", fields[8], "208 is not paced");
 		}
 		List<Annotation> written = WfdbAnnotations.read(ann);
 		assertEquals(table.size(), written.size());
@@ -88,6 +89,37 @@ class EcgClassifierCommandsTest {
 			if (c == AamiClass.V) v++;
 		}
 		assertEquals(992, v, 100, "208 has 992 V beats");
+		assertFalse(summary.contains("paced"), summary);
+	}
+
+	/**
+	 * Record 107 (paced throughout): the paced beats are class Q in the table, the CSV file and the
+	 * annotations ('/', MIT-BIH's paced symbol), and the summary says the record is paced.
+	 */
+	@Test
+	void pacedBeatsOf107AreQAndTheSummarySaysSo() throws Exception {
+		assumeMitdb("107");
+		Path csv = dir.resolve("107_beats.csv"), ann = dir.resolve("107.cnn");
+		Map<String, Object> out = commands.run("Classify ECG Beats", Map.of("record", MITDB.resolve("107.hea").toFile(),
+			"output_csv", csv.toFile(), "output_annotations", ann.toFile()));
+		ResultsTable table = (ResultsTable) out.get("classified");
+		String summary = (String) out.get("summary");
+		int paced = 0;
+		for (int i = 0; i < table.size(); i++) {
+			if (Boolean.parseBoolean(table.getStringValue("paced", i))) {
+				paced++;
+				assertEquals("Q", table.getStringValue("class", i));
+			}
+		}
+		assertTrue(paced > 0.95 * table.size(), paced + " of " + table.size());
+		assertTrue(summary.contains("; paced rhythm: " + paced + " of " + table.size() + " beats paced (class Q)"), summary);
+		assertTrue(figure(summary, "accuracy") > 95, summary);
+		assertTrue(figure(summary, "Q Se") > 95, summary);
+		List<String> lines = Files.readAllLines(csv);
+		int column = List.of(lines.get(0).split(",")).indexOf("paced");
+		assertEquals(paced, lines.stream().skip(1).filter(l -> l.split(",")[column].equals("true")).count());
+		List<Annotation> written = WfdbAnnotations.read(ann);
+		assertEquals(paced, written.stream().filter(a -> a.symbol().equals("/")).count());
 	}
 
 	/**
@@ -172,9 +204,10 @@ class EcgClassifierCommandsTest {
 		assertEquals("failed", records.getStringValue("status", 1));
 		assertTrue(records.getStringValue("error", 1).contains("102.dat"), records.getStringValue("error", 1));
 		List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
-		assertEquals("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,reference_beats,accuracy,error", summary.get(0));
+		assertEquals("record,status,beats,N,S,V,F,Q,atrial_fibrillation_beats,paced_beats,reference_beats,accuracy,error", summary.get(0));
 		assertTrue(summary.get(1).startsWith("101.hea,ok,"), summary.get(1));
 		assertEquals(0, records.getValue("atrial_fibrillation_beats", 0), "101 is in sinus rhythm");
+		assertEquals(0, records.getValue("paced_beats", 0), "101 is not paced");
 		assertTrue(summary.get(2).startsWith("102.hea,failed,") && summary.get(2).contains("102.dat"), summary.get(2));
 		assertEquals((int) records.getValue("beats", 0) + 1, Files.readAllLines(out.resolve("101_beats.csv")).size());
 		assertFalse(Files.exists(out.resolve("102_beats.csv")));
@@ -188,6 +221,30 @@ class EcgClassifierCommandsTest {
 		ResultsTable again = (ResultsTable) commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", in.toFile(),
 			"overwrite", true)).get("records");
 		assertEquals(2, again.size());
+	}
+
+	@Test
+	void aFolderSummaryNamesThePacedRecords() throws Exception {
+		assumeMitdb("101", "217");
+		Path in = Files.createDirectories(dir.resolve("in")), out = Files.createDirectories(dir.resolve("out"));
+		for (String r : new String[] {"101", "217"}) {
+			for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve(r + ext), in.resolve(r + ext));
+		}
+		Map<String, Object> result = commands.run("Classify ECG Folder", Map.of("folder", in.toFile(), "output_folder", out.toFile()));
+		ResultsTable records = (ResultsTable) result.get("records");
+		assertEquals(0, records.getValue("paced_beats", 0), "101 is not paced");
+		int paced = (int) records.getValue("paced_beats", 1), beats = (int) records.getValue("beats", 1);
+		// 217: 1542 paced and 260 fusion beats of 2208
+		assertEquals(1802, paced, 90);
+		assertTrue(records.getValue("Q", 1) >= paced);
+		assertEquals("217.hea: paced rhythm: " + paced + " of " + beats + " beats paced (class Q)\n2 of 2 records classified, 0 failed", result.get("summary"));
+		List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+		int column = List.of(summary.get(0).split(",")).indexOf("paced_beats");
+		assertEquals("0", summary.get(1).split(",")[column]);
+		assertEquals(Integer.toString(paced), summary.get(2).split(",")[column]);
+		List<String> lines = Files.readAllLines(out.resolve("217_beats.csv"));
+		int pacedColumn = List.of(lines.get(0).split(",")).indexOf("paced");
+		assertEquals(paced, lines.stream().skip(1).filter(l -> l.split(",")[pacedColumn].equals("true")).count());
 	}
 
 	@Test

@@ -235,7 +235,7 @@ class EcgCommandsReliabilityTest {
 		assertEquals(List.of(String.join(",", ClassifiedBeats.COLUMNS)), Files.readAllLines(out.resolve("flat_beats.csv")));
 		assertFalse(Files.exists(out.resolve("empty_beats.csv")));
 		List<String> csv = Files.readAllLines(out.resolve("summary.csv"));
-		assertEquals("empty.edf,failed,,,,,,,,,," + emptyEdf, csv.get(4));
+		assertEquals("empty.edf,failed,,,,,,,,,,," + emptyEdf, csv.get(4));
 
 		// two records that would write one CSV file
 		EcgCommandsTest.writeSyntheticCsv(in.resolve("b.csv"), true);
