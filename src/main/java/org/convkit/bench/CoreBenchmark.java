@@ -19,13 +19,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
 /**
  * {@code convkit bench core}: what the shared runtime costs around a network. Copies between
  * ImgLib2 and NDArrays, the fixed cost of one inference call, and a single-channel Conv3d over a
- * volume, whole and tiled, next to the same convolution in PyTorch (Debian's python3-torch).
+ * volume, whole and tiled, next to the same convolution in PyTorch (the reference {@link PythonReference} finds).
  */
 public final class CoreBenchmark implements Benchmark {
 
@@ -87,15 +88,13 @@ public final class CoreBenchmark implements Benchmark {
 			String label = tile > WIDTH ? "ConvKit, whole volume" : "ConvKit, tiles " + tile + "^3";
 			out.printf(Locale.ROOT, "    %-26s %6.3f s  %6.2f Mvoxel/s  %5.1f GFLOP/s%n", label, seconds, voxels / seconds / 1e6, flops / seconds / 1e9);
 		}
-		Optional<String> missing = PythonReference.unavailable();
-		if (missing.isPresent()) {
-			out.println("    PyTorch reference: skipped, " + missing.get());
-			return;
-		}
-		String[] fields = PythonReference.run("conv3d_reference.py", "" + DEPTH, "" + HEIGHT, "" + WIDTH, "" + kernel, "3").get(0).split(" ");
-		double torch = Double.parseDouble(fields[1]);
-		out.printf(Locale.ROOT, "    %-26s %6.3f s  %6.2f Mvoxel/s  %5.1f GFLOP/s%n", "PyTorch " + fields[5] + " (" + fields[3] + " threads)",
-			torch, voxels / torch / 1e6, flops / torch / 1e9);
-		out.printf(Locale.ROOT, "    ratio ConvKit whole / PyTorch time: %.2f (below 1: ConvKit faster)%n", whole / torch);
+		Optional<PythonReference> reference = PythonReference.find(runtime, out);
+		if (reference.isEmpty()) return;
+		Map<String, String> torch = PythonReference.line(reference.get().run("conv3d_reference.py", "" + DEPTH, "" + HEIGHT, "" + WIDTH, "" + kernel,
+			"3"), "median_seconds");
+		double seconds = Double.parseDouble(torch.get("median_seconds"));
+		out.printf(Locale.ROOT, "    %-26s %6.3f s  %6.2f Mvoxel/s  %5.1f GFLOP/s%n", reference.get().label() + " (" + torch.get("threads") + " threads)",
+			seconds, voxels / seconds / 1e6, flops / seconds / 1e9);
+		out.println(Benchmark.ratio("conv3d " + kernel + "^3 " + WIDTH + "x" + HEIGHT + "x" + DEPTH + " whole", runtime, whole, seconds));
 	}
 }

@@ -1,14 +1,15 @@
 # ConvKit bench reference: the same single-channel Conv3d as `convkit bench core`, in PyTorch.
 # Usage: python3 conv3d_reference.py DEPTH HEIGHT WIDTH KERNEL RUNS
-# Prints one line: "median_seconds <s> threads <n> torch <version>".
-import os
+# Prints one line: "median_seconds <s> threads <n> torch <version> peak_rss_mb <m>".
 import sys
 import time
 
 import torch
 
-# libgomp may start with one thread here; the fair reference uses every core, as ConvKit may.
-torch.set_num_threads(os.cpu_count())
+from reference_io import info, set_threads
+
+# libgomp may start with one thread here; the fair reference uses ConvKit's threads.
+set_threads()
 
 depth, height, width, kernel, runs = (int(a) for a in sys.argv[1:6])
 torch.manual_seed(0)
@@ -24,4 +25,4 @@ with torch.no_grad():
             times.append(elapsed)
 assert tuple(out.shape) == (1, 1, depth, height, width)
 times.sort()
-print("median_seconds %.6f threads %d torch %s" % (times[len(times) // 2], torch.get_num_threads(), torch.__version__))
+print("median_seconds %.6f %s" % (times[len(times) // 2], info()))

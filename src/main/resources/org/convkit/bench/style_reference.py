@@ -4,8 +4,7 @@
 # Usage: python3 style_reference.py WEIGHTS CONTENT STYLE HEIGHT WIDTH RUNS
 #   WEIGHTS: float32 little-endian, weight then bias of every convolution in forward order
 #   CONTENT, STYLE: float32 (3, HEIGHT, WIDTH) RGB 0..1
-# Prints: "median_seconds <s> threads <n> torch <version> j0 <J at G = content> j1 <J after one step>".
-import os
+# Prints: "median_seconds <s> j0 <J at G = content> j1 <J after one step> threads <n> torch <version> peak_rss_mb <m>".
 import sys
 import time
 
@@ -13,7 +12,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(os.cpu_count())
+from reference_io import info, set_threads
+
+set_threads()  # ConvKit's threads
 
 weights_file, content_file, style_file = sys.argv[1:4]
 height, width, runs = (int(a) for a in sys.argv[4:7])
@@ -88,4 +89,4 @@ for i in range(runs + 2):
     if i >= 2:  # warm-up
         times.append(elapsed)
 times.sort()
-print("median_seconds %.6f threads %d torch %s j0 %.6g j1 %.6g" % (times[len(times) // 2], torch.get_num_threads(), torch.__version__, values[0], values[1]))
+print("median_seconds %.6f j0 %.6g j1 %.6g %s" % (times[len(times) // 2], values[0], values[1], info()))
