@@ -72,8 +72,9 @@ public final class EcgBenchmark implements Benchmark {
 	{
 		float[] convKit = classifier.probabilities(data);
 		EcgReference.Result torch = EcgReference.run(reference, runtime, classifier.model(), data, 5);
-		out.printf(Locale.ROOT, "  %s, the same network, parameters and beats: %.3f s = %.0f beats/s (%s threads; its process's peak RSS %s MB)%n",
-			reference.label(), torch.seconds(), data.size() / torch.seconds(), torch.info().get("threads"), torch.info().get("peak_rss_mb"));
+		out.printf(Locale.ROOT, "  %s, the same network, parameters and beats: %.3f s = %.0f beats/s (%s; %s threads; its process's peak RSS %s MB)%n",
+			reference.label(), torch.seconds(), data.size() / torch.seconds(), PythonReference.layouts(torch.info()), torch.info().get("threads"),
+			torch.info().get("peak_rss_mb"));
 		out.printf(Locale.ROOT, "  outputs: max |ConvKit - PyTorch| over %d x 5 probabilities = %.2g%n", data.size(),
 			Float32Files.maxAbsDifference(convKit, torch.probabilities()));
 		out.println(Benchmark.ratio("ecg network batch " + BeatClassifier.BATCH, runtime, networkS, torch.seconds()));

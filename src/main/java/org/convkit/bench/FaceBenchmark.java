@@ -82,8 +82,8 @@ public final class FaceBenchmark implements Benchmark {
 	{
 		FaceReference.Result torch = FaceReference.run(reference, runtime, chips, BATCHES);
 		for (int batch : BATCHES) {
-			out.printf(Locale.ROOT, "    batch %2d: %s %6.1f descriptors/s (%s threads)%n", batch, reference.label(), batch / torch.seconds().get(batch),
-				torch.info().get("threads"));
+			out.printf(Locale.ROOT, "    batch %2d: %s %6.1f descriptors/s (%s; %s threads)%n", batch, reference.label(), batch / torch.seconds().get(batch),
+				torch.layouts().get(batch), torch.info().get("threads"));
 		}
 		float[][] descriptors = encoder.encode(chips);
 		float[] flat = new float[descriptors.length * FaceEncoder.DESCRIPTOR_SIZE];

@@ -24,8 +24,8 @@ import java.util.stream.IntStream;
  */
 final class FaceReference {
 
-	/** Median seconds of one call per batch size; descriptors of all chips (n x 128, row-major). */
-	record Result(Map<Integer, Double> seconds, float[] descriptors, Map<String, String> info) {}
+	/** Median seconds of one call per batch size (the faster layout) and the layouts' times; descriptors of all chips (n x 128, row-major). */
+	record Result(Map<Integer, Double> seconds, Map<Integer, String> layouts, float[] descriptors, Map<String, String> info) {}
 
 	private FaceReference() {}
 
@@ -41,8 +41,13 @@ final class FaceReference {
 			String sizes = IntStream.of(batches).mapToObj(Integer::toString).collect(Collectors.joining(","));
 			List<String> lines = reference.run("face_reference.py", folder.toString(), input.toString(), "" + chips.size(), sizes, out.toString());
 			Map<Integer, Double> seconds = new HashMap<>();
-			for (int b : batches) seconds.put(b, Double.parseDouble(PythonReference.line(lines, "batch " + b).get("seconds")));
-			return new Result(seconds, Float32Files.read(out), PythonReference.line(lines, "threads"));
+			Map<Integer, String> layouts = new HashMap<>();
+			for (int b : batches) {
+				Map<String, String> fields = PythonReference.line(lines, "batch " + b);
+				seconds.put(b, Double.parseDouble(fields.get("seconds")));
+				layouts.put(b, PythonReference.layouts(fields));
+			}
+			return new Result(seconds, layouts, Float32Files.read(out), PythonReference.line(lines, "threads"));
 		}
 		finally {
 			TempFolders.delete(folder);

@@ -116,6 +116,16 @@ final class PythonReference {
 		return map;
 	}
 
+	/**
+	 * The layouts a script timed and which was faster, e.g. "best of NCHW 1.012 s, channels_last
+	 * 0.345 s" (the scripts time PyTorch's default layout and channels_last, see reference_io.py).
+	 */
+	static String layouts(Map<String, String> fields) {
+		String nchw = fields.get("seconds_nchw"), last = fields.get("seconds_channels_last");
+		if (nchw == null || last == null) return "NCHW";
+		return String.format(Locale.ROOT, "best of NCHW %.3f s, channels_last %.3f s", Double.parseDouble(nchw), Double.parseDouble(last));
+	}
+
 	/** The first output line that starts with {@code key} (a line of pairs, that key first), as pairs. */
 	static Map<String, String> line(List<String> output, String key) throws IOException {
 		for (String line : output) {

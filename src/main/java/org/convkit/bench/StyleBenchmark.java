@@ -58,8 +58,8 @@ public final class StyleBenchmark implements Benchmark {
 				Map<String, String> f = PythonReference.line(reference.get().run("style_reference.py", weights.toString(), c.toString(), s.toString(),
 					"" + size, "" + size, "5"), "median_seconds");
 				double torch = Double.parseDouble(f.get("median_seconds"));
-				out.printf(Locale.ROOT, "  %dx%d  %s (%s threads)  %.3f s/iteration  (J at G=C %s; its process's peak RSS %s MB)%n", size, size,
-					reference.get().label(), f.get("threads"), torch, f.get("j0"), f.get("peak_rss_mb"));
+				out.printf(Locale.ROOT, "  %dx%d  %s (%s threads)  %.3f s/iteration  (%s; J at G=C %s; its process's peak RSS %s MB)%n", size, size,
+					reference.get().label(), f.get("threads"), torch, PythonReference.layouts(f), f.get("j0"), f.get("peak_rss_mb"));
 				out.printf(Locale.ROOT, "  %dx%d  J ratio ConvKit / PyTorch %.5f%n", size, size, convKit[1] / Double.parseDouble(f.get("j0")));
 				out.println(Benchmark.ratio("style " + size + "x" + size, runtime, convKit[0], torch));
 			}

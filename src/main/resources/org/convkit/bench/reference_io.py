@@ -33,17 +33,39 @@ class Parameters:
         self.flat = np.fromfile(os.path.join(folder, "parameters.f32"), dtype="<f4")
         self.index, self.offset = 0, 0
 
-    def take(self, suffix):
-        """The next parameter; its DJL name must end with `suffix` (weight, bias, gamma, ...)."""
+    def take(self, suffix, layout="nchw"):
+        """The next parameter (4-D and 5-D ones in `layout`); its DJL name must end with `suffix`."""
         entry = self.entries[self.index]
         assert entry["name"].endswith(suffix), "expected a parameter ending in %s, got %s" % (suffix, entry["name"])
         n = int(np.prod(entry["shape"]))
         value = torch.from_numpy(self.flat[self.offset:self.offset + n].copy()).view(*entry["shape"])
         self.index, self.offset = self.index + 1, self.offset + n
-        return value
+        return in_layout(value, layout)
 
     def check_all_taken(self):
         assert self.index == len(self.entries) and self.offset == self.flat.size, "parameters left over: the architectures differ"
+
+
+# Memory layouts the references are timed in. PyTorch's default (NCHW, contiguous) is how the inputs
+# arrive, but its oneDNN convolutions can be several times faster in channels_last on some CPUs; a
+# fair reference is PyTorch at the better of the two, so the scripts time both and report each.
+LAYOUTS = {"nchw": torch.contiguous_format, "channels_last": torch.channels_last}
+
+
+def in_layout(tensor, layout):
+    """A 4-D tensor in the layout (channels_last_3d for 5-D); others unchanged."""
+    if tensor.dim() == 4:
+        return tensor.contiguous(memory_format=LAYOUTS[layout])
+    if tensor.dim() == 5 and layout == "channels_last":
+        return tensor.contiguous(memory_format=torch.channels_last_3d)
+    return tensor
+
+
+def timing_fields(seconds_by_layout):
+    """"seconds <best> layout <its name> seconds_nchw <s> seconds_channels_last <s>"."""
+    best = min(seconds_by_layout, key=seconds_by_layout.get)
+    return "seconds %.6f layout %s %s" % (seconds_by_layout[best], best,
+                                          " ".join("seconds_%s %.6f" % (k, v) for k, v in seconds_by_layout.items()))
 
 
 def median_seconds(work, warmups, runs):
