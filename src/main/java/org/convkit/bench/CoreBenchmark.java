@@ -9,6 +9,7 @@ import net.imglib2.img.planar.PlanarImg;
 import net.imglib2.img.planar.PlanarImgs;
 import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.core.tensor.Tensors;
 import org.convkit.filter.ConvolutionFilter;
@@ -17,15 +18,19 @@ import org.convkit.filter.FilterKind;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
 /**
  * {@code convkit bench core}: what the shared runtime costs around a network. Copies between
  * ImgLib2 and NDArrays, the fixed cost of one inference call, and a single-channel Conv3d over a
- * volume, whole and tiled, next to the same convolution in PyTorch (Debian's python3-torch).
+ * volume, whole and tiled, next to the same kernel on the same volume in PyTorch (the reference
+ * {@link PythonReference} finds), outputs compared.
  */
 public final class CoreBenchmark implements Benchmark {
 
@@ -44,6 +49,7 @@ public final class CoreBenchmark implements Benchmark {
 		copies(runtime, out);
 		callOverhead(runtime, out);
 		convolution(runtime, out);
+		out.println("  peak resident memory of this process: " + StyleBenchmark.peakRss());
 	}
 
 	private static void copies(ConvKitRuntime runtime, PrintStream out) {
@@ -80,22 +86,52 @@ public final class CoreBenchmark implements Benchmark {
 		out.printf(Locale.ROOT, "  Conv3d %dx%dx%d kernel on %dx%dx%d, 1 channel (%.1f GFLOP a pass):%n",
 			kernel, kernel, kernel, WIDTH, HEIGHT, DEPTH, flops / 1e9);
 		double whole = 0;
+		PlanarImg<FloatType, FloatArray> result = null;
 		for (int tile : List.of(WIDTH + 2 * model.radius(), 64, 32)) {
 			ConvolutionFilter filter = new ConvolutionFilter(runtime, model, tile);
 			double seconds = Timing.medianSeconds(1, 3, () -> filter.apply(volume));
-			if (whole == 0) whole = seconds;
+			if (whole == 0) {
+				whole = seconds;
+				result = filter.apply(volume);
+			}
 			String label = tile > WIDTH ? "ConvKit, whole volume" : "ConvKit, tiles " + tile + "^3";
 			out.printf(Locale.ROOT, "    %-26s %6.3f s  %6.2f Mvoxel/s  %5.1f GFLOP/s%n", label, seconds, voxels / seconds / 1e6, flops / seconds / 1e9);
 		}
-		Optional<String> missing = PythonReference.unavailable();
-		if (missing.isPresent()) {
-			out.println("    PyTorch reference: skipped, " + missing.get());
-			return;
+		Optional<PythonReference> reference = PythonReference.find(runtime, out);
+		if (reference.isPresent()) reference(runtime, model, volume, result, whole, reference.get(), out);
+	}
+
+	/** The same kernel on the same volume in PyTorch (mirrored borders, as ConvKit's tiling): time and output compared. */
+	private static void reference(ConvKitRuntime runtime, ConvolutionFilterModel model, PlanarImg<FloatType, FloatArray> volume,
+		PlanarImg<FloatType, FloatArray> result, double whole, PythonReference reference, PrintStream out) throws IOException
+	{
+		int kernel = 2 * model.radius() + 1;
+		double voxels = (double) WIDTH * HEIGHT * DEPTH, flops = 2.0 * kernel * kernel * kernel * voxels;
+		Path folder = Files.createTempDirectory("convkit-conv3d-reference");
+		try {
+			ParameterFile.write(runtime.model(model).getBlock(), folder);
+			Path in = folder.resolve("volume.f32"), filtered = folder.resolve("filtered.f32");
+			Float32Files.write(in, floats(volume));
+			Map<String, String> torch = PythonReference.line(reference.run("conv3d_reference.py", folder.toString(), in.toString(), "" + DEPTH, "" + HEIGHT,
+				"" + WIDTH, "3", filtered.toString()), "median_seconds");
+			double seconds = Double.parseDouble(torch.get("median_seconds"));
+			out.printf(Locale.ROOT, "    %-26s %6.3f s  %6.2f Mvoxel/s  %5.1f GFLOP/s (mirror padding + Conv3d; peak RSS %s MB)%n",
+				reference.label() + " (" + torch.get("threads") + " threads)", seconds, voxels / seconds / 1e6, flops / seconds / 1e9, torch.get("peak_rss_mb"));
+			float[] convKit = floats(result), torchOut = Float32Files.read(filtered);
+			out.printf(Locale.ROOT, "    outputs: max |ConvKit - PyTorch| over the volume = %.2g (values up to %.3g)%n",
+				Float32Files.maxAbsDifference(convKit, torchOut), Float32Files.maxAbsDifference(convKit, new float[convKit.length]));
+			out.println(Benchmark.ratio("conv3d " + kernel + "^3 " + WIDTH + "x" + HEIGHT + "x" + DEPTH + " whole", runtime, whole, seconds));
 		}
-		String[] fields = PythonReference.run("conv3d_reference.py", "" + DEPTH, "" + HEIGHT, "" + WIDTH, "" + kernel, "3").get(0).split(" ");
-		double torch = Double.parseDouble(fields[1]);
-		out.printf(Locale.ROOT, "    %-26s %6.3f s  %6.2f Mvoxel/s  %5.1f GFLOP/s%n", "PyTorch " + fields[5] + " (" + fields[3] + " threads)",
-			torch, voxels / torch / 1e6, flops / torch / 1e9);
-		out.printf(Locale.ROOT, "    ratio ConvKit whole / PyTorch time: %.2f (below 1: ConvKit faster)%n", whole / torch);
+		finally {
+			TempFolders.delete(folder);
+		}
+	}
+
+	/** The values in flat order (x fastest), which for a volume [x, y, 1, z, 1] is (z, y, x). */
+	private static float[] floats(PlanarImg<FloatType, FloatArray> image) {
+		float[] values = new float[(int) image.size()];
+		int i = 0;
+		for (FloatType v : Views.flatIterable(image)) values[i++] = v.get();
+		return values;
 	}
 }

@@ -15,11 +15,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code convkit bench ecg}: a 30-minute 2-lead MIT-BIH record (208, from ../shared/data/mitdb;
  * a synthetic 30-minute record when absent) read, filtered, detected and classified end to end
- * with the shipped model, then each step alone, and the network's throughput in beats per second.
+ * with the shipped model, then each step alone, and the network's throughput in beats per second,
+ * next to the same network, parameters and beats in PyTorch ({@link EcgReference}), whose
+ * probabilities are compared with ConvKit's.
  */
 public final class EcgBenchmark implements Benchmark {
 
@@ -56,6 +59,24 @@ public final class EcgBenchmark implements Benchmark {
 		out.printf(Locale.ROOT, "  read %s: %.3f s%n", real ? "(WFDB 212)" : "(synthesis)", readS);
 		out.printf(Locale.ROOT, "  QRS detection: %.3f s%n", detectS);
 		out.printf(Locale.ROOT, "  detection + band-pass + beat windows: %.3f s%n", cutS);
-		out.printf(Locale.ROOT, "  network, %d beats in batches of 512: %.3f s = %.0f beats/s%n", data.size(), networkS, data.size() / networkS);
+		out.printf(Locale.ROOT, "  network, %d beats in batches of %d: %.3f s = %.0f beats/s%n", data.size(), BeatClassifier.BATCH, networkS,
+			data.size() / networkS);
+		Optional<PythonReference> reference = PythonReference.find(runtime, out);
+		if (reference.isPresent()) reference(runtime, classifier, data, networkS, reference.get(), out);
+		out.println("  peak resident memory of this process: " + StyleBenchmark.peakRss());
+	}
+
+	/** The same network, parameters and inputs in PyTorch: its throughput and how far its probabilities are from ConvKit's. */
+	private static void reference(ConvKitRuntime runtime, BeatClassifier classifier, BeatDataset data, double networkS, PythonReference reference,
+		PrintStream out) throws IOException
+	{
+		float[] convKit = classifier.probabilities(data);
+		EcgReference.Result torch = EcgReference.run(reference, runtime, classifier.model(), data, 5);
+		out.printf(Locale.ROOT, "  %s, the same network, parameters and beats: %.3f s = %.0f beats/s (%s; %s threads; its process's peak RSS %s MB)%n",
+			reference.label(), torch.seconds(), data.size() / torch.seconds(), PythonReference.layouts(torch.info()), torch.info().get("threads"),
+			torch.info().get("peak_rss_mb"));
+		out.printf(Locale.ROOT, "  outputs: max |ConvKit - PyTorch| over %d x 5 probabilities = %.2g%n", data.size(),
+			Float32Files.maxAbsDifference(convKit, torch.probabilities()));
+		out.println(Benchmark.ratio("ecg network batch " + BeatClassifier.BATCH, runtime, networkS, torch.seconds()));
 	}
 }

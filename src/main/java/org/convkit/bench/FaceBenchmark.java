@@ -30,7 +30,8 @@ import java.util.Random;
 /**
  * {@code convkit bench faces}: descriptors per second for batches of aligned chips, and faces per
  * second end to end (detect, landmarks, align, describe) on a stack, next to face-api.js (Node,
- * wasm) on the same inputs in the same run, as ratios.
+ * wasm) on the same inputs in the same run, as ratios; and the descriptor network in PyTorch
+ * ({@link FaceReference}: same network, parameters and chips, descriptors compared).
  */
 public final class FaceBenchmark implements Benchmark {
 
@@ -56,17 +57,40 @@ public final class FaceBenchmark implements Benchmark {
 			}
 		}
 		FaceEncoder encoder = new FaceEncoder(runtime);
+		List<RandomAccessibleInterval<FloatType>> chips = randomChips(BATCHES[BATCHES.length - 1]);
+		Map<Integer, Double> convKit = new HashMap<>();
 		out.println("  descriptors of aligned 150x150 chips (FaceRecognitionNet):");
 		for (int batch : BATCHES) {
-			List<RandomAccessibleInterval<FloatType>> chips = randomChips(batch);
-			double seconds = Timing.medianSeconds(1, Math.max(3, 32 / batch), () -> encoder.encode(chips));
+			List<RandomAccessibleInterval<FloatType>> some = chips.subList(0, batch);
+			double seconds = Timing.medianSeconds(1, Math.max(3, 32 / batch), () -> encoder.encode(some));
+			convKit.put(batch, seconds);
 			double rate = batch / seconds;
 			Double reference = faceApi.get(batch);
 			out.printf(Locale.ROOT, "    batch %2d: ConvKit %6.1f descriptors/s%s%n", batch, rate,
 				reference == null ? "" : String.format(Locale.ROOT, "   face-api wasm %6.1f/s   ratio %.2fx", reference, rate / reference));
 		}
+		Optional<PythonReference> torch = PythonReference.find(runtime, out);
+		if (torch.isPresent()) reference(runtime, encoder, chips, convKit, torch.get(), out);
 		endToEnd(runtime, out, node);
 		node.ifPresent(why -> out.println("  face-api.js reference: skipped, " + why));
+		out.println("  peak resident memory of this process: " + StyleBenchmark.peakRss());
+	}
+
+	/** The same network, parameters and chips in PyTorch: descriptors per second and how far its descriptors are from ConvKit's. */
+	private static void reference(ConvKitRuntime runtime, FaceEncoder encoder, List<RandomAccessibleInterval<FloatType>> chips,
+		Map<Integer, Double> convKit, PythonReference reference, PrintStream out) throws IOException
+	{
+		FaceReference.Result torch = FaceReference.run(reference, runtime, chips, BATCHES);
+		for (int batch : BATCHES) {
+			out.printf(Locale.ROOT, "    batch %2d: %s %6.1f descriptors/s (%s; %s threads)%n", batch, reference.label(), batch / torch.seconds().get(batch),
+				torch.layouts().get(batch), torch.info().get("threads"));
+		}
+		float[][] descriptors = encoder.encode(chips);
+		float[] flat = new float[descriptors.length * FaceEncoder.DESCRIPTOR_SIZE];
+		for (int i = 0; i < descriptors.length; i++) System.arraycopy(descriptors[i], 0, flat, i * FaceEncoder.DESCRIPTOR_SIZE, FaceEncoder.DESCRIPTOR_SIZE);
+		out.printf(Locale.ROOT, "    outputs: max |ConvKit - PyTorch| over %d descriptors = %.2g; its process's peak RSS %s MB%n", descriptors.length,
+			Float32Files.maxAbsDifference(flat, torch.descriptors()), torch.info().get("peak_rss_mb"));
+		for (int batch : BATCHES) out.println(Benchmark.ratio("faces descriptors batch " + batch, runtime, convKit.get(batch), torch.seconds().get(batch)));
 	}
 
 	private static void endToEnd(ConvKitRuntime runtime, PrintStream out, Optional<String> node) throws IOException {

@@ -12,11 +12,10 @@ import org.convkit.style.StyleObjective;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -24,7 +23,7 @@ import java.util.Random;
  * {@code convkit bench style}: seconds per style-transfer iteration (forward and backward through
  * the random feature network to the pixels, Gatys losses at the default layers, one Adam step) at
  * 256x256 and 512x512, next to the same network, weights, inputs and losses in PyTorch itself
- * (Debian's python3-torch), whose J at the start is printed too as a check that both compute the
+ * (the reference {@link PythonReference} finds), whose J at the start is printed too as a check that both compute the
  * same thing. Then two iterations at 1024x1024 and the process's peak resident memory.
  */
 public final class StyleBenchmark implements Benchmark {
@@ -43,34 +42,32 @@ public final class StyleBenchmark implements Benchmark {
 		out.println(Benchmark.header(this, runtime));
 		SequentialFeatures network = (SequentialFeatures) FeatureNetworks.get(runtime, "random", null);
 		out.println("  network: " + network.description() + "; losses: default layers, alpha 1, beta 3e6; Adam step 0.05");
-		Optional<String> missing = PythonReference.unavailable();
+		Optional<PythonReference> reference = PythonReference.find(runtime, out);
 		Path folder = Files.createTempDirectory("convkit-style-bench");
 		try {
 			Path weights = folder.resolve("weights.f32");
-			write(weights, network.weightArrays().toArray(float[][]::new));
+			Float32Files.write(weights, network.weightArrays().toArray(float[][]::new));
 			for (int size : SIZES) {
 				float[] content = pattern(size, 1), style = pattern(size, 2);
 				double[] convKit = iterate(runtime, network, content, style, size, 5);
 				out.printf(Locale.ROOT, "  %dx%d  ConvKit  %.3f s/iteration  (J at G=C %.6g)%n", size, size, convKit[0], convKit[1]);
-				if (missing.isPresent()) continue;
+				if (reference.isEmpty()) continue;
 				Path c = folder.resolve("content.f32"), s = folder.resolve("style.f32");
-				write(c, content);
-				write(s, style);
-				String[] f = PythonReference.run("style_reference.py", weights.toString(), c.toString(), s.toString(), "" + size, "" + size, "5").get(0).split(" ");
-				double torch = Double.parseDouble(f[1]);
-				out.printf(Locale.ROOT, "  %dx%d  PyTorch %s (%s threads)  %.3f s/iteration  (J at G=C %s)%n", size, size, f[5], f[3], torch, f[7]);
-				out.printf(Locale.ROOT, "  %dx%d  ratio ConvKit / PyTorch time: %.2f (below 1: ConvKit faster); J ratio %.5f%n", size, size,
-					convKit[0] / torch, convKit[1] / Double.parseDouble(f[7]));
+				Float32Files.write(c, content);
+				Float32Files.write(s, style);
+				Map<String, String> f = PythonReference.line(reference.get().run("style_reference.py", weights.toString(), c.toString(), s.toString(),
+					"" + size, "" + size, "5"), "median_seconds");
+				double torch = Double.parseDouble(f.get("median_seconds"));
+				out.printf(Locale.ROOT, "  %dx%d  %s (%s threads)  %.3f s/iteration  (%s; J at G=C %s; its process's peak RSS %s MB)%n", size, size,
+					reference.get().label(), f.get("threads"), torch, PythonReference.layouts(f), f.get("j0"), f.get("peak_rss_mb"));
+				out.printf(Locale.ROOT, "  %dx%d  J ratio ConvKit / PyTorch %.5f%n", size, size, convKit[1] / Double.parseDouble(f.get("j0")));
+				out.println(Benchmark.ratio("style " + size + "x" + size, runtime, convKit[0], torch));
 			}
-			if (missing.isPresent()) out.println("  PyTorch reference: skipped, " + missing.get());
 			double[] large = iterate(runtime, network, pattern(LARGE, 1), pattern(LARGE, 2), LARGE, 2);
 			out.printf(Locale.ROOT, "  %dx%d  ConvKit  %.3f s/iteration; peak resident memory of this process %s%n", LARGE, LARGE, large[0], peakRss());
 		}
 		finally {
-			try (var files = Files.list(folder)) {
-				for (Path p : files.toList()) Files.deleteIfExists(p);
-			}
-			Files.deleteIfExists(folder);
+			TempFolders.delete(folder);
 		}
 	}
 
@@ -98,14 +95,6 @@ public final class StyleBenchmark implements Benchmark {
 				for (int x = 0; x < size; x++)
 					v[(c * size + y) * size + x] = (float) (0.5 + 0.25 * Math.sin(x * f[c][0] + y * f[c][1]) + 0.2 * Math.cos(x * f[c][2] - y * f[c][3]) + 0.05 * random.nextGaussian());
 		return v;
-	}
-
-	private static void write(Path file, float[]... arrays) throws IOException {
-		int n = 0;
-		for (float[] a : arrays) n += a.length;
-		ByteBuffer buffer = ByteBuffer.allocate(n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-		for (float[] a : arrays) for (float v : a) buffer.putFloat(v);
-		Files.write(file, buffer.array());
 	}
 
 	/** VmHWM from /proc/self/status (Linux), e.g. "2.1 GB". */

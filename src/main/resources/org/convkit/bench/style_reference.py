@@ -4,8 +4,8 @@
 # Usage: python3 style_reference.py WEIGHTS CONTENT STYLE HEIGHT WIDTH RUNS
 #   WEIGHTS: float32 little-endian, weight then bias of every convolution in forward order
 #   CONTENT, STYLE: float32 (3, HEIGHT, WIDTH) RGB 0..1
-# Prints: "median_seconds <s> threads <n> torch <version> j0 <J at G = content> j1 <J after one step>".
-import os
+# Prints: "median_seconds <s, best layout> layout <l> seconds_nchw <s> seconds_channels_last <s> j0 <J at G = content>
+#   j1 <J after one step> threads <n> torch <version> peak_rss_mb <m>" (J of the NCHW run).
 import sys
 import time
 
@@ -13,7 +13,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-torch.set_num_threads(os.cpu_count())
+from reference_io import LAYOUTS, in_layout, info, set_threads
+
+set_threads()  # ConvKit's threads
 
 weights_file, content_file, style_file = sys.argv[1:4]
 height, width, runs = (int(a) for a in sys.argv[4:7])
@@ -38,7 +40,7 @@ for b, (count, cout) in enumerate(zip(BLOCKS, WIDTHS)):
 assert offset == flat.numel(), "weights file does not match the architecture"
 
 
-def features(x, wanted):
+def features(x, wanted, layers):
     out, x = {}, (x - MEAN) / STD
     last = max(i for i, (name, _, _) in enumerate(layers) if name in wanted)
     for name, w, b in layers[:last + 1]:
@@ -50,7 +52,7 @@ def features(x, wanted):
 
 def gram(a):
     c, m = a.shape[1], a.shape[2] * a.shape[3]
-    f = a.view(c, m)
+    f = a.reshape(c, m)  # a copy in channels_last
     return f @ f.t() / m
 
 
@@ -59,33 +61,47 @@ def load(path):
 
 
 content, style = load(content_file), load(style_file)
-with torch.no_grad():
-    target = features(content, [CONTENT_LAYER])[CONTENT_LAYER]
-    grams = {k: gram(v) for k, v in features(style, STYLE_LAYERS).items()}
 wanted = [CONTENT_LAYER] + STYLE_LAYERS
 
 
-def objective(g):
-    f = features(g, wanted)
-    j_content = 0.5 * ((f[CONTENT_LAYER] - target) ** 2).sum()
-    j_style = sum(LAMBDA * ((gram(f[l]) - grams[l]) ** 2).sum() / (4.0 * f[l].shape[1] ** 2) for l in STYLE_LAYERS)
-    return ALPHA * j_content + BETA * j_style
-
-
-g = content.clone().requires_grad_(True)
-optimizer = torch.optim.Adam([g], lr=RATE)
-values, times = [], []
-for i in range(runs + 2):
-    start = time.perf_counter()
-    optimizer.zero_grad()
-    j = objective(g)
-    j.backward()
-    optimizer.step()
+def iterations(layout):
+    """Median seconds of an iteration (after 2 warm-ups) and J's values, with tensors in `layout`."""
+    net = [(name, None if w is None else in_layout(w, layout), b) for name, w, b in layers]
+    c, s = in_layout(content, layout), in_layout(style, layout)
     with torch.no_grad():
-        g.clamp_(0, 1)
-    elapsed = time.perf_counter() - start
-    values.append(j.item())
-    if i >= 2:  # warm-up
-        times.append(elapsed)
-times.sort()
-print("median_seconds %.6f threads %d torch %s j0 %.6g j1 %.6g" % (times[len(times) // 2], torch.get_num_threads(), torch.__version__, values[0], values[1]))
+        target = features(c, [CONTENT_LAYER], net)[CONTENT_LAYER]
+        grams = {k: gram(v) for k, v in features(s, STYLE_LAYERS, net).items()}
+
+    def objective(g):
+        f = features(g, wanted, net)
+        j_content = 0.5 * ((f[CONTENT_LAYER] - target) ** 2).sum()
+        j_style = sum(LAMBDA * ((gram(f[l]) - grams[l]) ** 2).sum() / (4.0 * f[l].shape[1] ** 2) for l in STYLE_LAYERS)
+        return ALPHA * j_content + BETA * j_style
+
+    g = c.clone().requires_grad_(True)
+    optimizer = torch.optim.Adam([g], lr=RATE)
+    values, times = [], []
+    for i in range(runs + 2):
+        start = time.perf_counter()
+        optimizer.zero_grad()
+        j = objective(g)
+        j.backward()
+        optimizer.step()
+        with torch.no_grad():
+            g.clamp_(0, 1)
+        elapsed = time.perf_counter() - start
+        values.append(j.item())
+        if i >= 2:  # warm-up
+            times.append(elapsed)
+    times.sort()
+    return times[len(times) // 2], values
+
+
+seconds = {}
+for layout in LAYOUTS:
+    seconds[layout], values = iterations(layout)
+    if layout == "nchw":
+        j = values
+best = min(seconds, key=seconds.get)
+print("median_seconds %.6f layout %s %s j0 %.6g j1 %.6g %s" % (seconds[best], best, " ".join("seconds_%s %.6f" % kv for kv in seconds.items()),
+                                                             j[0], j[1], info()))

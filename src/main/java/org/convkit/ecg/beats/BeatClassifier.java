@@ -18,7 +18,7 @@ import java.util.List;
 public final class BeatClassifier {
 
 	/** Beats per network call: large enough to amortise the call, small enough for any record. */
-	static final int BATCH = 512;
+	public static final int BATCH = 512;
 
 	private final BeatModel model;
 	private final ConvKitRuntime runtime;

@@ -150,12 +150,13 @@ public final class BeatNet {
 
 	/**
 	 * A batch as the network reads it: {@code signal} is (b, {@link #CHANNELS}, 1, length) row-major,
-	 * {@code features} (b, {@link BeatDataset#FEATURES}), {@code labels} class ordinals.
+	 * {@code features} (b, {@link BeatDataset#FEATURES}), {@code labels} class ordinals. Public so
+	 * that the benchmark gives a reference implementation the very inputs ConvKit's network reads.
 	 */
-	record Batch(int size, int length, float[] signal, float[] features, int[] labels) {}
+	public record Batch(int size, int length, float[] signal, float[] features, int[] labels) {}
 
 	/** The batch of beats {@code from} (inclusive) to {@code to} of an index list (null: in order). */
-	static Batch batch(BeatDataset data, int[] order, int from, int to) {
+	public static Batch batch(BeatDataset data, int[] order, int from, int to) {
 		int b = to - from, len = data.length();
 		float[] w = new float[b * CHANNELS * len], f = new float[b * BeatDataset.FEATURES];
 		int[] labels = new int[b];
