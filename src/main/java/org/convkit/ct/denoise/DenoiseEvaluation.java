@@ -24,13 +24,13 @@ import net.imglib2.type.numeric.real.FloatType;
  * trained on the noisy volume only (its defaults unless given other settings). PSNR and SSIM
  * (see {@link ImageQuality}: 3-D SSIM, Gaussian window sigma 1.5 voxels) are computed against the
  * clean volume with the data range L = the clean volume's max - min (HU), for the noisy input, a
- * 3-D Gaussian filter and a 3-D median filter, each at the setting (sigma 0.5..3 voxels in steps of
+ * 3-D Gaussian filter and a 3-D median filter, each at the setting (sigma 0.25..3 voxels in steps of
  * 0.25, radius 1..3) with the best PSNR against the clean volume (an oracle choice that favours
  * the baselines), and the denoiser. The gain is the denoiser's PSNR minus the best baseline's.
  */
 public final class DenoiseEvaluation {
 
-	public static final double[] GAUSSIAN_SIGMAS = {0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3};
+	public static final double[] GAUSSIAN_SIGMAS = {0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3};
 	public static final int[] MEDIAN_RADII = {1, 2, 3};
 
 	/** One method's figures against the clean volume; {@code seconds}: its run time. */

@@ -47,11 +47,11 @@ import net.imglib2.type.numeric.real.FloatType;
  */
 public final class Noise2Void implements VolumeTrainer.Objective {
 
-	public static final double DEFAULT_FRACTION = 0.01;
+	public static final double DEFAULT_FRACTION = 0.02;
 	public static final int DEFAULT_RADIUS = 2;
-	public static final int DEFAULT_STEPS = 400;
+	public static final int DEFAULT_STEPS = 150;
 	public static final long DEFAULT_TILE = 112;
-	public static final UNet3d.Config NETWORK = UNet3d.Config.DEFAULT;
+	public static final UNet3d.Config NETWORK = UNet3d.Config.DEFAULT.withBaseWidth(8);
 	public static final VolumeTrainer.Config TRAINING = new VolumeTrainer.Config(48, 48, 4, 10, DEFAULT_STEPS / 10, 1e-3f, 42, 0.1, true,
 		true, 0.1, 0.1);
 

@@ -63,7 +63,7 @@ public final class UNet3d {
 	 * one channel in and out: see the class comment of {@code Noise2VoidConfig} for why.
 	 */
 	public record Config(int depth, int baseWidth, Normalization normalization, boolean residual, int inChannels, int outChannels) {
-		public static final Config DEFAULT = new Config(2, 16, Normalization.BATCH, false, 1, 1);
+		public static final Config DEFAULT = new Config(2, 16, Normalization.NONE, false, 1, 1);
 
 		public Config {
 			if (depth < 0 || depth > 5) throw new IllegalArgumentException("depth: expected 0 to 5, got " + depth);
@@ -201,7 +201,7 @@ public final class UNet3d {
 	 * axis at its end with zeros to a multiple of 2^depth and crops the result back.
 	 */
 	public static NDArray forward(UnaryOperator<NDArray> network, NDArray batch, Config c) {
-		long[] shape = batch.getShape().getShape();
+		long[] shape = batch.getShape().getShape().clone();
 		if (shape.length != 5) throw new IllegalArgumentException("expected a batch (B, C, z, y, x), got shape " + batch.getShape());
 		long s = c.stride();
 		NDArray padded = batch;
@@ -209,12 +209,12 @@ public final class UNet3d {
 		for (int axis = 2; axis < 5; axis++) {
 			long size = padded.getShape().get(axis), missing = (s - size % s) % s;
 			if (missing == 0) continue;
-			long[] zeros = padded.getShape().getShape();
+			long[] zeros = padded.getShape().getShape().clone();
 			zeros[axis] = missing;
 			padded = padded.concat(padded.getManager().zeros(new Shape(zeros), padded.getDataType()), axis);
 			pad = true;
 		}
 		NDArray out = network.apply(padded);
-		return pad ? out.get(new NDIndex(":, :, :{}, :{}, :{}", shape[2], shape[3], shape[4])) : out;
+		return pad ? out.get(new NDIndex().addAllDim(2).addSliceDim(0, shape[2]).addSliceDim(0, shape[3]).addSliceDim(0, shape[4])) : out;
 	}
 }
