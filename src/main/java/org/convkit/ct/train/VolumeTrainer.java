@@ -188,6 +188,7 @@ public final class VolumeTrainer {
 		for (RandomAccessibleInterval<? extends RealType<?>> v : volumes) {
 			if (v.numDimensions() != 3) throw new IllegalArgumentException("volumes: expected (x, y, z) volumes, got " + v.numDimensions() + " dimensions");
 			Data d = copy(v, intensity, s);
+			d = new Data(d.values, d.nx, d.ny, d.nz, d.nz - validationSlices(d.nz));
 			data.add(d);
 			px = Math.min(px, Math.min(d.nx, d.ny));
 			pz = Math.min(pz, d.trainZ);
@@ -301,16 +302,14 @@ public final class VolumeTrainer {
 
 	/**
 	 * Fixed validation patches (input, target, weight and their shape) tiling each volume's last
-	 * slabs in x-y; the training range of each volume is shortened accordingly.
+	 * slabs (beyond its training range) in x-y.
 	 */
 	private List<float[][]> validationPatches(List<Data> data, int px, Random random) {
 		List<float[][]> patches = new ArrayList<>();
 		for (int v = 0; v < data.size(); v++) {
 			Data d = data.get(v);
-			int slab = validationSlices(d.nz);
+			int z0 = d.trainZ, slab = d.nz - z0;
 			if (slab <= 0) continue;
-			int z0 = d.nz - slab;
-			data.set(v, d = new Data(d.values, d.nx, d.ny, d.nz, z0));
 			int[] shape = {slab, px, px};
 			int voxels = slab * px * px;
 			for (int y0 = 0; y0 + px <= d.ny; y0 += px) {
