@@ -5,6 +5,10 @@ import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
 import org.convkit.ct.train.VolumeTrainer;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Activation;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -51,22 +55,59 @@ public final class Noise2Void implements VolumeTrainer.Objective {
 	public static final int DEFAULT_RADIUS = 2;
 	public static final int DEFAULT_STEPS = 150;
 	public static final long DEFAULT_TILE = 112;
-	public static final UNet3d.Config NETWORK = UNet3d.Config.DEFAULT.withBaseWidth(8);
+	public static final UNet3d.Config NETWORK = UNet3d.Config.DEFAULT.withBaseWidth(8).withChannels(1, 2);
 	public static final VolumeTrainer.Config TRAINING = new VolumeTrainer.Config(48, 48, 4, 10, DEFAULT_STEPS / 10, 1e-3f, 42, 0.1, true,
 		true, 0.1, 0.1);
 
 	private final double fraction;
 	private final int radius;
+	private final double noiseVariance;
 
+	/** Plain Noise2Void: one output channel, squared error on the masked voxels. */
 	public Noise2Void(double fraction, int radius) {
+		this(fraction, radius, Double.NaN);
+	}
+
+	/**
+	 * @param noiseVariance the noise variance in normalised units for probabilistic Noise2Void (two
+	 *        output channels: mean and raw prior variance; loss: the Gaussian negative log-likelihood of
+	 *        the masked voxel's noisy value with variance prior + noise; output: the posterior mean);
+	 *        NaN for plain Noise2Void
+	 */
+	public Noise2Void(double fraction, int radius, double noiseVariance) {
 		if (!(fraction > 0 && fraction <= 0.5)) throw new IllegalArgumentException("mask_fraction: expected in (0, 0.5], got " + fraction);
 		if (radius < 1) throw new IllegalArgumentException("mask_radius: expected at least 1, got " + radius);
+		if (!Double.isNaN(noiseVariance) && !(noiseVariance > 0)) throw new IllegalArgumentException("noise_variance: expected > 0, got " + noiseVariance);
 		this.fraction = fraction;
 		this.radius = radius;
+		this.noiseVariance = noiseVariance;
 	}
 
 	public Noise2Void() {
 		this(DEFAULT_FRACTION, DEFAULT_RADIUS);
+	}
+
+	/** This objective, probabilistic with the given noise variance (normalised units). */
+	public Noise2Void withNoiseVariance(double variance) {
+		return new Noise2Void(fraction, radius, variance);
+	}
+
+	public boolean probabilistic() {
+		return !Double.isNaN(noiseVariance);
+	}
+
+	@Override
+	public double noiseVariance() {
+		return noiseVariance;
+	}
+
+	@Override
+	public NDArray loss(NDArray out, NDArray target, NDArray weight) {
+		if (!probabilistic()) return VolumeTrainer.weightedMse(out, target, weight);
+		NDArray mean = out.get(new NDIndex().addAllDim().addSliceDim(0, 1));
+		NDArray variance = Activation.softPlus(out.get(new NDIndex().addAllDim().addSliceDim(1, 2))).add((float) noiseVariance);
+		NDArray nll = target.sub(mean).square().div(variance).add(variance.log());
+		return nll.mul(weight).sum().div(weight.sum().maximum(1e-6f));
 	}
 
 	public double fraction() {
@@ -103,7 +144,8 @@ public final class Noise2Void implements VolumeTrainer.Objective {
 
 	@Override
 	public String describe() {
-		return String.format(Locale.ROOT, "noise2void(fraction=%s, radius=%d)", fraction, radius);
+		return String.format(Locale.ROOT, "noise2void(fraction=%s, radius=%d%s)", fraction, radius,
+			probabilistic() ? String.format(Locale.ROOT, ", probabilistic, noise_variance=%.5g", noiseVariance) : "");
 	}
 
 	/** Trains the default denoiser on the noisy volume(s) themselves. */
@@ -117,6 +159,13 @@ public final class Noise2Void implements VolumeTrainer.Objective {
 		UNet3d.Config network, VolumeTrainer.Config training, Noise2Void objective, VolumeTrainer.Listener listener)
 	{
 		Intensity intensity = Intensity.zscore(volumes.get(0));
+		if (network.outChannels() == 2) {
+			// probabilistic: the noise level is measured on the noisy volume itself, in normalised units
+			double sigma = NoiseLevel.estimate(volumes.get(0)) * intensity.scale();
+			objective = objective.withNoiseVariance(sigma * sigma);
+		}
+		else if (network.outChannels() != 1) throw new IllegalArgumentException("out_channels: a denoiser has 1 (plain) or 2 (probabilistic) outputs, got "
+			+ network.outChannels());
 		long tile = Math.max(DEFAULT_TILE, UNet3d.minimumTile(network));
 		return new VolumeTrainer(network, training, objective).train(volumes, intensity, VolumeModel.Task.DENOISE, tile, spacing, listener);
 	}

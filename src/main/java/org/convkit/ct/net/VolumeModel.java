@@ -3,7 +3,10 @@ package org.convkit.ct.net;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
 import ai.djl.ndarray.types.Shape;
 import org.convkit.core.io.AtomicFiles;
 import org.convkit.core.runtime.ConvKitRuntime;
@@ -77,9 +80,24 @@ public final class VolumeModel {
 	private final Properties recipe;
 	private final byte[] parameters;
 	private final String id;
+	private final double noiseVariance;
 
 	public VolumeModel(UNet3d.Config config, Task task, Intensity intensity, long tile, double[] spacing, Properties recipe, byte[] parameters) {
+		this(config, task, intensity, tile, spacing, recipe, parameters, Double.NaN);
+	}
+
+	/**
+	 * @param noiseVariance for a {@link Task#DENOISE} model with two output channels (a mean and a
+	 *        raw variance, as trained by probabilistic Noise2Void): the noise variance in normalised
+	 *        units; the output is then the posterior mean of the clean value (see {@link #apply})
+	 */
+	public VolumeModel(UNet3d.Config config, Task task, Intensity intensity, long tile, double[] spacing, Properties recipe, byte[] parameters,
+		double noiseVariance)
+	{
 		UNet3d.checkTile(config, tile, tile, tile);
+		if (task == Task.DENOISE && config.outChannels() == 2 && !(noiseVariance > 0))
+			throw new IllegalArgumentException("noise_variance: a two-channel denoiser needs the noise variance, got " + noiseVariance);
+		this.noiseVariance = noiseVariance;
 		this.config = config;
 		this.task = task;
 		this.intensity = intensity;
@@ -126,7 +144,17 @@ public final class VolumeModel {
 
 	/** A new model with other default tile edge. */
 	public VolumeModel withTile(long edge) {
-		return new VolumeModel(config, task, intensity, edge, spacing, recipe, parameters);
+		return new VolumeModel(config, task, intensity, edge, spacing, recipe, parameters, noiseVariance);
+	}
+
+	/** Whether {@link #apply} returns the posterior mean from a predicted mean and variance (see the constructor). */
+	public boolean posterior() {
+		return task == Task.DENOISE && config.outChannels() == 2;
+	}
+
+	/** The noise variance in normalised units (NaN when the model does not use one). */
+	public double noiseVariance() {
+		return noiseVariance;
 	}
 
 	/** The parameters as {@link ai.djl.nn.Block#saveParameters} wrote them. */
@@ -151,6 +179,10 @@ public final class VolumeModel {
 		p.setProperty("tile", String.valueOf(tile));
 		p.setProperty("overlap", String.valueOf(overlap()));
 		p.setProperty("spacing", spacing[0] + "," + spacing[1] + "," + spacing[2]);
+		if (posterior()) {
+			p.setProperty("noise_variance", String.valueOf(noiseVariance));
+			p.setProperty("noise_sigma", String.valueOf(Math.sqrt(noiseVariance) / intensity.scale()));
+		}
 		StringWriter text = new StringWriter();
 		p.store(text, "ConvKit CT model (" + config.describe() + ")");
 		AtomicFiles.write(target.resolve(PARAMETERS), file -> Files.write(file, parameters));
@@ -181,7 +213,8 @@ public final class VolumeModel {
 			Properties recipe = new Properties();
 			for (String key : p.stringPropertyNames())
 				if (key.startsWith("recipe.")) recipe.setProperty(key, p.getProperty(key));
-			return new VolumeModel(config, task, Intensity.load(p), Long.parseLong(p.getProperty("tile")), spacing, recipe, Files.readAllBytes(params));
+			return new VolumeModel(config, task, Intensity.load(p), Long.parseLong(p.getProperty("tile")), spacing, recipe, Files.readAllBytes(params),
+				Double.parseDouble(p.getProperty("noise_variance", "NaN")));
 		}
 		catch (RuntimeException e) {
 			throw new IOException(String.format(DAMAGED, PROPERTIES, abs, e.getMessage() == null ? e.toString() : e.getMessage()), e);
@@ -262,7 +295,8 @@ public final class VolumeModel {
 		RandomAccessibleInterval<FloatType> normalised = Converters.convert(volume, (a, b) -> b.set(intensity.forward(a.getRealFloat())), new FloatType());
 		RandomAccessibleInterval<FloatType> input = volume.numDimensions() == 3 ? Views.addDimension(normalised, 0, 0) : normalised;
 		long[] dims = Arrays.copyOf(volume.dimensionsAsLongArray(), 4);
-		dims[3] = config.outChannels();
+		int produced = posterior() ? 1 : config.outChannels();
+		dims[3] = produced;
 		TiledProcessor tiler = new TiledProcessor(new long[] {tileEdge, tileEdge, tileEdge, channels}, new long[] {h, h, h, 0}, batchSize,
 			TileGrid.Sizing.FITTED);
 		TileGrid grid = tiler.grid(input);
@@ -272,17 +306,31 @@ public final class VolumeModel {
 			dims[0] * dims[1], dims[2] * dims[3]));
 		ArrayImg<FloatType, FloatArray> out = ArrayImgs.floats(dims);
 		ConvKitRuntime.get().infer(spec(), session -> {
-			tiler.process(input, out, batch -> UNet3d.forward(session::forward, batch, config), session.manager());
+			tiler.process(input, out, batch -> {
+				NDArray result = UNet3d.forward(session::forward, batch, config);
+				return posterior() ? posteriorMean(batch, result, (float) noiseVariance) : result;
+			}, session.manager());
 			return null;
 		});
 		if (task == Task.DENOISE && intensity.mode() != Intensity.Mode.NONE) {
 			float[] data = out.update(null).getCurrentStorageArray();
 			for (int i = 0; i < data.length; i++) data[i] = intensity.inverse(data[i]);
 		}
-		if (config.outChannels() == 1) {
+		if (produced == 1) {
 			return ArrayImgs.floats(out.update(null).getCurrentStorageArray(), Arrays.copyOf(dims, 3));
 		}
 		return out;
+	}
+
+	/**
+	 * The posterior mean of the clean value under a Gaussian prior from the network (mean, variance
+	 * softplus(raw)) and Gaussian noise of variance {@code noise} around the observed {@code y}:
+	 * {@code (mean * noise + y * prior) / (prior + noise)} (Laine et al. 2019).
+	 */
+	public static NDArray posteriorMean(NDArray y, NDArray output, float noise) {
+		NDArray mean = output.get(new NDIndex().addAllDim().addSliceDim(0, 1));
+		NDArray prior = Activation.softPlus(output.get(new NDIndex().addAllDim().addSliceDim(1, 2)));
+		return mean.mul(noise).add(y.mul(prior)).div(prior.add(noise));
 	}
 
 	private static String digest(byte[] bytes) {
@@ -296,6 +344,7 @@ public final class VolumeModel {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%s, task %s, normalisation %s, tile %d, overlap %d", config.describe(), task.id(), intensity, tile, overlap());
+		return String.format(Locale.ROOT, "%s, task %s, normalisation %s, tile %d, overlap %d%s", config.describe(), task.id(), intensity, tile, overlap(),
+			posterior() ? String.format(Locale.ROOT, ", noise variance %.4g", noiseVariance) : "");
 	}
 }

@@ -68,6 +68,16 @@ public final class VolumeTrainer {
 
 		/** A short description for the model's recipe. */
 		String describe();
+
+		/** The noise variance (normalised units) a model trained with this objective needs at inference; NaN: none. */
+		default double noiseVariance() {
+			return Double.NaN;
+		}
+
+		/** The loss of a batch (a scalar): by default the weighted mean squared error. */
+		default NDArray loss(NDArray out, NDArray target, NDArray weight) {
+			return weightedMse(out, target, weight);
+		}
 	}
 
 	/** Progress after each step; {@link #cancelled()} is asked before each step. */
@@ -238,7 +248,7 @@ public final class VolumeTrainer {
 						NDArray x = m.create(input, batchShape), y = m.create(target, batchShape), w = m.create(weight, batchShape);
 						try (GradientCollector collector = trainer.newGradientCollector()) {
 							NDArray out = trainer.forward(new NDList(x)).singletonOrThrow();
-							NDArray l = weightedMse(out, y, w);
+							NDArray l = objective.loss(out, y, w);
 							collector.backward(l);
 							loss = l.getFloat();
 						}
@@ -274,13 +284,13 @@ public final class VolumeTrainer {
 			recipe.setProperty("recipe.objective", objective.describe());
 			recipe.setProperty("recipe.best_epoch", String.valueOf(bestEpoch));
 			recipe.setProperty("recipe.engine", engine);
-			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, parameters(model)), losses, bestEpoch,
+			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, parameters(model), objective.noiseVariance()), losses, bestEpoch,
 				trained / seconds, seconds);
 		}
 	}
 
 	/** Mean of {@code w * (out - y)^2} over the voxels with weight, i.e. sum / sum(w). */
-	static NDArray weightedMse(NDArray out, NDArray y, NDArray w) {
+	public static NDArray weightedMse(NDArray out, NDArray y, NDArray w) {
 		return out.sub(y).square().mul(w).sum().div(w.sum().maximum(1e-6f));
 	}
 
@@ -336,8 +346,9 @@ public final class VolumeTrainer {
 				NDArray x = m.create(p[0], shape), y = m.create(p[1], shape), w = m.create(p[2], shape);
 				ParameterStore store = new ParameterStore(m, false);
 				NDArray out = UNet3d.forward(a -> model.getBlock().forward(store, new NDList(a), false).singletonOrThrow(), x, network);
-				sum += out.sub(y).square().mul(w).sum().getFloat();
-				weights += w.sum().getFloat();
+				float wsum = w.sum().getFloat();
+				sum += objective.loss(out, y, w).getFloat() * (double) wsum;
+				weights += wsum;
 			}
 		}
 		return sum / Math.max(weights, 1e-6);
