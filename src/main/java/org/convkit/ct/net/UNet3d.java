@@ -59,8 +59,10 @@ public final class UNet3d {
 	}
 
 	/**
-	 * The architecture. Defaults ({@link #DEFAULT}): depth 2, 16 base channels, batch norm, not residual,
-	 * one channel in and out: see the class comment of {@code Noise2VoidConfig} for why.
+	 * The architecture. Defaults ({@link #DEFAULT}): depth 2 (receptive radius 26 voxels), 16 base
+	 * channels, no normalisation (exact tiling; MXNet's MKL-DNN BatchNorm after Conv3d fails in the
+	 * gradient step), not residual, one channel in and out. The denoiser's own defaults are in
+	 * {@code org.convkit.ct.denoise.Noise2Void}.
 	 */
 	public record Config(int depth, int baseWidth, Normalization normalization, boolean residual, int inChannels, int outChannels) {
 		public static final Config DEFAULT = new Config(2, 16, Normalization.NONE, false, 1, 1);

@@ -264,7 +264,7 @@ public final class VolumeModel {
 		};
 	}
 
-	/** Native bytes of one batch of tiled inference: the network keeps its activations until the batch ends (measured: about 20 floats per voxel and base channel). */
+	/** Native bytes of one batch of tiled inference: every activation lives until the batch ends; counted from the layers, about 20 floats per voxel and base channel (an estimate, not yet fitted to measured peaks). */
 	public static long inferenceBytes(UNet3d.Config config, long tileVoxels, int batch) {
 		return (256L << 20) + 20L * config.baseWidth() * Float.BYTES * tileVoxels * batch;
 	}
