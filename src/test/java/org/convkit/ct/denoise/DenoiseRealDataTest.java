@@ -16,17 +16,17 @@ import net.imglib2.view.Views;
 import org.junit.jupiter.api.Test;
 
 /**
- * The denoiser beats the best Gaussian and median filters on a small real CT crop (48 x 48 x 32 of
- * example_ct, 3 mm, sigma 50 HU) after a short training. Skipped without the shared data.
+ * The denoiser on a small real CT crop (48 x 48 x 32 of example_ct, 3 mm, sigma 50 HU) after a
+ * short training (40 steps of 2 patches of 32 x 32 x 24). Measured (MXNet, 2 cores): noisy 33.71 dB,
+ * best Gaussian (sigma 0.5 voxels) 35.79 dB, best median 31.26 dB, denoiser 35.15 dB: it gains
+ * 1.44 dB over the input and beats the median filter, but stays 0.64 dB below the best Gaussian
+ * filter. The brief's goal (beating the best baseline) is not reached yet; this test guards what
+ * is reached, with margins of about half a dB. Skipped without the shared data.
  */
 class DenoiseRealDataTest {
 
-	/** Measured gain with these settings: see the commit that set it; the margin keeps room for engine and thread differences. */
-	static final double MARGIN_DB = -100;
-	static final double MARGIN_PLACEHOLDER = 0;
-
 	@Test
-	void beatsTheBestBaselineOnARealCrop() throws Exception {
+	void gainsOverTheNoisyInputAndTheMedianOnARealCrop() throws Exception {
 		Path file = SharedData.resolve("ct/totalsegmentator/example_ct.nii.gz");
 		assumeTrue(Files.isRegularFile(file), SharedData.missing(file));
 		NiftiTestReader.Volume v = NiftiTestReader.read(file);
@@ -35,6 +35,9 @@ class DenoiseRealDataTest {
 		VolumeTrainer.Config training = Noise2Void.TRAINING.withPatch(32, 32, 2).withEpochs(4, 10).withLearningRate(2e-3f);
 		DenoiseEvaluation.Report r = DenoiseEvaluation.run(crop, v.spacing(), 50, 7, network, training, new Noise2Void(), null);
 		System.out.println(r.format());
-		assertTrue(r.gain() >= MARGIN_DB, "gain over the best baseline " + r.gain() + " dB, expected at least " + MARGIN_DB + "\n" + r.format());
+		double noisy = r.rows().get(0).psnr(), median = r.rows().get(2).psnr(), denoised = r.rows().get(3).psnr();
+		assertTrue(denoised > noisy + 1.0, "the denoiser should gain over its input (measured +1.44 dB)\n" + r.format());
+		assertTrue(denoised > median + 3.0, "the denoiser should beat the median filter (measured +3.9 dB)\n" + r.format());
+		assertTrue(r.gain() > -1.2, "the gap to the best baseline grew (measured -0.64 dB)\n" + r.format());
 	}
 }
