@@ -1,0 +1,404 @@
+package org.convkit.ct.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.ct.net.Intensity;
+import org.convkit.ct.net.UNet3d;
+import org.convkit.ct.net.VolumeModel;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.numeric.RealType;
+import net.imglib2.view.Views;
+
+/**
+ * Trains a {@link UNet3d} on random patches of one or several single-channel volumes
+ * {@code (x, y, z)} with a pluggable {@link Objective} (what the input, target and loss weights of
+ * a patch are: Noise2Void masking for denoising).
+ * <p>
+ * Volumes are normalised ({@link Intensity}) and copied once into float arrays. Each volume gives
+ * its last slabs along z ({@link Config#validationFraction}, at least one 2^depth step) to
+ * validation: training patches never reach into them, so validation voxels are never neighbours
+ * of training voxels. Training patches are drawn uniformly, augmented (flips along x, y and z;
+ * in-plane rotations by 90 degrees when the patch is square in x-y; an intensity scale and shift),
+ * then passed to the objective. The loss is the weighted mean squared error over voxels with
+ * weight &gt; 0. Adam with a cosine learning-rate decay over all steps. After each epoch the
+ * validation loss is measured on fixed patches (fixed masks) covering the validation slabs, and the
+ * best epoch's parameters are kept in memory and restored at the end. Everything random comes
+ * from the seed (patches, augmentation, masks, initialisation), so a run is reproducible on one
+ * engine and thread count.
+ */
+public final class VolumeTrainer {
+
+	/** Per patch: the network input, the target and the loss weight of each voxel. */
+	public interface Objective {
+		/**
+		 * @param patch the augmented patch, (z, y, x) row-major, {@code shape = {z, y, x}}; not to be changed
+		 * @param input receives the network input
+		 * @param target receives the target
+		 * @param weight receives the loss weight per voxel (0: not in the loss)
+		 */
+		void prepare(float[] patch, int[] shape, float[] input, float[] target, float[] weight, Random random);
+
+		/** A short description for the model's recipe. */
+		String describe();
+
+		/** The noise variance (normalised units) a model trained with this objective needs at inference; NaN: none. */
+		default double noiseVariance() {
+			return Double.NaN;
+		}
+
+		/** The loss of a batch (a scalar): by default the weighted mean squared error. */
+		default NDArray loss(NDArray out, NDArray target, NDArray weight) {
+			return weightedMse(out, target, weight);
+		}
+	}
+
+	/** Progress after each step; {@link #cancelled()} is asked before each step. */
+	public interface Listener {
+		void progress(Progress p);
+
+		default boolean cancelled() {
+			return false;
+		}
+	}
+
+	/**
+	 * One step's figures: epoch and step (from 1), the step's loss, the mean training voxels per
+	 * second so far, and the validation loss of the epoch when the step ends one (else NaN).
+	 */
+	public record Progress(int epoch, int step, int totalSteps, double loss, double voxelsPerSecond, double validationLoss) {
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "epoch %d, step %d/%d: loss %.4f, %.0f voxels/s%s", epoch, step, totalSteps, loss, voxelsPerSecond,
+				Double.isNaN(validationLoss) ? "" : String.format(Locale.ROOT, ", validation loss %.4f", validationLoss));
+		}
+	}
+
+	/**
+	 * Training settings. Patch edges are in voxels (x, y, z), rounded down to a multiple of 2^depth
+	 * and to the volume; {@code scaleJitter}/{@code shiftJitter}: intensity augmentation, in
+	 * normalised units (0: none).
+	 */
+	public record Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed,
+		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter)
+	{
+		public Config {
+			if (patchXY < 4 || patchZ < 4) throw new IllegalArgumentException("patch_size: expected at least 4, got " + patchXY + " x " + patchZ);
+			if (batchSize < 1) throw new IllegalArgumentException("batch_size: expected at least 1, got " + batchSize);
+			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
+			if (stepsPerEpoch < 1) throw new IllegalArgumentException("steps_per_epoch: expected at least 1, got " + stepsPerEpoch);
+			if (!(learningRate > 0)) throw new IllegalArgumentException("learning_rate: expected > 0, got " + learningRate);
+			if (!(validationFraction >= 0 && validationFraction < 0.5))
+				throw new IllegalArgumentException("validation_fraction: expected in [0, 0.5), got " + validationFraction);
+			if (!(scaleJitter >= 0 && scaleJitter < 1)) throw new IllegalArgumentException("scale_jitter: expected in [0, 1), got " + scaleJitter);
+			if (!(shiftJitter >= 0)) throw new IllegalArgumentException("shift_jitter: expected >= 0, got " + shiftJitter);
+		}
+
+		public Config withEpochs(int e, int steps) {
+			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
+		}
+
+		public Config withSeed(long s) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, s, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter);
+		}
+
+		public Config withPatch(int xy, int z, int batch) {
+			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
+		}
+
+		public Config withLearningRate(float lr) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
+		}
+
+		void store(Properties p) {
+			p.setProperty("recipe.patch", patchXY + "x" + patchXY + "x" + patchZ);
+			p.setProperty("recipe.batch_size", String.valueOf(batchSize));
+			p.setProperty("recipe.epochs", String.valueOf(epochs));
+			p.setProperty("recipe.steps_per_epoch", String.valueOf(stepsPerEpoch));
+			p.setProperty("recipe.learning_rate", String.valueOf(learningRate));
+			p.setProperty("recipe.seed", String.valueOf(seed));
+			p.setProperty("recipe.validation_fraction", String.valueOf(validationFraction));
+			p.setProperty("recipe.augmentation", "flips=" + flips + ", rotations=" + rotations + ", scale=" + scaleJitter + ", shift=" + shiftJitter);
+		}
+	}
+
+	/** The trained model and its history. */
+	public record Result(VolumeModel model, List<Double> validationLosses, int bestEpoch, double voxelsPerSecond, double seconds) {}
+
+	/** A volume as the trainer reads it: normalised values, (z, y, x) row-major. */
+	private record Data(float[] values, int nx, int ny, int nz, int trainZ) {
+		float at(int x, int y, int z) {
+			return values[(z * ny + y) * nx + x];
+		}
+	}
+
+	private final UNet3d.Config network;
+	private final Config config;
+	private final Objective objective;
+
+	public VolumeTrainer(UNet3d.Config network, Config config, Objective objective) {
+		if (network.inChannels() != 1) throw new IllegalArgumentException("in_channels: the volume trainer reads single-channel volumes, got " + network.inChannels());
+		this.network = network;
+		this.config = config;
+		this.objective = objective;
+	}
+
+	/**
+	 * Trains on the runtime's engine and device.
+	 *
+	 * @param volumes one or more {@code (x, y, z)} volumes
+	 * @param intensity their normalisation (the same for all, stored with the model)
+	 * @param task stored with the model
+	 * @param tile the model's default tile edge
+	 * @param spacing voxel spacing (x, y, z) of the volumes, stored with the model
+	 * @throws CancellationException when the listener cancels
+	 */
+	public Result train(List<? extends RandomAccessibleInterval<? extends RealType<?>>> volumes, Intensity intensity, VolumeModel.Task task,
+		long tile, double[] spacing, Listener listener)
+	{
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		return train(volumes, intensity, task, tile, spacing, listener, runtime.engine().getEngineName(), runtime.device());
+	}
+
+	public Result train(List<? extends RandomAccessibleInterval<? extends RealType<?>>> volumes, Intensity intensity, VolumeModel.Task task,
+		long tile, double[] spacing, Listener listener, String engine, Device device)
+	{
+		if (volumes.isEmpty()) throw new IllegalArgumentException("volumes: expected at least one volume");
+		int s = network.stride();
+		List<Data> data = new ArrayList<>();
+		int px = Integer.MAX_VALUE, pz = Integer.MAX_VALUE;
+		for (RandomAccessibleInterval<? extends RealType<?>> v : volumes) {
+			if (v.numDimensions() != 3) throw new IllegalArgumentException("volumes: expected (x, y, z) volumes, got " + v.numDimensions() + " dimensions");
+			Data d = copy(v, intensity, s);
+			d = new Data(d.values, d.nx, d.ny, d.nz, d.nz - validationSlices(d.nz));
+			data.add(d);
+			px = Math.min(px, Math.min(d.nx, d.ny));
+			pz = Math.min(pz, d.trainZ);
+		}
+		px = Math.min(config.patchXY(), px) / s * s;
+		pz = Math.min(config.patchZ(), pz) / s * s;
+		if (px < s || pz < s)
+			throw new IllegalArgumentException("volumes: too small for training patches of at least " + s + " voxels per side (after the validation slabs)");
+		int py = px, b = config.batchSize();
+		Random random = new Random(config.seed());
+		Engine.getEngine(engine).setRandomSeed((int) config.seed());
+		List<float[][]> validation = validationPatches(data, px, new Random(config.seed() + 1));
+		int totalSteps = config.epochs() * config.stepsPerEpoch();
+		float lr = config.learningRate();
+		Tracker cosine = n -> (float) (lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(n, totalSteps) / totalSteps)));
+		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss())
+			.optOptimizer(Adam.builder().optLearningRateTracker(cosine).build())
+			.optDevices(new Device[] {device});
+		Model model = Model.newInstance(VolumeModel.ARCHITECTURE, device, engine);
+		model.setBlock(UNet3d.build(network));
+		int voxels = px * py * pz;
+		float[] patch = new float[voxels], input = new float[b * voxels], target = new float[b * voxels], weight = new float[b * voxels];
+		float[] one = new float[voxels], oneTarget = new float[voxels], oneWeight = new float[voxels];
+		int[] shape = {pz, py, px};
+		List<Double> losses = new ArrayList<>();
+		byte[] best = null;
+		double bestLoss = Double.POSITIVE_INFINITY;
+		int bestEpoch = 0;
+		long trained = 0;
+		long t0 = System.nanoTime();
+		try (Trainer trainer = model.newTrainer(trainingConfig)) {
+			trainer.initialize(new Shape(b, 1, pz, py, px));
+			int step = 0;
+			for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+				for (int k = 0; k < config.stepsPerEpoch(); k++) {
+					if (listener != null && listener.cancelled()) throw new CancellationException("training canceled at epoch " + epoch);
+					for (int i = 0; i < b; i++) {
+						sample(data, patch, px, pz, random);
+						objective.prepare(patch, shape, one, oneTarget, oneWeight, random);
+						System.arraycopy(one, 0, input, i * voxels, voxels);
+						System.arraycopy(oneTarget, 0, target, i * voxels, voxels);
+						System.arraycopy(oneWeight, 0, weight, i * voxels, voxels);
+					}
+					double loss;
+					try (NDManager m = trainer.getManager().newSubManager()) {
+						Shape batchShape = new Shape(b, 1, pz, py, px);
+						NDArray x = m.create(input, batchShape), y = m.create(target, batchShape), w = m.create(weight, batchShape);
+						try (GradientCollector collector = trainer.newGradientCollector()) {
+							NDArray out = trainer.forward(new NDList(x)).singletonOrThrow();
+							NDArray l = objective.loss(out, y, w);
+							collector.backward(l);
+							loss = l.getFloat();
+						}
+						trainer.step();
+					}
+					step++;
+					trained += (long) b * voxels;
+					double vps = trained / ((System.nanoTime() - t0) / 1e9);
+					double val = Double.NaN;
+					if (k == config.stepsPerEpoch() - 1 && !validation.isEmpty()) {
+						val = validationLoss(model, validation);
+						losses.add(val);
+						if (val < bestLoss) {
+							bestLoss = val;
+							bestEpoch = epoch;
+							best = parameters(model);
+						}
+					}
+					if (listener != null) listener.progress(new Progress(epoch, step, totalSteps, loss, vps, val));
+				}
+			}
+		}
+		catch (RuntimeException e) {
+			model.close();
+			throw e;
+		}
+		double seconds = (System.nanoTime() - t0) / 1e9;
+		try (model) {
+			if (best != null) load(model, best);
+			else bestEpoch = config.epochs();
+			Properties recipe = new Properties();
+			config.store(recipe);
+			recipe.setProperty("recipe.objective", objective.describe());
+			recipe.setProperty("recipe.best_epoch", String.valueOf(bestEpoch));
+			recipe.setProperty("recipe.engine", engine);
+			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, parameters(model), objective.noiseVariance()), losses, bestEpoch,
+				trained / seconds, seconds);
+		}
+	}
+
+	/** Mean of {@code w * (out - y)^2} over the voxels with weight, i.e. sum / sum(w). */
+	public static NDArray weightedMse(NDArray out, NDArray y, NDArray w) {
+		return out.sub(y).square().mul(w).sum().div(w.sum().maximum(1e-6f));
+	}
+
+	private static Data copy(RandomAccessibleInterval<? extends RealType<?>> v, Intensity intensity, int stride) {
+		int nx = Math.toIntExact(v.dimension(0)), ny = Math.toIntExact(v.dimension(1)), nz = Math.toIntExact(v.dimension(2));
+		float[] values = new float[Math.multiplyExact(nx * ny, nz)];
+		int i = 0;
+		for (RealType<?> t : Views.flatIterable(v)) values[i++] = intensity.forward(t.getRealFloat());
+		return new Data(values, nx, ny, nz, nz);
+	}
+
+	/** Validation slab thickness of a volume of nz slices (0 without validation). */
+	int validationSlices(int nz) {
+		if (config.validationFraction() == 0) return 0;
+		int s = network.stride();
+		int slab = (int) Math.round(config.validationFraction() * nz) / s * s;
+		return Math.max(slab, Math.min(2 * s, nz / 4 / s * s));
+	}
+
+	/**
+	 * Fixed validation patches (input, target, weight and their shape) tiling each volume's last
+	 * slabs (beyond its training range) in x-y.
+	 */
+	private List<float[][]> validationPatches(List<Data> data, int px, Random random) {
+		List<float[][]> patches = new ArrayList<>();
+		for (int v = 0; v < data.size(); v++) {
+			Data d = data.get(v);
+			int z0 = d.trainZ, slab = d.nz - z0;
+			if (slab <= 0) continue;
+			int[] shape = {slab, px, px};
+			int voxels = slab * px * px;
+			for (int y0 = 0; y0 + px <= d.ny; y0 += px) {
+				for (int x0 = 0; x0 + px <= d.nx; x0 += px) {
+					float[] patch = new float[voxels];
+					int i = 0;
+					for (int z = 0; z < slab; z++)
+						for (int y = 0; y < px; y++)
+							for (int x = 0; x < px; x++) patch[i++] = d.at(x0 + x, y0 + y, z0 + z);
+					float[] input = new float[voxels], target = new float[voxels], weight = new float[voxels];
+					objective.prepare(patch, shape, input, target, weight, random);
+					patches.add(new float[][] {input, target, weight, {slab, px, px}});
+				}
+			}
+		}
+		return patches;
+	}
+
+	private double validationLoss(Model model, List<float[][]> patches) {
+		double sum = 0, weights = 0;
+		for (float[][] p : patches) {
+			try (NDManager m = model.getNDManager().newSubManager()) {
+				Shape shape = new Shape(1, 1, (long) p[3][0], (long) p[3][1], (long) p[3][2]);
+				NDArray x = m.create(p[0], shape), y = m.create(p[1], shape), w = m.create(p[2], shape);
+				ParameterStore store = new ParameterStore(m, false);
+				NDArray out = UNet3d.forward(a -> model.getBlock().forward(store, new NDList(a), false).singletonOrThrow(), x, network);
+				float wsum = w.sum().getFloat();
+				sum += objective.loss(out, y, w).getFloat() * (double) wsum;
+				weights += wsum;
+			}
+		}
+		return sum / Math.max(weights, 1e-6);
+	}
+
+	/** Draws one augmented training patch (z, y, x) row-major. */
+	private void sample(List<Data> data, float[] patch, int px, int pz, Random random) {
+		Data d = data.get(random.nextInt(data.size()));
+		int x0 = random.nextInt(d.nx - px + 1), y0 = random.nextInt(d.ny - px + 1), z0 = random.nextInt(d.trainZ - pz + 1);
+		boolean fx = config.flips() && random.nextBoolean(), fy = config.flips() && random.nextBoolean(), fz = config.flips() && random.nextBoolean();
+		int rot = config.rotations() ? random.nextInt(4) : 0;
+		float scale = (float) (1 + config.scaleJitter() * (2 * random.nextDouble() - 1));
+		float shift = (float) (config.shiftJitter() * (2 * random.nextDouble() - 1));
+		int last = px - 1, i = 0;
+		for (int z = 0; z < pz; z++) {
+			int sz = z0 + (fz ? pz - 1 - z : z);
+			for (int y = 0; y < px; y++) {
+				for (int x = 0; x < px; x++) {
+					int rx, ry;
+					switch (rot) {
+						case 1 -> { rx = y; ry = last - x; }
+						case 2 -> { rx = last - x; ry = last - y; }
+						case 3 -> { rx = last - y; ry = x; }
+						default -> { rx = x; ry = y; }
+					}
+					if (fx) rx = last - rx;
+					if (fy) ry = last - ry;
+					patch[i++] = d.at(x0 + rx, y0 + ry, sz) * scale + shift;
+				}
+			}
+		}
+	}
+
+	static byte[] parameters(Model model) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			model.getBlock().saveParameters(out);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
+		return bytes.toByteArray();
+	}
+
+	private static void load(Model model, byte[] parameters) {
+		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+			model.getBlock().loadParameters(model.getNDManager(), in);
+		}
+		catch (IOException | MalformedModelException e) {
+			throw new IllegalStateException("restoring the best epoch's parameters failed", e);
+		}
+	}
+}
