@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.convkit.core.io.SharedData;
-import org.convkit.ct.NiftiTestReader;
+import org.convkit.ct.io.NiftiFiles;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.train.VolumeTrainer;
 
@@ -29,11 +29,11 @@ class DenoiseRealDataTest {
 	void gainsOverTheNoisyInputAndTheMedianOnARealCrop() throws Exception {
 		Path file = SharedData.resolve("ct/totalsegmentator/example_ct.nii.gz");
 		assumeTrue(Files.isRegularFile(file), SharedData.missing(file));
-		NiftiTestReader.Volume v = NiftiTestReader.read(file);
-		var crop = Views.zeroMin(Views.interval(v.image(), new FinalInterval(new long[] {37, 26, 40}, new long[] {84, 73, 71})));
+		org.convkit.ct.Volume v = NiftiFiles.read(file);
+		var crop = Views.zeroMin(Views.interval(v.voxels(), new FinalInterval(new long[] {37, 26, 40}, new long[] {84, 73, 71})));
 		UNet3d.Config network = Noise2Void.NETWORK;
 		VolumeTrainer.Config training = Noise2Void.TRAINING.withPatch(32, 32, 2).withEpochs(4, 10).withLearningRate(2e-3f);
-		DenoiseEvaluation.Report r = DenoiseEvaluation.run(crop, v.spacing(), 50, 7, network, training, new Noise2Void(), null);
+		DenoiseEvaluation.Report r = DenoiseEvaluation.run(crop, v.geometry().spacing(), 50, 7, network, training, new Noise2Void(), null);
 		System.out.println(r.format());
 		double noisy = r.rows().get(0).psnr(), median = r.rows().get(2).psnr(), denoised = r.rows().get(3).psnr();
 		assertTrue(denoised > noisy + 1.0, "the denoiser should gain over its input (measured +1.44 dB)\n" + r.format());
