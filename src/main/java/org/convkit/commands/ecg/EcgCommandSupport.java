@@ -14,8 +14,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -176,15 +174,7 @@ final class EcgCommandSupport {
 
 	/** Refuses a folder that does not take new files, with the same rule as {@link AtomicFiles} (the mode counts, also for root). */
 	static void writableFolder(String parameter, Path folder) {
-		boolean writable = Files.isWritable(folder);
-		try {
-			PosixFileAttributes a = Files.readAttributes(folder, PosixFileAttributes.class);
-			if (!a.permissions().contains(PosixFilePermission.OWNER_WRITE) && a.owner().getName().equals(System.getProperty("user.name"))) writable = false;
-		}
-		catch (IOException | UnsupportedOperationException e) {
-			// not a POSIX file system: Files.isWritable decides
-		}
-		if (!writable) throw new IllegalArgumentException(String.format(NOT_WRITABLE, parameter, folder));
+		if (!AtomicFiles.canWriteIn(folder)) throw new IllegalArgumentException(String.format(NOT_WRITABLE, parameter, folder));
 	}
 
 	/** Refuses a second output parameter naming the same file as the first. */

@@ -8,6 +8,7 @@ import ij.measure.ResultsTable;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
+import org.convkit.core.io.AtomicFiles;
 import org.convkit.core.io.FileLocks;
 import org.convkit.face.FaceBox;
 import org.convkit.face.FaceGallery;
@@ -23,7 +24,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,22 +87,12 @@ final class FaceSupport {
 	}
 
 	/**
-	 * Checks, before any work, that a gallery that exists may be replaced: its owner's write bit is
-	 * set (the mode, not access(2), which passes every file for root; AtomicFiles would refuse it only
-	 * after the faces were encoded).
+	 * Checks, before any work, that a gallery that exists may be replaced ({@link AtomicFiles#isReadOnly}:
+	 * AtomicFiles would refuse it only after the faces were encoded).
 	 */
 	static void checkWritable(File file) {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
-		Path path = file.toPath();
-		if (!Files.isRegularFile(path)) return;
-		try {
-			if (!Files.getPosixFilePermissions(path).contains(PosixFilePermission.OWNER_WRITE)) {
-				throw new IllegalArgumentException(String.format(READ_ONLY, file));
-			}
-		}
-		catch (UnsupportedOperationException | IOException e) {
-			if (!Files.isWritable(path)) throw new IllegalArgumentException(String.format(READ_ONLY, file));
-		}
+		if (AtomicFiles.isReadOnly(file.toPath())) throw new IllegalArgumentException(String.format(READ_ONLY, file));
 	}
 
 	/** A change to a gallery, applied to what the file holds when the lock is taken. */

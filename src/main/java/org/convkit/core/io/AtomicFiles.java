@@ -36,16 +36,14 @@ public final class AtomicFiles {
 		Path folder = target.toAbsolutePath().getParent();
 		Files.createDirectories(folder);
 		if (Files.isDirectory(target)) throw new IOException(String.format(IS_FOLDER, target));
+		if (isReadOnly(target)) throw new IOException(String.format(READ_ONLY, target));
 		PosixFileAttributes existing = posixAttributes(target);
-		if (existing != null && !existing.permissions().contains(PosixFilePermission.OWNER_WRITE)) {
-			throw new IOException(String.format(READ_ONLY, target));
-		}
 		String name = target.getFileName().toString();
 		// Not created here, so the writer makes it with the user's usual permissions; the extension
 		// stays last because some writers (ImageJ's) choose the format from it.
 		Path temporary = folder.resolve("." + name + "." + UUID.randomUUID() + "." + extension(name));
 		try {
-			if (!Files.isWritable(folder) || !canCreateIn(folder)) throw new IOException(String.format(FOLDER_NOT_WRITABLE, folder));
+			if (!canWriteIn(folder)) throw new IOException(String.format(FOLDER_NOT_WRITABLE, folder));
 			try {
 				writer.write(temporary);
 			}
@@ -81,6 +79,26 @@ public final class AtomicFiles {
 		catch (IOException | UnsupportedOperationException e) {
 			return null;
 		}
+	}
+
+	/**
+	 * Whether an existing file may not be replaced: its owner's write bit is off. The mode, not
+	 * access(2), decides, since access(2) passes every file for root; where there are no POSIX
+	 * permissions, access(2) does. Commands ask before their work, so a refusal costs nothing.
+	 */
+	public static boolean isReadOnly(Path file) {
+		if (!Files.isRegularFile(file)) return false;
+		try {
+			return !Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_WRITE);
+		}
+		catch (IOException | UnsupportedOperationException e) {
+			return !Files.isWritable(file);
+		}
+	}
+
+	/** Whether new files can be made in a folder, by the same rule (the mode counts, also for root). */
+	public static boolean canWriteIn(Path folder) {
+		return Files.isWritable(folder) && canCreateIn(folder);
 	}
 
 	/** A folder of one's own without its owner's write bit: root passes every access(2) check, so look at the mode too. */
