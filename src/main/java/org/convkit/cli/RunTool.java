@@ -51,7 +51,7 @@ final class RunTool {
 			if (run.overwrite() && hasInput(info, OVERWRITE)) options.putIfAbsent(OVERWRITE, "true");
 			List<Path> inputs = inputFiles(info, options);
 			checkTables(info, folder, run.overwrite(), inputs);
-			Map<Path, Long> before = Written.snapshot(fileOptions(info, options));
+			Written before = Written.of(fileOptions(info, options));
 			Map<String, Object> inputValues = CommandInputs.convert(info, options, RunTool::openImage);
 			Map<ImagePlus, Integer> overlays = overlaySizes(inputValues);
 			CommandExecutor.Result result;
@@ -62,7 +62,7 @@ final class RunTool {
 				System.err.println(run.title() + ": " + e.getMessage());
 				return 2;
 			}
-			for (Path file : Written.since(before)) System.out.println("wrote " + file);
+			for (Path file : before.since()) System.out.println("wrote " + file);
 			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
 			outputs.putAll(result.outputs());
 			try {

@@ -13,35 +13,30 @@ import java.util.stream.Stream;
  * modification times of the files its options name, and of the files in the folders they name,
  * before and after the run.
  */
-final class Written {
+record Written(List<Path> paths, Map<Path, Long> times) {
 
-	private Written() {}
-
-	/** Modification times (-1: absent) of the paths and of each named folder's files. */
-	static Map<Path, Long> snapshot(List<Path> paths) {
+	/** Modification times (-1: absent) of the paths, a named folder's files standing for the folder. */
+	static Written of(List<Path> paths) {
 		Map<Path, Long> times = new LinkedHashMap<>();
 		for (Path path : paths) {
-			if (Files.isDirectory(path)) {
-				try (Stream<Path> files = Files.list(path)) {
-					files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().forEach(f -> times.put(f, modified(f)));
-				}
-				catch (IOException e) {
-					// an unreadable folder is the command's to report
-				}
-				times.put(path, -2L);
-			}
-			else {
+			if (!Files.isDirectory(path)) {
 				times.put(path, modified(path));
+				continue;
+			}
+			try (Stream<Path> files = Files.list(path)) {
+				files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().forEach(f -> times.put(f, modified(f)));
+			}
+			catch (IOException e) {
+				// an unreadable folder is the command's to report
 			}
 		}
-		return times;
+		return new Written(List.copyOf(paths), times);
 	}
 
-	/** Files that are new or changed since the snapshot, in order. */
-	static List<Path> since(Map<Path, Long> before) {
-		Map<Path, Long> after = snapshot(List.copyOf(before.keySet()));
-		return after.entrySet().stream()
-			.filter(e -> e.getValue() >= 0 && !e.getValue().equals(before.get(e.getKey())))
+	/** Files that are new or changed since this snapshot, in order. */
+	List<Path> since() {
+		return of(paths).times().entrySet().stream()
+			.filter(e -> e.getValue() >= 0 && !e.getValue().equals(times.get(e.getKey())))
 			.map(Map.Entry::getKey).toList();
 	}
 
