@@ -546,7 +546,7 @@ class FaceCommandsTest {
 	}
 
 	/** A gallery of the current encoder with made-up encodings, one per occurrence of a name. */
-	private static FaceGallery fakeGallery(String... names) {
+	static FaceGallery fakeGallery(String... names) {
 		FaceGallery gallery = new FaceGallery(FacePipeline.encoderId());
 		for (int i = 0; i < names.length; i++) {
 			float[] encoding = new float[FaceGallery.ENCODING_LENGTH];

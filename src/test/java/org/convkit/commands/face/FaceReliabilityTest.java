@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +120,7 @@ class FaceReliabilityTest {
 	@Test
 	void aReadOnlyGalleryIsRefusedBeforeAnyWorkAndKeptAsItWas() throws Exception {
 		Path gallery = temp.resolve("locked.json");
-		fakeGallery("Ann", "Bob").save(gallery);
+		FaceCommandsTest.fakeGallery("Ann", "Bob").save(gallery);
 		Set<PosixFilePermission> readOnly = PosixFilePermissions.fromString("r--r--r--");
 		Files.setPosixFilePermissions(gallery, readOnly);
 		byte[] before = Files.readAllBytes(gallery);
@@ -148,7 +147,7 @@ class FaceReliabilityTest {
 	@Test
 	void imagesTooSmallForTheFaceModeAreRefused() throws Exception {
 		Path gallery = temp.resolve("g.json");
-		fakeGallery("Ann").save(gallery);
+		FaceCommandsTest.fakeGallery("Ann").save(gallery);
 		byte[] before = Files.readAllBytes(gallery);
 		for (String mode : List.of("cropped", "cropped_resize")) {
 			String message = "image: expected at least 32x32 pixels for face_mode=" + mode + ", got 1x1";
@@ -185,7 +184,7 @@ class FaceReliabilityTest {
 		save(ramp("c", 64, 64, 2), persons.resolve("#bad").resolve("1.png"));
 		save(ramp("d", 8, 8, 0), persons.resolve("tiny").resolve("1.png"));
 		Path gallery = temp.resolve("folder.json");
-		fakeGallery("Zoe").save(gallery);
+		FaceCommandsTest.fakeGallery("Zoe").save(gallery);
 
 		CommandExecutor executor = commands.executor();
 		CommandExecutor.Result result = executor.execute(executor.find("Enroll Face Folder"), new HashMap<>(Map.of("folder", persons.toFile(),
@@ -220,7 +219,7 @@ class FaceReliabilityTest {
 		String huge = "a".repeat(100_000);
 		String shown = "a".repeat(64) + "... (100000 characters)";
 		Path gallery = temp.resolve("g.json");
-		fakeGallery("Ann").save(gallery);
+		FaceCommandsTest.fakeGallery("Ann").save(gallery);
 		assertFails("name: expected 1 to 64 letters, digits, spaces or . _ ' - starting with a letter or digit, got '" + shown + "'",
 			() -> commands.run("Enroll Face", Map.of("image", ramp("a", 64, 64, 0), "name", huge, "gallery", gallery.toFile())));
 		assertFails("name: '" + shown + "' is not in the gallery; known: [Ann]",
@@ -323,16 +322,6 @@ class FaceReliabilityTest {
 
 	private static void save(ImagePlus image, Path file) {
 		assertTrue(new FileSaver(image).saveAsPng(file.toString()), "could not write " + file);
-	}
-
-	private static FaceGallery fakeGallery(String... names) {
-		FaceGallery gallery = new FaceGallery(FacePipeline.encoderId());
-		for (int i = 0; i < names.length; i++) {
-			float[] encoding = new float[FaceGallery.ENCODING_LENGTH];
-			Arrays.fill(encoding, 0.01f * (i + 1));
-			gallery.enroll(names[i], encoding);
-		}
-		return gallery;
 	}
 
 	private static void assertFails(String message, org.junit.jupiter.api.function.Executable run) {
