@@ -49,7 +49,7 @@ public final class CoreBenchmark implements Benchmark {
 		copies(runtime, out);
 		callOverhead(runtime, out);
 		convolution(runtime, out);
-		out.println("  peak resident memory of this process: " + StyleBenchmark.peakRss());
+		out.println("  peak resident memory of this process: " + ProcessMemory.peakRss());
 	}
 
 	private static void copies(ConvKitRuntime runtime, PrintStream out) {

@@ -1,5 +1,6 @@
 package org.convkit.bench;
 
+import org.convkit.core.io.SharedData;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.demo.SyntheticEcg;
 import org.convkit.ecg.EcgRecord;
@@ -26,7 +27,7 @@ import java.util.Optional;
  */
 public final class EcgBenchmark implements Benchmark {
 
-	private static final Path RECORD = Path.of("../shared/data/mitdb/208.hea");
+	private static final Path RECORD = SharedData.resolve("mitdb/208.hea");
 
 	@Override
 	public String name() {
@@ -63,7 +64,7 @@ public final class EcgBenchmark implements Benchmark {
 			data.size() / networkS);
 		Optional<PythonReference> reference = PythonReference.find(runtime, out);
 		if (reference.isPresent()) reference(runtime, classifier, data, networkS, reference.get(), out);
-		out.println("  peak resident memory of this process: " + StyleBenchmark.peakRss());
+		out.println("  peak resident memory of this process: " + ProcessMemory.peakRss());
 	}
 
 	/** The same network, parameters and inputs in PyTorch: its throughput and how far its probabilities are from ConvKit's. */

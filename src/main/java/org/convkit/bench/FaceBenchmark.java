@@ -73,7 +73,7 @@ public final class FaceBenchmark implements Benchmark {
 		if (torch.isPresent()) reference(runtime, encoder, chips, convKit, torch.get(), out);
 		endToEnd(runtime, out, node);
 		node.ifPresent(why -> out.println("  face-api.js reference: skipped, " + why));
-		out.println("  peak resident memory of this process: " + StyleBenchmark.peakRss());
+		out.println("  peak resident memory of this process: " + ProcessMemory.peakRss());
 	}
 
 	/** The same network, parameters and chips in PyTorch: descriptors per second and how far its descriptors are from ConvKit's. */

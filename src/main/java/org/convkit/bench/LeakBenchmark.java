@@ -94,7 +94,7 @@ public final class LeakBenchmark implements Benchmark {
 		static Memory now() {
 			System.gc();
 			Runtime runtime = Runtime.getRuntime();
-			return new Memory(residentBytes(), runtime.totalMemory() - runtime.freeMemory());
+			return new Memory(ProcessMemory.residentBytes(), runtime.totalMemory() - runtime.freeMemory());
 		}
 	}
 
@@ -109,18 +109,5 @@ public final class LeakBenchmark implements Benchmark {
 			Files.write(copy, in.readAllBytes());
 		}
 		return IJ.openImage(copy.toString());
-	}
-
-	/** VmRSS of this process, from /proc (Linux). */
-	static long residentBytes() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-				if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-			}
-		}
-		catch (IOException | RuntimeException e) {
-			// not Linux
-		}
-		return 0;
 	}
 }

@@ -64,7 +64,7 @@ public final class StyleBenchmark implements Benchmark {
 				out.println(Benchmark.ratio("style " + size + "x" + size, runtime, convKit[0], torch));
 			}
 			double[] large = iterate(runtime, network, pattern(LARGE, 1), pattern(LARGE, 2), LARGE, 2);
-			out.printf(Locale.ROOT, "  %dx%d  ConvKit  %.3f s/iteration; peak resident memory of this process %s%n", LARGE, LARGE, large[0], peakRss());
+			out.printf(Locale.ROOT, "  %dx%d  ConvKit  %.3f s/iteration; peak resident memory of this process %s%n", LARGE, LARGE, large[0], ProcessMemory.peakRss());
 		}
 		finally {
 			TempFolders.delete(folder);
@@ -95,21 +95,5 @@ public final class StyleBenchmark implements Benchmark {
 				for (int x = 0; x < size; x++)
 					v[(c * size + y) * size + x] = (float) (0.5 + 0.25 * Math.sin(x * f[c][0] + y * f[c][1]) + 0.2 * Math.cos(x * f[c][2] - y * f[c][3]) + 0.05 * random.nextGaussian());
 		return v;
-	}
-
-	/** VmHWM from /proc/self/status (Linux), e.g. "2.1 GB". */
-	static String peakRss() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-				if (line.startsWith("VmHWM:")) {
-					long kb = Long.parseLong(line.replaceAll("\\D", ""));
-					return String.format(Locale.ROOT, "%.2f GB (VmHWM)", kb / 1024.0 / 1024.0);
-				}
-			}
-		}
-		catch (IOException | NumberFormatException e) {
-			return "unknown (" + e.getMessage() + ")";
-		}
-		return "unknown (no VmHWM)";
 	}
 }
