@@ -116,14 +116,12 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 			String name = file.getFileName().toString();
 			records.incrementCounter();
 			records.addValue("record", name);
+			List<String> warnings = new ArrayList<>();
 			try {
-				EcgFiles.Annotated in = EcgFiles.readAnnotated(file, frequency);
-				EcgCommandSupport.checkSamples(in.record(), name);
-				for (String w : in.warnings()) text.append(name).append(": ").append(String.format(EcgCommandSupport.WARNING, w)).append('\n');
-				EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(in.record(), lead, file);
-				ClassifiedBeats result = classifier.classify(in.record(), chosen.name(), in.annotations().orElse(null));
+				ClassifiedBeats result = classifyRecord(file, frequency, lead, classifier, warnings);
+				appendWarnings(text, name, warnings);
 				EcgCommandSupport.write("output_folder", () -> result.writeCsv(out.resolve(EcgFiles.baseName(file) + BEATS)));
-				if (result.size() == 0) text.append(String.format(NO_BEATS, name, chosen.name())).append('\n');
+				if (result.size() == 0) text.append(String.format(NO_BEATS, name, result.lead())).append('\n');
 				if (result.paced().isPaced()) text.append(String.format(PACED, name, result.paced().summary())).append('\n');
 				int[] counts = result.counts();
 				BeatEvaluation e = result.evaluation();
@@ -141,6 +139,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 			}
 			catch (IOException | RuntimeException e) {
 				// a bad record is reported and the batch goes on, whatever went wrong with it
+				appendWarnings(text, name, warnings);
 				String error = e.getMessage() == null ? e.toString() : e.getMessage();
 				failed++;
 				records.addValue("status", "failed");
@@ -153,5 +152,23 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 		text.append(String.format(Locale.ROOT, DONE, done, done + failed, failed));
 		if (done + failed < files.size()) text.append(String.format(Locale.ROOT, " (canceled: %d not classified)", files.size() - done - failed));
 		summary = text.toString();
+	}
+
+	/**
+	 * One record as this command classifies it: read with its reference annotations, refused when
+	 * it holds no samples or its lead cannot be detected on, classified on the detection lead. The
+	 * reader's warnings go to {@code warnings} as soon as it is read, so they are kept when a check
+	 * fails after it. Public for the Spark ECG job, which must give the same beats as this command.
+	 */
+	public static ClassifiedBeats classifyRecord(Path file, double frequency, String lead, BeatClassifier classifier, List<String> warnings) throws IOException {
+		EcgFiles.Annotated in = EcgFiles.readAnnotated(file, frequency);
+		warnings.addAll(in.warnings());
+		EcgCommandSupport.checkSamples(in.record(), file.getFileName().toString());
+		EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(in.record(), lead, file);
+		return classifier.classify(in.record(), chosen.name(), in.annotations().orElse(null));
+	}
+
+	private static void appendWarnings(StringBuilder text, String name, List<String> warnings) {
+		for (String w : warnings) text.append(name).append(": ").append(String.format(EcgCommandSupport.WARNING, w)).append('\n');
 	}
 }
