@@ -70,13 +70,18 @@ final class FaceJob implements Serializable {
 	private final HadoopConf conf;
 	private final Broadcast<Gallery> gallery;
 	private final double tau;
-	private final FacePipeline.Options options;
+	// FacePipeline.Options is not Serializable: its parts travel, the executors put it together
+	private final String mode;
+	private final double minScore;
+	private final int inputSize;
 
 	FaceJob(Configuration conf, Broadcast<Gallery> gallery, double tau, FacePipeline.Options options) {
 		this.conf = new HadoopConf(conf);
 		this.gallery = gallery;
 		this.tau = tau;
-		this.options = options;
+		this.mode = options.mode().key();
+		this.minScore = options.minScore();
+		this.inputSize = options.inputSize();
 	}
 
 	private static StructField field(String name, org.apache.spark.sql.types.DataType type) {
@@ -117,7 +122,7 @@ final class FaceJob implements Serializable {
 			java.nio.file.Path local = copies.local(image);
 			ImagePlus imp = ImageFiles.open("--input", local != null ? local : copies.copy(image, false));
 			List<FacePipeline.Face> faces = ExecutorRuntime.faces().faces(FaceImages.rgbPlanes(ImagePlusImgs.wrap(imp),
-				imp.getDisplayRangeMin(), imp.getDisplayRangeMax()), options);
+				imp.getDisplayRangeMin(), imp.getDisplayRangeMax()), new FacePipeline.Options(FacePipeline.Mode.fromKey(mode), minScore, inputSize));
 			int planes = imp.getNSlices() * imp.getNFrames();
 			for (int slice = 1; slice <= planes; slice++) {
 				boolean found = false;

@@ -62,16 +62,20 @@ class EcgJobTest {
 		Files.writeString(in.resolve("bad.hea"), Files.readString(MITDB.resolve("101.hea")).replace("101", "bad"));
 
 		Path folderOut = Files.createDirectories(dir.resolve("folder-out"));
+		long start = System.nanoTime();
 		Map<String, Object> outputs;
 		try (Context context = new Context()) {
 			CommandExecutor commands = new CommandExecutor(context);
 			outputs = commands.execute(commands.find("Classify ECG Folder"), new HashMap<>(Map.of("folder", in.toFile(), "output_folder", folderOut.toFile()))).outputs();
 		}
 		long loads = ConvKitRuntime.get().models().loadCount();
+		long folderDone = System.nanoTime();
 
 		Path out = dir.resolve("spark-out");
 		Map<String, Long> statuses = ConvKitSpark.run(spark, new String[] {"ecg", "--input", in.toString(), "--output", out.toString()});
 		assertEquals(Map.of("ok", 2L, "failed", 1L), statuses);
+		System.out.printf(Locale.ROOT, "Classify ECG Folder %.1f s, the Spark job (local[2]) %.1f s on %s and a bad record%n", (folderDone - start) / 1e9,
+			(System.nanoTime() - folderDone) / 1e9, RECORDS);
 		assertEquals(loads, ConvKitRuntime.get().models().loadCount(), "the tasks reuse the JVM's model, loaded once");
 
 		// beats: partitioned by record, equal to <record>_beats.csv field for field (as the CSV rounds them)
