@@ -172,14 +172,17 @@ final class EcgJob implements Serializable {
 		return RowFactory.create(v);
 	}
 
-	/**
-	 * The record where EcgFiles can read it: in place on a local file system; else a copy of the
-	 * file, with a WFDB header's signal files and {@code .atr} reference (a missing signal file is
-	 * then reported by the reader, naming it).
-	 */
+	/** The record where EcgFiles can read it: in place on a local file system, else {@link #copyRecord}. */
 	private static java.nio.file.Path local(LocalCopies copies, String file) throws IOException {
 		java.nio.file.Path local = copies.local(file);
-		if (local != null) return local;
+		return local != null ? local : copyRecord(copies, file);
+	}
+
+	/**
+	 * A copy of a record: the file, and for a WFDB header the signal files it names and its
+	 * {@code .atr} reference when there is one (a missing signal file is reported by the reader, naming it).
+	 */
+	static java.nio.file.Path copyRecord(LocalCopies copies, String file) throws IOException {
 		java.nio.file.Path record = copies.copy(file, false);
 		if (InputFiles.extension(file).equals("hea")) {
 			for (WfdbHeader.Signal signal : WfdbHeader.parse(record).signals()) copies.copy(LocalCopies.sibling(file, signal.fileName()), true);

@@ -1,13 +1,11 @@
 package org.convkit.spark;
 
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.core.io.SharedData;
 import org.convkit.core.runtime.ConvKitRuntime;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 
@@ -36,20 +34,11 @@ class EcgJobTest {
 	private static final List<String> RECORDS = List.of("101", "102");
 	private static final Path MITDB = SharedData.resolve("mitdb");
 
-	private static SparkSession spark;
+	@RegisterExtension
+	static final LocalSpark local = new LocalSpark();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startSpark() {
-		spark = SparkTests.start("EcgJobTest");
-	}
-
-	@AfterAll
-	static void stopSpark() {
-		spark.stop();
-	}
 
 	@Test
 	void givesTheBeatsOfClassifyEcgFolderAndAnErrorRowForABadRecord() throws Exception {
@@ -72,7 +61,7 @@ class EcgJobTest {
 		long folderDone = System.nanoTime();
 
 		Path out = dir.resolve("spark-out");
-		Map<String, Long> statuses = ConvKitSpark.run(spark, new String[] {"ecg", "--input", in.toString(), "--output", out.toString()});
+		Map<String, Long> statuses = ConvKitSpark.run(local.session(), new String[] {"ecg", "--input", in.toString(), "--output", out.toString()});
 		assertEquals(Map.of("ok", 2L, "failed", 1L), statuses);
 		System.out.printf(Locale.ROOT, "Classify ECG Folder %.1f s, the Spark job (local[2]) %.1f s on %s and a bad record%n", (folderDone - start) / 1e9,
 			(System.nanoTime() - folderDone) / 1e9, RECORDS);
@@ -83,14 +72,14 @@ class EcgJobTest {
 		assertFalse(Files.exists(out.resolve("beats/record=bad")), "a failed record has no beats");
 		for (String r : RECORDS) {
 			List<String> expected = Files.readAllLines(folderOut.resolve(r + "_beats.csv"));
-			List<Row> rows = spark.read().parquet(out.resolve("beats").toString()).where("record = '" + r + "'").orderBy("beat").collectAsList();
+			List<Row> rows = local.session().read().parquet(out.resolve("beats").toString()).where("record = '" + r + "'").orderBy("beat").collectAsList();
 			assertEquals(expected.size() - 1, rows.size(), "beats of " + r);
 			for (int i = 0; i < rows.size(); i++) assertEquals(expected.get(i + 1), csvLine(rows.get(i)), r + ", beat " + (i + 1));
 		}
 
 		// records: Classify ECG Folder's summary.csv figures, and the bad record's error
 		List<String> summary = Files.readAllLines(folderOut.resolve("summary.csv"));
-		List<Row> records = spark.read().parquet(out.resolve("records").toString()).orderBy("record").collectAsList();
+		List<Row> records = local.session().read().parquet(out.resolve("records").toString()).orderBy("record").collectAsList();
 		assertEquals(List.of("101", "102", "bad"), records.stream().map(row -> row.<String>getAs("record")).toList());
 		for (int k = 0; k < 2; k++) assertEquals(summary.get(k + 1).replaceFirst("^\\d+\\.hea,", ""), summaryLine(records.get(k)));
 		Row bad = records.get(2);
@@ -101,10 +90,10 @@ class EcgJobTest {
 
 		// a rerun into the same output is refused before any work; --mode overwrite replaces it (here as CSV)
 		IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-			() -> ConvKitSpark.run(spark, new String[] {"ecg", "--input", in.resolve("bad.hea").toString(), "--output", out.toString()}));
+			() -> ConvKitSpark.run(local.session(), new String[] {"ecg", "--input", in.resolve("bad.hea").toString(), "--output", out.toString()}));
 		assertEquals(String.format(JobOutput.EXISTS, "file:" + out), refused.getMessage());
-		ConvKitSpark.run(spark, new String[] {"ecg", "--input", in.resolve("bad.hea").toString(), "--output", out.toString(), "--mode", "overwrite", "--format", "csv"});
-		List<Row> replaced = spark.read().option("header", "true").csv(out.resolve("records").toString()).collectAsList();
+		ConvKitSpark.run(local.session(), new String[] {"ecg", "--input", in.resolve("bad.hea").toString(), "--output", out.toString(), "--mode", "overwrite", "--format", "csv"});
+		List<Row> replaced = local.session().read().option("header", "true").csv(out.resolve("records").toString()).collectAsList();
 		assertEquals(1, replaced.size());
 		assertEquals("bad", replaced.get(0).getAs("record"));
 		assertEquals(error, replaced.get(0).getAs("error"));
@@ -116,13 +105,13 @@ class EcgJobTest {
 	@Test
 	void refusesBadOptionsNamingThem() {
 		assertEquals("--input: required", assertThrows(IllegalArgumentException.class,
-			() -> ConvKitSpark.run(spark, new String[] {"ecg", "--output", dir.resolve("o").toString()})).getMessage());
+			() -> ConvKitSpark.run(local.session(), new String[] {"ecg", "--output", dir.resolve("o").toString()})).getMessage());
 		assertEquals(String.format(InputFiles.NOTHING, dir.resolve("none*"), ".csv, .edf, .hea"), assertThrows(IllegalArgumentException.class,
-			() -> ConvKitSpark.run(spark, new String[] {"ecg", "--input", dir.resolve("none*").toString(), "--output", dir.resolve("o").toString()})).getMessage());
-		assertTrue(assertThrows(IllegalArgumentException.class, () -> ConvKitSpark.run(spark, new String[] {"ecg", "--bogus", "1"})).getMessage()
+			() -> ConvKitSpark.run(local.session(), new String[] {"ecg", "--input", dir.resolve("none*").toString(), "--output", dir.resolve("o").toString()})).getMessage());
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> ConvKitSpark.run(local.session(), new String[] {"ecg", "--bogus", "1"})).getMessage()
 			.startsWith("--bogus: unknown option; expected one of [--input, --output"));
 		assertEquals("--format: expected one of [parquet, csv], got 'json'", assertThrows(IllegalArgumentException.class,
-			() -> ConvKitSpark.run(spark, new String[] {"ecg", "--input", "x", "--output", "y", "--format", "json"})).getMessage());
+			() -> ConvKitSpark.run(local.session(), new String[] {"ecg", "--input", "x", "--output", "y", "--format", "json"})).getMessage());
 	}
 
 	/** A beats row as Classify ECG Folder writes it in {@code <record>_beats.csv}. */

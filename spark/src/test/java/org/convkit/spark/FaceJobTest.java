@@ -3,14 +3,12 @@ package org.convkit.spark;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.convkit.commands.run.CommandExecutor;
 import org.convkit.core.io.SharedData;
 import org.convkit.face.FaceMatcher;
 import org.convkit.ij.io.ImageFiles;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 
@@ -34,20 +32,11 @@ class FaceJobTest {
 	private static final Path ORL = SharedData.resolve("faces");
 	private static final Map<String, Object> OPTIONS = Map.of("face_mode", "detect", "input_size", 128);
 
-	private static SparkSession spark;
+	@RegisterExtension
+	static final LocalSpark local = new LocalSpark();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startSpark() {
-		spark = SparkTests.start("FaceJobTest");
-	}
-
-	@AfterAll
-	static void stopSpark() {
-		spark.stop();
-	}
 
 	@Test
 	void recognizesAsRecognizeFacesWithABroadcastGallery() throws Exception {
@@ -77,10 +66,10 @@ class FaceJobTest {
 		}
 
 		Path out = dir.resolve("faces-out");
-		Map<String, Long> statuses = ConvKitSpark.run(spark, new String[] {"faces", "--input", dir.resolve("images").toString(), "--gallery", gallery.toString(),
+		Map<String, Long> statuses = ConvKitSpark.run(local.session(), new String[] {"faces", "--input", dir.resolve("images").toString(), "--gallery", gallery.toString(),
 			"--output", out.toString(), "--face-mode", "detect", "--input-size", "128"});
 		assertEquals(Map.of("ok", 4L, "failed", 1L), statuses);
-		List<Row> rows = spark.read().parquet(out.resolve("faces").toString()).orderBy("image").collectAsList();
+		List<Row> rows = local.session().read().parquet(out.resolve("faces").toString()).orderBy("image").collectAsList();
 		assertEquals(5, rows.size());
 		Row broken = rows.get(0);
 		assertTrue(broken.<String>getAs("image").endsWith("images/broken.png"), broken.toString());

@@ -1,0 +1,70 @@
+package org.convkit.spark;
+
+import org.apache.spark.sql.SparkSession;
+import org.convkit.commands.ecg.ClassifyEcgFolderCommand;
+import org.convkit.core.io.SharedData;
+import org.convkit.ecg.beats.BeatClassifier;
+import org.convkit.ecg.beats.BeatModel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Records per second of the ECG job on local[1] and local[2] against Classify ECG Folder's loop in
+ * one JVM on the same records, in one run, with the job's fixed costs (README: Spark):
+ * {@code bin/spark-submit-local --class org.convkit.spark.EcgBenchmark spark/target/convkit-spark-*.jar [folder] [records]}.
+ * In local mode the executor is this JVM, so the engine and model, loaded once by the first
+ * record, stay loaded: the figure for that first record is what each executor of a cluster pays once.
+ */
+public final class EcgBenchmark {
+
+	private EcgBenchmark() {}
+
+	public static void main(String[] args) throws Exception {
+		Path folder = args.length > 0 ? Path.of(args[0]) : SharedData.resolve("mitdb");
+		int n = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+		List<Path> records;
+		try (Stream<Path> files = Files.list(folder)) {
+			records = files.filter(p -> p.getFileName().toString().endsWith(".hea")).sorted().limit(n).toList();
+		}
+		if (records.size() < 2) throw new IllegalArgumentException("folder: " + folder + " holds fewer than 2 WFDB records (.hea)");
+		n = records.size();
+		System.out.printf(Locale.ROOT, "ECG job benchmark: %d records of %s, %d cores, OMP_NUM_THREADS=%s%n", n, folder,
+			Runtime.getRuntime().availableProcessors(), System.getenv("OMP_NUM_THREADS"));
+
+		BeatClassifier classifier = new BeatClassifier(BeatModel.shipped());
+		long t = System.nanoTime();
+		ClassifyEcgFolderCommand.classifyRecord(records.get(0), 360, "", classifier, new ArrayList<>());
+		double first = seconds(t);
+		t = System.nanoTime();
+		for (Path record : records) ClassifyEcgFolderCommand.classifyRecord(record, 360, "", classifier, new ArrayList<>());
+		double single = n / seconds(t);
+		System.out.printf(Locale.ROOT, "engine start + model load + first record: %.2f s (once per executor JVM)%n", first);
+		System.out.printf(Locale.ROOT, "Classify ECG Folder's loop, one JVM: %.2f records/s%n", single);
+
+		Path work = Files.createTempDirectory("convkit-spark-bench-");
+		String input = String.join(",", records.stream().map(Path::toString).toList());
+		for (String master : List.of("local[1]", "local[2]")) {
+			t = System.nanoTime();
+			SparkSession spark = SparkSession.builder().master(master).appName("ConvKit ECG benchmark").config("spark.ui.enabled", "false").getOrCreate();
+			double session = seconds(t);
+			t = System.nanoTime();
+			ConvKitSpark.run(spark, new String[] {"ecg", "--input", records.get(0).toString(), "--output", work.resolve("one").toString(), "--mode", "overwrite"});
+			double one = seconds(t);
+			t = System.nanoTime();
+			ConvKitSpark.run(spark, new String[] {"ecg", "--input", input, "--output", work.resolve("all").toString(), "--mode", "overwrite"});
+			double rate = n / seconds(t);
+			spark.stop();
+			System.out.printf(Locale.ROOT, "%s: session start %.2f s, a job of 1 record %.2f s (fixed cost about %.2f s), %d records %.2f records/s, ratio to one JVM %.2f%n",
+				master, session, one, one - 1 / single, n, rate, rate / single);
+		}
+	}
+
+	private static double seconds(long start) {
+		return (System.nanoTime() - start) / 1e9;
+	}
+}
