@@ -24,13 +24,14 @@ public final class ConvKitSpark {
 
 	private ConvKitSpark() {}
 
-	public static void main(String[] args) throws IOException {
+	public static void main(String[] args) {
 		SparkSession spark = SparkSession.builder().appName("ConvKit " + (args.length > 0 ? args[0] : "")).getOrCreate();
 		try {
 			Map<String, Long> statuses = run(spark, args);
 			System.out.println("ConvKit " + args[0] + ": " + statuses);
 		}
-		catch (IllegalArgumentException e) {
+		catch (IllegalArgumentException | IOException e) {
+			// bad input, as ConvKit's command line: one line naming the option or file, exit status 2
 			System.err.println(e.getMessage());
 			spark.stop();
 			System.exit(2);
