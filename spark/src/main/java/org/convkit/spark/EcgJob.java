@@ -79,9 +79,14 @@ final class EcgJob implements Serializable {
 		return DataTypes.createStructField(name, type, true);
 	}
 
-	/** The records of an input (paths or globs, commas between them; a folder: its records), refused when two share a name. */
+	/**
+	 * The records of an input (paths or globs, commas between them; a folder: its records, not
+	 * Classify ECG Folder's CSV outputs), refused when two share a name.
+	 */
 	static List<String> records(String input, Configuration conf) throws IOException {
-		List<String> files = InputFiles.list(input, EXTENSIONS, false, conf);
+		List<String> files = InputFiles.list(input, EXTENSIONS, false, conf).stream()
+			.filter(f -> !ClassifyEcgFolderCommand.isOwnOutput(new org.apache.hadoop.fs.Path(f).getName())).toList();
+		if (files.isEmpty()) throw new IllegalArgumentException(String.format(InputFiles.NOTHING, input, "ECG record"));
 		Map<String, String> names = new HashMap<>();
 		for (String file : files) {
 			String name = InputFiles.baseName(new org.apache.hadoop.fs.Path(file).getName());

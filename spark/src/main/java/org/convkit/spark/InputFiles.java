@@ -22,7 +22,7 @@ import java.util.TreeSet;
  */
 final class InputFiles {
 
-	static final String NOTHING = "input: %s matches no %s file";
+	static final String NOTHING = "--input: %s matches no %s file";
 
 	private InputFiles() {}
 

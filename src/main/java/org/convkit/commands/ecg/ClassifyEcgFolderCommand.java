@@ -89,7 +89,7 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 		try (Stream<Path> entries = Files.list(folder.toPath())) {
 			// this command's own outputs are not records (an output folder may be the records folder)
 			files = entries.filter(p -> Files.isRegularFile(p) && List.of("hea", "edf", "csv").contains(EcgFiles.extension(p))
-				&& !p.getFileName().toString().equals(SUMMARY) && !p.getFileName().toString().endsWith(BEATS)).sorted().toList();
+				&& !isOwnOutput(p.getFileName().toString())).sorted().toList();
 		}
 		if (files.isEmpty()) throw new IllegalArgumentException(String.format(NO_RECORDS, folder));
 		// every output is checked before any record is read: none replaces an input, or an existing file unless overwrite
@@ -166,6 +166,11 @@ public class ClassifyEcgFolderCommand extends ConvKitCommand implements BatchCom
 		EcgCommandSupport.checkSamples(in.record(), file.getFileName().toString());
 		EcgRecord.Lead chosen = EcgCommandSupport.detectionLead(in.record(), lead, file);
 		return classifier.classify(in.record(), chosen.name(), in.annotations().orElse(null));
+	}
+
+	/** Whether a file name is one this command writes ({@code summary.csv}, {@code <record>_beats.csv}), never a record. */
+	public static boolean isOwnOutput(String fileName) {
+		return fileName.equals(SUMMARY) || fileName.endsWith(BEATS);
 	}
 
 	private static void appendWarnings(StringBuilder text, String name, List<String> warnings) {
