@@ -68,7 +68,7 @@ final class RunTool {
 			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
 			outputs.putAll(result.outputs());
 			try {
-				write(outputs, labels(info), folder, run.overwrite(), inputs, volumes);
+				write(outputs, labels(info), folder, run.overwrite(), inputs, volumes ? firstImage(inputValues) : null);
 			}
 			catch (IllegalArgumentException e) {
 				// e.g. another run wrote a table of the same name meanwhile: say what did happen
@@ -90,6 +90,10 @@ final class RunTool {
 		}
 		Path path = Path.of(option.text());
 		return VolumeFiles.isVolume(path) ? VolumeFiles.open(option.name(), path) : ImageFiles.open(option.name(), path);
+	}
+
+	private static ImagePlus firstImage(Map<String, Object> inputs) {
+		return inputs.values().stream().filter(v -> v instanceof ImagePlus).map(v -> (ImagePlus) v).findFirst().orElse(null);
 	}
 
 	/** The files and folders the image options name. */
@@ -192,9 +196,10 @@ final class RunTool {
 	 * name comes from its title, known only now. Image results of a run on volumes (NIfTI, DICOM)
 	 * are written as NIfTI on the input's grid ({@link VolumeFiles}), others as TIFF.
 	 */
-	private static void write(Map<String, Object> outputs, Map<String, String> labels, Path folder, boolean overwrite, List<Path> inputs, boolean volumes)
+	private static void write(Map<String, Object> outputs, Map<String, String> labels, Path folder, boolean overwrite, List<Path> inputs, ImagePlus volume)
 		throws IOException
 	{
+		boolean volumes = volume != null;
 		Map<String, Path> files = new LinkedHashMap<>();
 		if (outputs.values().stream().anyMatch(v -> v instanceof ImagePlus || v instanceof ResultsTable)) Files.createDirectories(folder);
 		for (Map.Entry<String, Object> output : outputs.entrySet()) {
@@ -219,7 +224,7 @@ final class RunTool {
 				System.out.println("wrote " + file);
 			}
 			else if (value instanceof ImagePlus image && file.getFileName().toString().endsWith(VolumeFiles.SUFFIX)) {
-				VolumeFiles.write(image, file);
+				VolumeFiles.write(image, file, volume);
 				System.out.println("wrote " + file);
 			}
 			else if (value instanceof ImagePlus image) {

@@ -66,8 +66,18 @@ final class VolumeFiles {
 		return image.getType() != ImagePlus.COLOR_RGB && (image.getNChannels() == 1 || image.getNFrames() == 1);
 	}
 
-	/** Writes an image result as NIfTI (the smallest exact voxel type) with the geometry it carries. */
-	static void write(ImagePlus image, Path file) throws IOException {
+	/**
+	 * Writes an image result as NIfTI (the smallest exact voxel type) with the geometry it carries,
+	 * or, for a command that does not keep it (Convolution Filter), the input volume's when the
+	 * result has the input's width, height and depth.
+	 */
+	static void write(ImagePlus image, Path file, ImagePlus input) throws IOException {
+		String geometry = input == null ? null : input.getProp(CtImages.GEOMETRY);
+		if (image.getProp(CtImages.GEOMETRY) == null && geometry != null && image.getWidth() == input.getWidth() && image.getHeight() == input.getHeight()
+			&& image.getNSlices() == input.getNSlices())
+		{
+			image.setProp(CtImages.GEOMETRY, geometry);
+		}
 		NiftiFiles.write(file, volume(image), NiftiDatatype.AUTO);
 	}
 
