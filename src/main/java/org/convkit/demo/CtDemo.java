@@ -38,7 +38,7 @@ import net.imglib2.view.Views;
 /**
  * The CT part: a 64 x 64 x 32 crop of example_ct (from ../shared/data/ct when present; otherwise a
  * synthetic abdomen phantom) with Gaussian noise of 50 HU added, Train Denoiser run on the noisy
- * crop itself for a short while (40 steps, seconds on 2 cores), Denoise Volume, and the middle slice
+ * crop itself for a short while (60 steps, about 30 s of CPU on 2 cores), Denoise Volume, and the middle slice
  * noisy and denoised side by side in a soft-tissue window, with both PSNRs against the clean crop.
  */
 final class CtDemo implements DemoPart {
@@ -65,7 +65,7 @@ final class CtDemo implements DemoPart {
 		Path model = folder.resolve("ct-denoiser");
 		long start = System.nanoTime();
 		Map<String, Object> trained = DemoPart.command(executor, "Train Denoiser", Map.of("image", input, "model", model.toFile(), "epochs", 4,
-			"steps_per_epoch", 10, "patch_size", 32, "patch_depth", 24, "batch_size", 2, "tile_size", 128, "overwrite", true)); // the demo remakes its model; one tile covers the crop
+			"steps_per_epoch", 15, "patch_size", 32, "patch_depth", 24, "batch_size", 2, "tile_size", 128, "overwrite", true)); // the demo remakes its model; one tile covers the crop
 		ImagePlus denoised = (ImagePlus) DemoPart.command(executor, "Denoise Volume", Map.of("image", input, "model", model.toFile())).get("denoised");
 		double seconds = (System.nanoTime() - start) / 1e9;
 		DemoPart.command(executor, "Save NIfTI", Map.of("image", denoised, "file", folder.resolve("ct-denoised.nii.gz").toFile(), "overwrite", true));

@@ -2,9 +2,6 @@ package org.convkit.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.util.List;
 import java.nio.file.Path;
@@ -33,8 +30,6 @@ import net.imglib2.view.Views;
  */
 class RunVolumeTest {
 
-	record Result(int status, String out, String err) {}
-
 	@TempDir
 	Path dir;
 
@@ -42,7 +37,7 @@ class RunVolumeTest {
 	void aNiftiInputGivesANiftiResultWithTheInputsHeaderGeometry() throws Exception {
 		Path input = CtData.ctSmall();
 		Path out = dir.resolve("out");
-		Result r = launch("run", "Convolution Filter", "image=" + input, "sigma=1", "dimensions=3D", "--output", out.toString());
+		RunToolTest.Result r = RunToolTest.launch("run", "Convolution Filter", "image=" + input, "sigma=1", "dimensions=3D", "--output", out.toString());
 		assertEquals(0, r.status(), r.err());
 		Path written = out.resolve("example_ct_sm-gaussian.nii.gz");
 		assertEquals("wrote " + written, r.out().strip());
@@ -69,12 +64,12 @@ class RunVolumeTest {
 		Path input = crop(CtData.ctSmall(), dir.resolve("crop.nii.gz"));
 		Path model = dir.resolve("model"), out = dir.resolve("out");
 		// the training table goes to --output, the model stays where named
-		Result trained = launch("run", "Train Denoiser", "image=" + input, "model=" + model, "epochs=1", "steps_per_epoch=2", "patch_size=16",
+		RunToolTest.Result trained = RunToolTest.launch("run", "Train Denoiser", "image=" + input, "model=" + model, "epochs=1", "steps_per_epoch=2", "patch_size=16",
 			"patch_depth=16", "batch_size=1", "--output", out.toString());
 		assertEquals(0, trained.status(), trained.err());
 		assertTrue(trained.out().contains("wrote " + model.resolve("unet3d.params")), trained.out());
 		assertTrue(trained.out().contains("trained a denoiser on 'crop' (48x40x24, 1 channel) for 1 epochs of 2 steps"), trained.out());
-		Result denoised = launch("run", "Denoise Volume", "image=" + input, "model=" + model, "--output", out.toString());
+		RunToolTest.Result denoised = RunToolTest.launch("run", "Denoise Volume", "image=" + input, "model=" + model, "--output", out.toString());
 		assertEquals(0, denoised.status(), denoised.err());
 		Path written = out.resolve("crop-denoised.nii.gz");
 		assertTrue(denoised.out().contains("wrote " + written), denoised.out());
@@ -82,7 +77,7 @@ class RunVolumeTest {
 		assertArrayEquals(in.dim(), back.dim());
 		for (int i = 0; i < 12; i++) assertEquals(in.srow()[i], back.srow()[i], 1e-3, "srow[" + i + "]");
 		// a model of another task or channel count, or a tile below its receptive field: exit 2 with the message
-		Result small = launch("run", "Denoise Volume", "image=" + input, "model=" + model, "tile_size=30", "--output", out.toString());
+		RunToolTest.Result small = RunToolTest.launch("run", "Denoise Volume", "image=" + input, "model=" + model, "tile_size=30", "--output", out.toString());
 		assertEquals(2, small.status());
 		assertTrue(small.err().startsWith("Denoise Volume: tile_size: 30 in dimension 0 is too small for unet3d"), small.err());
 	}
@@ -98,20 +93,5 @@ class RunVolumeTest {
 		NiftiFiles.write(target, new Volume(voxels, new VolumeGeometry(g.spacing(), g.position(30, 30, 3), g.direction()), v.kind(), file.toString(), List.of()),
 			NiftiDatatype.AUTO);
 		return target;
-	}
-
-	private static Result launch(String... args) {
-		PrintStream out = System.out, err = System.err;
-		ByteArrayOutputStream outBytes = new ByteArrayOutputStream(), errBytes = new ByteArrayOutputStream();
-		try {
-			System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-			System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-			int status = Main.run(args);
-			return new Result(status, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-		}
-		finally {
-			System.setOut(out);
-			System.setErr(err);
-		}
 	}
 }

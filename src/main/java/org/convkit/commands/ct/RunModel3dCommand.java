@@ -14,7 +14,6 @@ import java.util.Locale;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.core.runtime.ConvKitService;
 import org.convkit.ct.ValueKind;
-import org.convkit.ct.WindowPreset;
 import org.convkit.ct.net.ClassMaps;
 import org.convkit.ct.net.Intensity;
 import org.convkit.ct.net.ModelFile;
