@@ -32,10 +32,20 @@ final class VolumeFiles {
 
 	private VolumeFiles() {}
 
-	/** Whether a path is read as a volume: a folder, a .nii/.nii.gz, or a file that starts as DICOM does. */
+	/** Whether a path is read as a volume: a .nii/.nii.gz, a file that starts as DICOM does, or a folder holding one. */
 	static boolean isVolume(Path path) {
-		if (Files.isDirectory(path)) return true;
-		if (NiftiFiles.isNiftiName(path)) return true;
+		if (Files.isDirectory(path)) {
+			try (var files = Files.list(path)) {
+				return files.anyMatch(VolumeFiles::isDicom);
+			}
+			catch (IOException e) {
+				return false;
+			}
+		}
+		return NiftiFiles.isNiftiName(path) || isDicom(path);
+	}
+
+	private static boolean isDicom(Path path) {
 		if (!Files.isRegularFile(path)) return false;
 		try (var in = Files.newInputStream(path)) {
 			byte[] head = in.readNBytes(132);
