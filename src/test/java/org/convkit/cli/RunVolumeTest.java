@@ -7,6 +7,7 @@ import java.util.List;
 import java.nio.file.Path;
 
 import org.convkit.ct.CtData;
+import org.convkit.ct.CtFiles;
 import org.convkit.ct.ValueKind;
 import org.convkit.ct.Volume;
 import org.convkit.ct.VolumeGeometry;
@@ -57,6 +58,21 @@ class RunVolumeTest {
 		// smoothing keeps a uniform region's level: the middle of the volume stays within the input's range
 		float[] a = original.plane(15, 0), b = v.plane(15, 0);
 		assertEquals(a[50 * 122 + 60], b[50 * 122 + 60], 150);
+	}
+
+	@Test
+	void aDicomFolderGivesANiftiResultOnTheSeriesGrid() throws Exception {
+		Path series = CtData.jpeg2000();
+		Path out = dir.resolve("out");
+		RunToolTest.Result r = RunToolTest.launch("run", "Convolution Filter", "image=" + series, "sigma=0.5", "dimensions=2D", "tile_size=256", "--output",
+			out.toString());
+		assertEquals(0, r.status(), r.err());
+		Path written = out.resolve("example_ct_dicom-gaussian.nii.gz");
+		assertEquals("wrote " + written, r.out().strip());
+		Volume v = NiftiFiles.read(written), original = CtFiles.read(series, "");
+		assertEquals("512x512x20", v.dimensionsText());
+		assertTrue(original.geometry().approximatelyEquals(v.geometry(), 1e-4), v.geometry().describe() + " vs " + original.geometry().describe());
+		assertEquals(ValueKind.HOUNSFIELD, v.kind());
 	}
 
 	@Test
