@@ -112,8 +112,11 @@ public class TrainDenoiserCommand extends ConvKitCommand {
 			.withLearningRate((float) learning_rate);
 		long voxels = 0;
 		for (RandomAccessibleInterval<FloatType> v : volumes) voxels += v.size();
+		// the trainer cuts patches down to the volume: the estimate counts what it will use
+		int xy = (int) Math.min(patch_size, Math.min(first.dimension(0), first.dimension(1))), z = (int) Math.min(patch_depth, first.dimension(2));
+		VolumeTrainer.Config used = config.withPatch(xy, z, batch_size);
 		MemoryGuard.check("patch_size", String.format(Locale.ROOT, "training a denoiser on %s with %d patches of %dx%dx%d per step", volume.describe(),
-			batch_size, patch_size, patch_size, patch_depth), TrainingMemory.nativeBytes(network, config), TrainingMemory.heapBytes(voxels, config),
+			batch_size, xy, xy, z), TrainingMemory.nativeBytes(network, used), TrainingMemory.heapBytes(voxels, used),
 			(physical, heap) -> "use smaller patches or batch_size");
 
 		training = new ResultsTable();

@@ -215,9 +215,11 @@ class CtDenoiseCommandsTest {
 		Path file = Files.writeString(dir.resolve("file"), "x");
 		assertEquals(String.format(ModelFolders.IS_FILE, "model", file), fail("Train Denoiser", Map.of("image", noisy, "model", file.toFile())));
 		// what cannot fit is refused before training, naming the option to lower
-		String memory = fail("Train Denoiser", Map.of("image", noisy, "model", dir.resolve("m5").toFile(), "patch_size", 256, "patch_depth", 256,
-			"batch_size", 64));
-		assertTrue(memory.startsWith("patch_size: training a denoiser on 48x48x32, 1 channel with 64 patches of 256x256x256 per step needs about ")
+		ImageStack big = new ImageStack(256, 256);
+		for (int z = 0; z < 256; z++) big.addSlice(null, new float[256 * 256]);
+		String memory = fail("Train Denoiser", Map.of("image", new ImagePlus("big", big), "model", dir.resolve("m5").toFile(), "patch_size", 256,
+			"patch_depth", 256, "batch_size", 64));
+		assertTrue(memory.startsWith("patch_size: training a denoiser on 256x256x256, 1 channel with 64 patches of 256x256x256 per step needs about ")
 			&& memory.contains("lower patch_size (use smaller patches or batch_size)"), memory);
 		assertFalse(Files.exists(dir.resolve("m5")), "nothing written");
 		// too small to train on
