@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Run 3D Model on networks saved elsewhere: an MXNet symbol/params pair (one 3x3x3 convolution,
  * 2 channels in and out) on a 2-channel volume, tiled with an overlap that covers its receptive
  * field, against the same convolution computed here; probabilities and labels from its scores; and
- * model files refused with a message.
+ * model files refused with a message. The same convolution as a TorchScript file under the PyTorch
+ * engine (written by Python's torch when there is one; .ci/run runs this class on PyTorch).
  */
 class RunModel3dFilesTest {
 
@@ -113,8 +114,56 @@ class RunModel3dFilesTest {
 			assertTrue(message.startsWith("model: " + symbol + " failed on tiles of 8x8x8 with 1 channel(s) (") && message.endsWith(
 				"check the number of input channels it expects and the tile sizes it accepts (tile_size)"), message);
 		}
-		assertEquals("overlap: 4 voxels per side leaves no core in tiles of 8 (tile_size must be more than twice the overlap)",
-			fail(Map.of("image", imp, "model", MxnetModelFiles.conv3d(dir, "c", 1, 1, new float[27]).toFile(), "tile_size", 8, "overlap", 4)));
+		if (engine.equals("MXNet")) {
+			assertEquals("overlap: 4 voxels per side leaves no core in tiles of 8 (tile_size must be more than twice the overlap)",
+				fail(Map.of("image", imp, "model", MxnetModelFiles.conv3d(dir, "c", 1, 1, new float[27]).toFile(), "tile_size", 8, "overlap", 4)));
+		}
+	}
+
+	@Test
+	void aTorchScriptFileRunsUnderThePytorchEngine() throws Exception {
+		Assumptions.assumeTrue(ConvKitRuntime.get().engine().getEngineName().equals("PyTorch"),
+			"TorchScript needs the PyTorch engine: run with -Ppytorch and CONVKIT_ENGINE=PyTorch (.ci/run does)");
+		Path python = torchPython();
+		Assumptions.assumeTrue(python != null, "no Python with torch to write the TorchScript file (bin/torch-reference makes one)");
+		Random random = new Random(12);
+		float[] weight = new float[2 * 2 * 27];
+		for (int i = 0; i < weight.length; i++) weight[i] = (float) random.nextGaussian() * 0.2f;
+		StringBuilder values = new StringBuilder();
+		for (float w : weight) values.append(w).append(',');
+		Path pt = dir.resolve("conv.pt");
+		String script = "import torch\n"
+			+ "c = torch.nn.Conv3d(2, 2, 3, padding=1, bias=False)\n"
+			+ "c.weight.data = torch.tensor([" + values + "], dtype=torch.float32).reshape(2, 2, 3, 3, 3)\n"
+			+ "torch.jit.trace(c.eval(), torch.zeros(1, 2, 8, 8, 8)).save('" + pt + "')\n";
+		Process p = new ProcessBuilder(python.toString(), "-c", script).redirectErrorStream(true).start();
+		String log = new String(p.getInputStream().readAllBytes());
+		assertEquals(0, p.waitFor(), log);
+		float[][][] volume = new float[2][D][W * H];
+		ImageStack stack = new ImageStack(W, H);
+		for (int z = 0; z < D; z++) {
+			for (int c = 0; c < 2; c++) {
+				for (int i = 0; i < W * H; i++) volume[c][z][i] = (float) random.nextGaussian();
+				stack.addSlice(null, volume[c][z].clone());
+			}
+		}
+		ImagePlus imp = new ImagePlus("two", stack);
+		imp.setDimensions(2, D, 1);
+		ImagePlus values3d = (ImagePlus) commands.run("Run 3D Model", Map.of("image", imp, "model", pt.toFile(), "output", "values", "tile_size", 8,
+			"overlap", 1)).get("result");
+		for (int k = 0; k < 2; k++) {
+			for (int z = 0; z < D; z++) {
+				float[] got = (float[]) values3d.getStack().getPixels(values3d.getStackIndex(k + 1, z + 1, 1));
+				for (int i = 0; i < W * H; i++) assertEquals(conv(volume, weight, k, i % W, i / W, z), got[i], 1e-4, "channel " + k + " voxel " + i);
+			}
+		}
+	}
+
+	/** A Python that imports torch: convkit.python / CONVKIT_PYTHON, else bin/torch-reference's venv. */
+	private static Path torchPython() {
+		String set = System.getProperty("convkit.python", System.getenv("CONVKIT_PYTHON"));
+		Path python = set != null && !set.isBlank() ? Path.of(set) : Path.of(System.getProperty("user.home"), ".cache", "convkit", "torch-2.13", "bin", "python");
+		return Files.isExecutable(python) ? python : null;
 	}
 
 	/** The convolution as MXNet computes it on the whole volume, borders read by mirroring as the tiler does. */
