@@ -41,19 +41,10 @@ class RunModel3dFilesTest {
 	void anMxnetPairRunsTiledOnAMultiChannelVolumeAndEqualsTheConvolution() throws Exception {
 		Assumptions.assumeTrue(ConvKitRuntime.get().engine().getEngineName().equals("MXNet"), "the MXNet pair needs the MXNet engine");
 		Random random = new Random(11);
-		float[] weight = new float[2 * 2 * 27];
-		for (int i = 0; i < weight.length; i++) weight[i] = (float) random.nextGaussian() * 0.2f;
+		float[] weight = weights(random);
 		Path symbol = MxnetModelFiles.conv3d(dir, "conv", 2, 2, weight);
-		float[][][] volume = new float[2][D][W * H];
-		ImageStack stack = new ImageStack(W, H);
-		for (int z = 0; z < D; z++) {
-			for (int c = 0; c < 2; c++) {
-				for (int i = 0; i < W * H; i++) volume[c][z][i] = (float) random.nextGaussian();
-				stack.addSlice(null, volume[c][z].clone());
-			}
-		}
-		ImagePlus imp = new ImagePlus("two", stack);
-		imp.setDimensions(2, D, 1);
+		float[][][] volume = volume(random);
+		ImagePlus imp = image(volume);
 		imp.getCalibration().pixelWidth = imp.getCalibration().pixelHeight = 0.8;
 		imp.getCalibration().pixelDepth = 2;
 		imp.getCalibration().setUnit("mm");
@@ -127,8 +118,7 @@ class RunModel3dFilesTest {
 		Path python = torchPython();
 		Assumptions.assumeTrue(python != null, "no Python with torch to write the TorchScript file (bin/torch-reference makes one)");
 		Random random = new Random(12);
-		float[] weight = new float[2 * 2 * 27];
-		for (int i = 0; i < weight.length; i++) weight[i] = (float) random.nextGaussian() * 0.2f;
+		float[] weight = weights(random);
 		StringBuilder values = new StringBuilder();
 		for (float w : weight) values.append(w).append(',');
 		Path pt = dir.resolve("conv.pt");
@@ -139,16 +129,8 @@ class RunModel3dFilesTest {
 		Process p = new ProcessBuilder(python.toString(), "-c", script).redirectErrorStream(true).start();
 		String log = new String(p.getInputStream().readAllBytes());
 		assertEquals(0, p.waitFor(), log);
-		float[][][] volume = new float[2][D][W * H];
-		ImageStack stack = new ImageStack(W, H);
-		for (int z = 0; z < D; z++) {
-			for (int c = 0; c < 2; c++) {
-				for (int i = 0; i < W * H; i++) volume[c][z][i] = (float) random.nextGaussian();
-				stack.addSlice(null, volume[c][z].clone());
-			}
-		}
-		ImagePlus imp = new ImagePlus("two", stack);
-		imp.setDimensions(2, D, 1);
+		float[][][] volume = volume(random);
+		ImagePlus imp = image(volume);
 		ImagePlus values3d = (ImagePlus) commands.run("Run 3D Model", Map.of("image", imp, "model", pt.toFile(), "output", "values", "tile_size", 8,
 			"overlap", 1)).get("result");
 		for (int k = 0; k < 2; k++) {
@@ -157,6 +139,32 @@ class RunModel3dFilesTest {
 				for (int i = 0; i < W * H; i++) assertEquals(conv(volume, weight, k, i % W, i / W, z), got[i], 1e-4, "channel " + k + " voxel " + i);
 			}
 		}
+	}
+
+	/** Weights (out 2, in 2, 3, 3, 3) of the test convolution. */
+	private static float[] weights(Random random) {
+		float[] weight = new float[2 * 2 * 27];
+		for (int i = 0; i < weight.length; i++) weight[i] = (float) random.nextGaussian() * 0.2f;
+		return weight;
+	}
+
+	/** Two channels of noise, [channel][z][y * W + x]. */
+	private static float[][][] volume(Random random) {
+		float[][][] volume = new float[2][D][W * H];
+		for (int z = 0; z < D; z++)
+			for (int c = 0; c < 2; c++)
+				for (int i = 0; i < W * H; i++) volume[c][z][i] = (float) random.nextGaussian();
+		return volume;
+	}
+
+	/** The volume as a 2-channel hyperstack (ImageJ's order: channel fastest). */
+	private static ImagePlus image(float[][][] volume) {
+		ImageStack stack = new ImageStack(W, H);
+		for (int z = 0; z < D; z++)
+			for (int c = 0; c < 2; c++) stack.addSlice(null, volume[c][z].clone());
+		ImagePlus imp = new ImagePlus("two", stack);
+		imp.setDimensions(2, D, 1);
+		return imp;
 	}
 
 	/** A Python that imports torch: convkit.python / CONVKIT_PYTHON, else bin/torch-reference's venv. */
