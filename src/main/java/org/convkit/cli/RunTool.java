@@ -24,8 +24,9 @@ import java.util.Map;
 
 /**
  * {@code convkit run "<Command>" key=value ... [--output DIR] [--overwrite]}: runs one ConvKit
- * command without a display. Image options are file paths; output images are written as TIFF and
- * tables as CSV into the output folder, text is printed. Relative paths of the command's own output
+ * command without a display. Image options are file paths (a NIfTI file or DICOM folder is read as
+ * a CT volume); output images are written as TIFF, or as NIfTI on the input's grid when the input was
+ * a volume, and tables as CSV into the output folder, text is printed. Relative paths of the command's own output
  * files (the {@code output_*} options such as {@code output_csv}) resolve against the output folder too, and
  * every file the run wrote is printed. Nothing existing is replaced without {@code --overwrite}, and
  * never an input.
@@ -50,6 +51,7 @@ final class RunTool {
 			if (run.outputFolder() != null && resolveOutputs(info, options, run.outputFolder())) Files.createDirectories(run.outputFolder());
 			if (run.overwrite() && hasInput(info, OVERWRITE)) options.putIfAbsent(OVERWRITE, "true");
 			List<Path> inputs = inputFiles(info, options);
+			boolean volumes = imageFiles(info, options).stream().anyMatch(VolumeFiles::isVolume);
 			checkTables(info, folder, run.overwrite(), inputs);
 			Written before = Written.of(fileOptions(info, options));
 			Map<String, Object> inputValues = CommandInputs.convert(info, options, RunTool::openImage);
@@ -66,7 +68,7 @@ final class RunTool {
 			Map<String, Object> outputs = new LinkedHashMap<>(annotated(overlays));
 			outputs.putAll(result.outputs());
 			try {
-				write(outputs, labels(info), folder, run.overwrite(), inputs);
+				write(outputs, labels(info), folder, run.overwrite(), inputs, volumes ? firstImage(inputValues) : null);
 			}
 			catch (IllegalArgumentException e) {
 				// e.g. another run wrote a table of the same name meanwhile: say what did happen
@@ -86,7 +88,22 @@ final class RunTool {
 		if (option.text() == null) {
 			throw new IllegalArgumentException(option.name() + ": expected a path to an image file (" + option.name() + "=/path/to/image.tif)");
 		}
-		return ImageFiles.open(option.name(), Path.of(option.text()));
+		Path path = Path.of(option.text());
+		return VolumeFiles.isVolume(path) ? VolumeFiles.open(option.name(), path) : ImageFiles.open(option.name(), path);
+	}
+
+	private static ImagePlus firstImage(Map<String, Object> inputs) {
+		return inputs.values().stream().filter(v -> v instanceof ImagePlus).map(v -> (ImagePlus) v).findFirst().orElse(null);
+	}
+
+	/** The files and folders the image options name. */
+	private static List<Path> imageFiles(CommandInfo info, Map<String, String> options) {
+		List<Path> paths = new ArrayList<>();
+		for (ModuleItem<?> item : CommandInputs.userInputs(info)) {
+			String text = options.get(item.getName());
+			if (item.getType() == ImagePlus.class && text != null && !text.isBlank()) paths.add(Path.of(text));
+		}
+		return paths;
 	}
 
 	/** The outputs' labels as a dialog shows them. */
@@ -176,20 +193,25 @@ final class RunTool {
 
 	/**
 	 * Writes images and tables; every name is checked before the first is written, since an image's
-	 * name comes from its title, known only now.
+	 * name comes from its title, known only now. Image results of a run on volumes (NIfTI, DICOM)
+	 * are written as NIfTI on the input's grid ({@link VolumeFiles}), others as TIFF.
 	 */
-	private static void write(Map<String, Object> outputs, Map<String, String> labels, Path folder, boolean overwrite, List<Path> inputs) throws IOException {
+	private static void write(Map<String, Object> outputs, Map<String, String> labels, Path folder, boolean overwrite, List<Path> inputs, ImagePlus volume)
+		throws IOException
+	{
+		boolean volumes = volume != null;
 		Map<String, Path> files = new LinkedHashMap<>();
 		if (outputs.values().stream().anyMatch(v -> v instanceof ImagePlus || v instanceof ResultsTable)) Files.createDirectories(folder);
 		for (Map.Entry<String, Object> output : outputs.entrySet()) {
 			Object value = output.getValue();
-			Path file = value instanceof ImagePlus image ? folder.resolve(fileName(image.getTitle(), output.getKey()) + imageSuffix(output.getKey(), image))
+			Path file = value instanceof ImagePlus image ? folder.resolve(fileName(image.getTitle(), output.getKey()) + imageSuffix(output.getKey(), image, volumes))
 				: value instanceof ResultsTable ? folder.resolve(output.getKey() + ".csv") : null;
 			if (file == null) continue;
 			OutputFiles.check("--output", file, overwrite, inputs);
 			if (files.containsValue(file)) {
 				// two images of one title: the second also carries its output's name
-				file = folder.resolve(fileName(((ImagePlus) value).getTitle(), output.getKey()) + "-" + output.getKey() + ".tif");
+				file = folder.resolve(fileName(((ImagePlus) value).getTitle(), output.getKey()) + "-" + output.getKey()
+					+ imageSuffix(output.getKey(), (ImagePlus) value, volumes));
 				OutputFiles.check("--output", file, overwrite, inputs);
 			}
 			files.put(output.getKey(), file);
@@ -199,6 +221,10 @@ final class RunTool {
 			Path file = files.get(output.getKey());
 			if (value instanceof ImagePlus image && file.getFileName().toString().endsWith(".png")) {
 				ImageFiles.savePng(image, file);
+				System.out.println("wrote " + file);
+			}
+			else if (value instanceof ImagePlus image && file.getFileName().toString().endsWith(VolumeFiles.SUFFIX)) {
+				VolumeFiles.write(image, file, volume);
 				System.out.println("wrote " + file);
 			}
 			else if (value instanceof ImagePlus image) {
@@ -219,8 +245,8 @@ final class RunTool {
 		}
 	}
 
-	private static String imageSuffix(String output, ImagePlus image) {
-		if (!output.startsWith(ANNOTATED)) return ".tif";
+	private static String imageSuffix(String output, ImagePlus image, boolean volumes) {
+		if (!output.startsWith(ANNOTATED)) return volumes && VolumeFiles.writable(image) ? VolumeFiles.SUFFIX : ".tif";
 		return image.getStackSize() > 1 ? "-" + ANNOTATED + ".tif" : "-" + ANNOTATED + ".png";
 	}
 

@@ -195,7 +195,7 @@ class MacroToolTest {
 		try (var files = Files.list(scripts)) {
 			all = files.filter(f -> f.toString().endsWith(".ijm")).sorted().toList();
 		}
-		assertEquals(3, all.size(), all.toString());
+		assertEquals(4, all.size(), all.toString());
 		for (Path script : all) {
 			String macro = Files.readString(script).replaceAll("(?s).*getDirectory\\(\"macros\"\\) \\+ \"([^\"]+)\".*", "$1");
 			assertTrue(Files.isRegularFile(Path.of("macros", macro)), script + " runs macros/" + macro);

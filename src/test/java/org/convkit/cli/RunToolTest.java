@@ -225,7 +225,7 @@ class RunToolTest {
 		assertTrue(result.err().contains("usage: convkit <tool>"), result.err());
 	}
 
-	private static Result launch(String... args) {
+	static Result launch(String... args) {
 		PrintStream out = System.out;
 		PrintStream err = System.err;
 		ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
