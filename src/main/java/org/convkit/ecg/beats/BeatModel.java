@@ -141,7 +141,7 @@ public final class BeatModel {
 			@Override
 			public Model load(String engine, Device device) throws IOException {
 				try (InputStream in = parameters.open()) {
-					return BeatNet.load(in, window.length(), networks, engine, device);
+					return BeatNet.loadFolded(in, window.length(), networks, engine, device);
 				}
 				catch (IOException | RuntimeException e) {
 					// a truncated file ends in an EOFException without a message; a file of another network in BeatNet's message
