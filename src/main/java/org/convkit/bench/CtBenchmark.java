@@ -199,8 +199,8 @@ public final class CtBenchmark implements Benchmark {
 		Map<String, String> torch = PythonReference.line(reference.get().run("ct_reference.py", arguments("train", folder, NETWORK, batch, patch,
 			NOISE_VARIANCE, xf, yf, wf, RUNS)), "seconds");
 		double seconds = Double.parseDouble(torch.get("seconds"));
-		out.printf(Locale.ROOT, "    %s: %.3f s = %.0f voxels/s (%s threads; its peak RSS %s MB)%n", reference.get().label(), seconds, stepVoxels / seconds,
-			torch.get("threads"), torch.get("peak_rss_mb"));
+		out.printf(Locale.ROOT, "    %s: %.3f s = %.0f voxels/s (%s; %s threads; its peak RSS %s MB)%n", reference.get().label(), seconds, stepVoxels / seconds,
+			PythonReference.layouts(torch), torch.get("threads"), torch.get("peak_rss_mb"));
 		out.printf(Locale.ROOT, "    first loss (same weights and patches): ConvKit %.6g, PyTorch %s%n", losses.get(0), torch.get("first_loss"));
 		out.println(Benchmark.ratio("ct training step batch " + batch + " " + patch + "^3", runtime, step, seconds));
 	}
@@ -208,7 +208,9 @@ public final class CtBenchmark implements Benchmark {
 	/**
 	 * The network's forward ops one by one, batch 1, at the shapes they have on a default tile (each
 	 * with its count in the network): ConvKit through the engine-neutral ops the blocks call, PyTorch
-	 * through torch.nn.functional. Each ConvKit op is waited for by reading one value back.
+	 * through torch.nn.functional in its faster layout. Each ConvKit op is waited for by reading one
+	 * value back. The sum of the ops against the whole network's time shows what lies between them
+	 * (on MXNet: reorders between MKL-DNN's blocked layouts and the plain one, allocation).
 	 */
 	private static void ops(ConvKitRuntime runtime, int edge, Optional<PythonReference> reference, PrintStream out) throws IOException {
 		Map<String, Integer> specs = opSpecs(NETWORK, edge);
@@ -229,12 +231,15 @@ public final class CtBenchmark implements Benchmark {
 			}
 		}
 		Map<String, Double> torch = new LinkedHashMap<>();
+		Map<String, String> torchLayout = new LinkedHashMap<>();
 		if (reference.isPresent()) {
 			List<String> args = new ArrayList<>(List.of("ops", "" + RUNS));
 			args.addAll(specs.keySet());
 			for (String line : reference.get().run("ct_reference.py", args.toArray(String[]::new))) {
 				Map<String, String> p = PythonReference.pairs(line);
-				if (p.containsKey("op")) torch.put(p.get("op"), Double.parseDouble(p.get("seconds")));
+				if (!p.containsKey("op")) continue;
+				torch.put(p.get("op"), Double.parseDouble(p.get("seconds")));
+				torchLayout.put(p.get("op"), p.get("layout"));
 			}
 		}
 		out.printf(Locale.ROOT, "  where the time goes: the network's forward ops at a %d^3 tile, batch 1 (ms each; x count in the network)%n", edge);
@@ -243,7 +248,8 @@ public final class CtBenchmark implements Benchmark {
 			double k = convKit.get(e.getKey()) * 1e3, t = torch.getOrDefault(e.getKey(), Double.NaN) * 1e3;
 			sumK += k * e.getValue();
 			sumT += t * e.getValue();
-			out.printf(Locale.ROOT, "    %-22s x%d  ConvKit %8.1f  PyTorch %8.1f  ratio %5.2f%n", e.getKey(), e.getValue(), k, t, k / t);
+			out.printf(Locale.ROOT, "    %-22s x%d  ConvKit %8.1f  PyTorch %8.1f (%s)  ratio %5.2f%n", e.getKey(), e.getValue(), k, t,
+				torchLayout.getOrDefault(e.getKey(), "-"), k / t);
 		}
 		out.printf(Locale.ROOT, "    sum over the network: ConvKit %.0f ms, PyTorch %.0f ms%n", sumK, sumT);
 	}

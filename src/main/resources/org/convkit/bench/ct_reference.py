@@ -6,11 +6,12 @@
 #     TILES: float32 (COUNT, IN, EDGE, EDGE, EDGE); OUT: float32 (COUNT, OUT, EDGE, EDGE, EDGE) (NCDHW run).
 #     Prints "seconds <all tiles, batch 1, best layout> layout <l> seconds_nchw <s> seconds_channels_last <s> tiles <n> threads ...".
 #   ct_reference.py train PARAMETERS NET BATCH EDGE NOISE_VARIANCE INPUTS TARGETS WEIGHTS RUNS
-#     Adam (lr 1e-3) steps of the probabilistic Noise2Void loss on (BATCH, 1, EDGE^3) patches.
-#     Prints "seconds <median step> first_loss <loss before any update> threads ...".
+#     Adam (lr 1e-3) steps of the probabilistic Noise2Void loss on (BATCH, 1, EDGE^3) patches, per layout.
+#     Prints "seconds <median step, best layout> layout <l> seconds_nchw <s> seconds_channels_last <s>
+#     first_loss <loss before any update> threads ...".
 #   ct_reference.py ops RUNS SPEC ...
 #     SPEC as CtBenchmark writes them: conv:CIN:COUT:K:EDGE, pool:C:EDGE, up:C:EDGE, cat:C1:C2:EDGE, relu:C:EDGE
-#     (batch 1, forward). Prints one "op <spec> seconds <median>" line each.
+#     (batch 1, forward), in each layout. Prints one "op <spec> seconds <best layout's median> layout <l> ..." line each.
 import sys
 
 import torch
@@ -93,24 +94,29 @@ elif mode == "train":
     depth, width, cin, cout, batch, edge = (int(a) for a in sys.argv[3:9])
     noise = float(sys.argv[9])
     shape = (batch, 1, edge, edge, edge)
-    x, y, w = (load_f32(f, shape) for f in sys.argv[10:13])
+    inputs = [load_f32(f, shape) for f in sys.argv[10:13]]
     runs = int(sys.argv[13])
-    weights = []
-    net = unet(Parameters(folder), depth, width, "nchw", weights)
-    for p in weights:
-        p.requires_grad_(True)
-    optimizer = torch.optim.Adam(weights, lr=1e-3)
-    losses = []
+    seconds, first_loss = {}, None
+    for layout in LAYOUTS:
+        weights = []
+        net = unet(Parameters(folder), depth, width, layout, weights)
+        x, y, w = (in_layout(t, layout) for t in inputs)
+        for p in weights:
+            p.requires_grad_(True)
+        optimizer = torch.optim.Adam(weights, lr=1e-3)
+        losses = []
 
-    def step():
-        optimizer.zero_grad(set_to_none=True)
-        loss = nll(net(x), y, w, noise)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+        def step():
+            optimizer.zero_grad(set_to_none=True)
+            loss = nll(net(x), y, w, noise)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
 
-    seconds = median_seconds(step, 1, runs)
-    print("seconds %.6f first_loss %.7g %s" % (seconds, losses[0], info()))
+        seconds[layout] = median_seconds(step, 1, runs)
+        if first_loss is None:
+            first_loss = losses[0]
+    print("%s first_loss %.7g %s" % (timing_fields(seconds), first_loss, info()))
 elif mode == "ops":
     runs = int(sys.argv[2])
     with torch.inference_mode():
@@ -118,28 +124,31 @@ elif mode == "ops":
             kind, *n = spec.split(":")
             n = [int(v) for v in n]
             edge = n[-1]
+            seconds = {}
+            for layout in LAYOUTS:
 
-            def volume(c):
-                return torch.rand(1, c, edge, edge, edge)
+                def volume(c):
+                    return in_layout(torch.rand(1, c, edge, edge, edge), layout)
 
-            if kind == "conv":
-                x, wt, b = volume(n[0]), torch.rand(n[1], n[0], n[2], n[2], n[2]), torch.rand(n[1])
-                work = lambda: F.conv3d(x, wt, b, padding=n[2] // 2)
-            elif kind == "pool":
-                x = volume(n[0])
-                work = lambda: F.max_pool3d(x, 2, 2)
-            elif kind == "up":
-                x = volume(n[0])
-                work = lambda: F.interpolate(x, scale_factor=2, mode="nearest")
-            elif kind == "cat":
-                a, b = volume(n[0]), volume(n[1])
-                work = lambda: torch.cat([a, b], 1)
-            elif kind == "relu":
-                x = volume(n[0])
-                work = lambda: F.relu(x)
-            else:
-                raise SystemExit("unknown op " + spec)
-            print("op %s seconds %.6f" % (spec, median_seconds(work, 1, runs)))
+                if kind == "conv":
+                    x, wt, b = volume(n[0]), in_layout(torch.rand(n[1], n[0], n[2], n[2], n[2]), layout), torch.rand(n[1])
+                    work = lambda: F.conv3d(x, wt, b, padding=n[2] // 2)
+                elif kind == "pool":
+                    x = volume(n[0])
+                    work = lambda: F.max_pool3d(x, 2, 2)
+                elif kind == "up":
+                    x = volume(n[0])
+                    work = lambda: F.interpolate(x, scale_factor=2, mode="nearest")
+                elif kind == "cat":
+                    a, b = volume(n[0]), volume(n[1])
+                    work = lambda: torch.cat([a, b], 1)
+                elif kind == "relu":
+                    x = volume(n[0])
+                    work = lambda: F.relu(x)
+                else:
+                    raise SystemExit("unknown op " + spec)
+                seconds[layout] = median_seconds(work, 1, runs)
+            print("op %s %s" % (spec, timing_fields(seconds)))
     print(info())
 else:
     raise SystemExit("mode: expected infer, train or ops, got " + mode)
