@@ -8,7 +8,7 @@ public final class Bench {
 
 	/** Each capability adds its benchmark here. */
 	private static final List<Benchmark> BENCHMARKS = List.of(new CoreBenchmark(), new FaceBenchmark(), new EcgBenchmark(), new StyleBenchmark(),
-		new LeakBenchmark());
+		new LeakBenchmark(), new CtBenchmark());
 
 	private Bench() {}
 

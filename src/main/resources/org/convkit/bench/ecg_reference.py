@@ -1,5 +1,6 @@
 # ConvKit bench reference: the ECG beat classifier (BeatNet, an ensemble of 1-D residual CNNs) in
-# PyTorch with the shipped model's parameters as ConvKit loads them, on the same beats.
+# PyTorch with the shipped model's parameters as ConvKit loads them (BatchNorm folded into the
+# convolutions, as ConvKit classifies), on the same beats.
 # Usage: python3 ecg_reference.py PARAMETERS SIGNAL FEATURES COUNT LENGTH MEMBERS BATCH RUNS OUT
 #   PARAMETERS: folder with parameters.json/.f32 (DJL order); SIGNAL: float32 (COUNT, 3, 1, LENGTH);
 #   FEATURES: float32 (COUNT, 7); OUT: float32 (COUNT, 5) class probabilities (NCHW run) written here.
@@ -21,15 +22,21 @@ out_file = sys.argv[9]
 
 
 def network(layout):
-    """The ensemble, parameters taken in DJL's order, 4-D weights in `layout`."""
+    """The ensemble, parameters taken in DJL's order, 4-D weights in `layout`. ConvKit classifies with
+    each BatchNorm folded into its convolution (BeatNet.fold): then the parameters hold a bias after
+    each convolution weight and no BatchNorm, and this network is folded the same way."""
     params = Parameters(folder)
+    folded = not any(e["name"].endswith("gamma") for e in params.entries)
 
     def conv(stride):
-        """A 1xk convolution without bias, as BeatNet's Conv2d (kernel (1, k), padding (0, k//2))."""
+        """A 1xk convolution, as BeatNet's Conv2d (kernel (1, k), padding (0, k//2)); a bias when folded."""
         w = params.take("weight", layout)
-        return lambda x: F.conv2d(x, w, stride=(1, stride), padding=(0, w.shape[3] // 2))
+        b = params.take("bias") if folded else None
+        return lambda x: F.conv2d(x, w, b, stride=(1, stride), padding=(0, w.shape[3] // 2))
 
     def batch_norm():
+        if folded:
+            return lambda x: x
         gamma, beta, mean, var = params.take("gamma"), params.take("beta"), params.take("runningMean"), params.take("runningVar")
         return lambda x: F.batch_norm(x, mean, var, gamma, beta, training=False, eps=EPS)
 

@@ -156,7 +156,7 @@ public final class UNet3d {
 	}
 
 	/** Nearest-neighbour upsampling by 2 along z, y and x. */
-	static NDArray upsample(NDArray x) {
+	public static NDArray upsample(NDArray x) {
 		return x.repeat(2, 2).repeat(3, 2).repeat(4, 2);
 	}
 

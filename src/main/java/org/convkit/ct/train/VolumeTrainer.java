@@ -382,7 +382,7 @@ public final class VolumeTrainer {
 		}
 	}
 
-	static byte[] parameters(Model model) {
+	public static byte[] parameters(Model model) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (DataOutputStream out = new DataOutputStream(bytes)) {
 			model.getBlock().saveParameters(out);

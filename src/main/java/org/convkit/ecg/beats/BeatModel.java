@@ -130,18 +130,31 @@ public final class BeatModel {
 		AtomicFiles.writeString(target.resolve(PROPERTIES), text.toString());
 	}
 
-	/** How the runtime loads this model (once per engine and device). */
+	/**
+	 * How the runtime loads this model (once per engine and device): in its inference form, with the
+	 * BatchNorms folded into the convolutions ({@link BeatNet#loadFolded}).
+	 */
 	public ModelSpec spec() {
+		return spec(true);
+	}
+
+	/** The network exactly as trained, BatchNorms as layers: the benchmark's comparison for folding. */
+	public ModelSpec specAsTrained() {
+		return spec(false);
+	}
+
+	private ModelSpec spec(boolean folded) {
 		return new ModelSpec() {
 			@Override
 			public String id() {
-				return id;
+				return folded ? id : id + ":as-trained";
 			}
 
 			@Override
 			public Model load(String engine, Device device) throws IOException {
 				try (InputStream in = parameters.open()) {
-					return BeatNet.load(in, window.length(), networks, engine, device);
+					return folded ? BeatNet.loadFolded(in, window.length(), networks, engine, device)
+						: BeatNet.load(in, window.length(), networks, engine, device);
 				}
 				catch (IOException | RuntimeException e) {
 					// a truncated file ends in an EOFException without a message; a file of another network in BeatNet's message

@@ -13,6 +13,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -54,19 +55,29 @@ public final class BeatNet {
 	 */
 	public static final int CHANNELS = 3;
 	static final float SLOPE_SCALE = 8;
+	/** BatchNorm's epsilon (DJL's default), which {@link #fold} must use too. */
+	static final float BN_EPSILON = 1e-5f;
 
 	private BeatNet() {}
 
 	/** A fresh, uninitialised network. */
 	public static Block build() {
+		return build(false);
+	}
+
+	/**
+	 * A fresh, uninitialised network; {@code folded}: its inference form, each convolution with a bias
+	 * and no BatchNorm after it (see {@link #fold}).
+	 */
+	static Block build(boolean folded) {
 		SequentialBlock trunk = new SequentialBlock()
 			.add(new LambdaBlock(list -> new NDList(list.get(0)), "signal"))
-			.add(conv(16, 7, 2))
-			.add(BatchNorm.builder().build())
+			.add(conv(16, 7, 2, folded));
+		normalise(trunk, folded)
 			.add(Activation.reluBlock())
-			.add(residual(16, 32, 2))
-			.add(residual(32, 64, 2))
-			.add(residual(64, 64, 2))
+			.add(residual(16, 32, 2, folded))
+			.add(residual(32, 64, 2, folded))
+			.add(residual(64, 64, 2, folded))
 			.add(LambdaBlock.singleton(x -> x.mean(new int[] {3}).mean(new int[] {2}), "globalAverage")); // one axis at a time: PyTorch reduces one
 		// The RR features get their own layer so that a handful of numbers are not drowned by 64 morphology channels.
 		Block features = new SequentialBlock()
@@ -88,10 +99,14 @@ public final class BeatNet {
 	 * probabilities (so its softmax is that mean); one member is the plain network.
 	 */
 	public static Block build(int members) {
+		return build(members, false);
+	}
+
+	private static Block build(int members, boolean folded) {
 		if (members < 1) throw new IllegalArgumentException("members: expected at least 1, got " + members);
-		if (members == 1) return build();
+		if (members == 1) return build(folded);
 		List<Block> networks = new ArrayList<>();
-		for (int m = 0; m < members; m++) networks.add(build());
+		for (int m = 0; m < members; m++) networks.add(build(folded));
 		return new ParallelBlock(outputs -> {
 			NDArray sum = outputs.get(0).singletonOrThrow().softmax(1);
 			for (int m = 1; m < outputs.size(); m++) sum = sum.add(outputs.get(m).singletonOrThrow().softmax(1));
@@ -149,6 +164,66 @@ public final class BeatNet {
 	}
 
 	/**
+	 * {@link #load}, then the network in its inference form ({@link #fold}): what the classifier runs.
+	 * The same probabilities to float rounding, without the BatchNorm passes (on MXNet each is a pass
+	 * over the activations, and with the residual sums most of the network's time outside the convolutions).
+	 */
+	public static Model loadFolded(InputStream parameters, int length, int members, String engine, Device device) throws IOException {
+		try (Model trained = load(parameters, length, members, engine, device)) {
+			Model folded = Model.newInstance(NAME, device, engine);
+			try {
+				folded.setBlock(build(members, true));
+				folded.getBlock().initialize(folded.getNDManager(), DataType.FLOAT32, inputShapes(1, length));
+				fold(trained.getBlock(), folded.getBlock());
+				return folded;
+			}
+			catch (RuntimeException e) {
+				folded.close();
+				throw new IOException("model: not a beat classifier of this version (" + e.getMessage() + ")", e);
+			}
+		}
+	}
+
+	/**
+	 * Sets the parameters of {@code folded} (built by {@code build(members, true)}, initialised) from
+	 * the trained network: BatchNorm at inference is {@code y = gamma (x - mean) / sqrt(var + eps) + beta},
+	 * an affine map per channel, so it folds into the convolution before it as weight {@code w * s} and
+	 * bias {@code beta - mean * s}, with {@code s = gamma / sqrt(var + eps)}; Linear layers are copied.
+	 */
+	static void fold(Block trained, Block folded) {
+		List<Parameter> from = trained.getParameters().values(), to = folded.getParameters().values();
+		int j = 0;
+		try (NDManager scratch = from.get(0).getArray().getManager().newSubManager()) {
+			for (int i = 0; i < from.size(); i++, j++) {
+				NDArray value = from.get(i).getArray();
+				if (value.getShape().dimension() == 4) {
+					NDArray gamma = arrayOf(from, ++i, "gamma"), beta = arrayOf(from, ++i, "beta"), mean = arrayOf(from, ++i, "runningMean"),
+						variance = arrayOf(from, ++i, "runningVar");
+					NDArray scale = gamma.div(variance.add(BN_EPSILON).sqrt());
+					scale.attach(scratch);
+					copy(value.mul(scale.reshape(-1, 1, 1, 1)), to.get(j++), scratch);
+					copy(beta.sub(mean.mul(scale)), to.get(j), scratch);
+				}
+				else copy(value, to.get(j), scratch);
+			}
+		}
+		if (j != to.size()) throw new IllegalStateException("folding left " + (to.size() - j) + " parameters unset");
+	}
+
+	private static NDArray arrayOf(List<Parameter> parameters, int i, String name) {
+		Parameter p = parameters.get(i);
+		if (!p.getName().equals(name)) throw new IllegalStateException("expected a BatchNorm's " + name + " after a convolution, got " + p.getName());
+		return p.getArray();
+	}
+
+	private static void copy(NDArray value, Parameter into, NDManager scratch) {
+		value.attach(scratch);
+		if (!into.getArray().getShape().equals(value.getShape()))
+			throw new IllegalStateException(into.getName() + ": shape " + into.getArray().getShape() + ", folded value " + value.getShape());
+		into.getArray().set(value.toFloatArray());
+	}
+
+	/**
 	 * A batch as the network reads it: {@code signal} is (b, {@link #CHANNELS}, 1, length) row-major,
 	 * {@code features} (b, {@link BeatDataset#FEATURES}), {@code labels} class ordinals. Public so
 	 * that the benchmark gives a reference implementation the very inputs ConvKit's network reads.
@@ -183,20 +258,24 @@ public final class BeatNet {
 		return inputs(manager, batch(data, null, from, to));
 	}
 
-	private static Block conv(int filters, int kernel, int stride) {
+	/** A 1 x k convolution; folded: with the bias that takes the BatchNorm's shift. */
+	private static Block conv(int filters, int kernel, int stride, boolean folded) {
 		return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(1, kernel)).optStride(new Shape(1, stride))
-			.optPadding(new Shape(0, kernel / 2)).optBias(false).build();
+			.optPadding(new Shape(0, kernel / 2)).optBias(folded).build();
 	}
 
-	private static Block residual(int in, int out, int stride) {
-		SequentialBlock main = new SequentialBlock()
-			.add(conv(out, 3, stride))
-			.add(BatchNorm.builder().build())
-			.add(Activation.reluBlock())
-			.add(conv(out, 3, 1))
-			.add(BatchNorm.builder().build());
-		Block shortcut = in == out && stride == 1 ? Blocks.identityBlock()
-			: new SequentialBlock().add(conv(out, 1, stride)).add(BatchNorm.builder().build());
+	/**
+	 * Adds the BatchNorm after the convolution just added, unless it is folded into it. (Added to the
+	 * same sequence, not nested: the block tree is the parameter file's format.)
+	 */
+	private static SequentialBlock normalise(SequentialBlock block, boolean folded) {
+		return folded ? block : block.add(BatchNorm.builder().optEpsilon(BN_EPSILON).build());
+	}
+
+	private static Block residual(int in, int out, int stride, boolean folded) {
+		SequentialBlock main = normalise(new SequentialBlock().add(conv(out, 3, stride, folded)), folded).add(Activation.reluBlock());
+		normalise(main.add(conv(out, 3, 1, folded)), folded);
+		Block shortcut = in == out && stride == 1 ? Blocks.identityBlock() : normalise(new SequentialBlock().add(conv(out, 1, stride, folded)), folded);
 		return new SequentialBlock()
 			.add(new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
 				List.of(main, shortcut)))

@@ -47,6 +47,50 @@ class BeatNetTest {
 		return BeatDataset.ofArrays(LENGTH, windows, rr, labels);
 	}
 
+	/**
+	 * The classifier runs the shipped ensemble with each BatchNorm folded into its convolution: on
+	 * random beats of its window length, the same log-probabilities as the network as trained
+	 * (its BatchNorms at inference), to float rounding, and no BatchNorm parameters left.
+	 */
+	@Test
+	void foldedBatchNormComputesTheTrainedNetwork() throws Exception {
+		BeatModel shipped = BeatModel.shipped();
+		int length = shipped.window().length(), members = Integer.parseInt(shipped.property(BeatModel.NETWORKS).trim());
+		String engine = ConvKitRuntime.get().engine().getEngineName();
+		Random random = new Random(4);
+		int n = 50;
+		float[] signal = new float[n * BeatNet.CHANNELS * length], features = new float[n * BeatDataset.FEATURES];
+		for (int i = 0; i < signal.length; i++) signal[i] = (float) random.nextGaussian();
+		for (int i = 0; i < features.length; i++) features[i] = (float) random.nextGaussian();
+		BeatNet.Batch batch = new BeatNet.Batch(n, length, signal, features, new int[n]);
+		float[] trained, folded;
+		try (Model model = BeatNet.load(parameters(), length, members, engine, ConvKitRuntime.get().device())) {
+			trained = logProbabilities(model, batch);
+		}
+		try (Model model = BeatNet.loadFolded(parameters(), length, members, engine, ConvKitRuntime.get().device())) {
+			folded = logProbabilities(model, batch);
+			assertTrue(model.getBlock().getParameters().keys().stream().noneMatch(k -> k.contains("gamma") || k.contains("running")),
+				"BatchNorm parameters left: " + model.getBlock().getParameters().keys());
+		}
+		assertEquals(n * AamiClass.COUNT, folded.length);
+		double largest = 0;
+		for (int i = 0; i < trained.length; i++) {
+			assertEquals(trained[i], folded[i], 1e-4 * Math.max(1, Math.abs(trained[i])), "output " + i);
+			largest = Math.max(largest, Math.abs(trained[i]));
+		}
+		assertTrue(largest > 0.5, "the outputs vary, so equality means something: largest |log p| " + largest);
+	}
+
+	private static java.io.InputStream parameters() {
+		return BeatNetTest.class.getResourceAsStream("/org/convkit/ecg/model/" + BeatModel.PARAMETERS);
+	}
+
+	private static float[] logProbabilities(Model model, BeatNet.Batch batch) {
+		try (NDManager manager = model.getNDManager().newSubManager()) {
+			return model.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, batch), false).singletonOrThrow().toFloatArray();
+		}
+	}
+
 	@Test
 	void outputShape() {
 		Block block = BeatNet.build();
