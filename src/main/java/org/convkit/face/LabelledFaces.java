@@ -46,17 +46,29 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 	 * @throws IllegalArgumentException naming the folder when it is missing or has too few persons
 	 */
 	public static LabelledFaces read(Path folder, ConvKitRuntime runtime, FacePipeline.Options options, int minPersons) throws IOException {
+		return read(folder, "", new FacePipeline(runtime), options, minPersons);
+	}
+
+	/**
+	 * Reads the faces of some persons of a folder.
+	 *
+	 * @param persons a {@link PersonFolder#select selection} of the person subfolders (empty: all)
+	 * @param pipeline finds the faces (its encoder is not used)
+	 */
+	public static LabelledFaces read(Path folder, String persons, FacePipeline pipeline, FacePipeline.Options options, int minPersons) throws IOException {
 		if (folder == null || !Files.isDirectory(folder)) throw new IllegalArgumentException(String.format(NOT_A_FOLDER, folder));
 		Map<String, List<Path>> listed = new LinkedHashMap<>();
 		int count = 0;
-		for (Path person : PersonFolder.persons(folder)) {
+		List<Path> subfolders = PersonFolder.persons(folder);
+		List<String> chosen = PersonFolder.select(persons, subfolders.stream().map(p -> p.getFileName().toString()).toList());
+		for (Path person : subfolders) {
+			if (!chosen.contains(person.getFileName().toString())) continue;
 			List<Path> images = PersonFolder.images(person);
 			if (!images.isEmpty()) listed.put(person.getFileName().toString(), images);
 			count += images.size();
 		}
 		MemoryGuard.check("folder", String.format(Locale.ROOT, "the aligned faces of %d images", count), 0, count * CHIP_BYTES,
 			(physical, heap) -> "use fewer images, or raise the heap");
-		FacePipeline pipeline = new FacePipeline(runtime);
 		Map<String, List<float[]>> chips = new LinkedHashMap<>();
 		Map<String, List<Path>> files = new LinkedHashMap<>();
 		List<String> skipped = new ArrayList<>();
@@ -67,7 +79,7 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 				String shown = person.getKey() + "/" + file.getFileName();
 				float[] chip;
 				try {
-					chip = chip(pipeline, ImageFiles.open("folder", file), options);
+					chip = chip(pipeline, file, options);
 				}
 				catch (IllegalArgumentException e) {
 					skipped.add(shown + ": " + e.getMessage());
@@ -92,8 +104,13 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 		return new LabelledFaces(folder, Collections.unmodifiableMap(chips), Collections.unmodifiableMap(files), List.copyOf(skipped));
 	}
 
-	/** The chip of the image's best face (the first plane's), or null without a face. */
-	private static float[] chip(FacePipeline pipeline, ImagePlus image, FacePipeline.Options options) throws IOException {
+	/**
+	 * The chip of an image file's best face (of its first plane), or null without a face.
+	 *
+	 * @throws IllegalArgumentException naming the file when ImageJ cannot read it
+	 */
+	public static float[] chip(FacePipeline pipeline, Path file, FacePipeline.Options options) throws IOException {
+		ImagePlus image = ImageFiles.open("folder", file);
 		var planes = FaceImages.rgbPlanes(ImagePlusImgs.wrap(image), image.getDisplayRangeMin(), image.getDisplayRangeMax());
 		FacePipeline.Chip best = null;
 		for (FacePipeline.Chip c : pipeline.chips(planes.subList(0, 1), options)) {
@@ -133,6 +150,21 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 		for (List<float[]> person : chips.values())
 			for (float[] chip : person) list.add(net.imglib2.img.array.ArrayImgs.floats(chip, FaceEncoder.CHIP_SIZE, FaceEncoder.CHIP_SIZE, 3));
 		return list;
+	}
+
+	/**
+	 * Encodings padded with nulls to the same count per person (a skipped image is "no face" at the
+	 * end of its person's list), as {@link org.convkit.face.eval.FaceEvaluation} takes them.
+	 */
+	public static Map<String, List<float[]>> padded(Map<String, List<float[]>> encodings) {
+		int n = encodings.values().stream().mapToInt(List::size).max().orElse(0);
+		Map<String, List<float[]>> padded = new LinkedHashMap<>();
+		encodings.forEach((person, list) -> {
+			List<float[]> copy = new ArrayList<>(list);
+			while (copy.size() < n) copy.add(null);
+			padded.put(person, copy);
+		});
+		return padded;
 	}
 
 	/** The encodings of every face by an encoder, person -&gt; encodings in file order. */

@@ -73,7 +73,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 		skippedLines.clear();
 		if (folder == null || !folder.isDirectory()) throw new IllegalArgumentException(String.format(NOT_A_FOLDER, folder));
 		// Before any work: the gallery must be one this ConvKit can add to.
-		FaceSupport.loadOrCreateGallery(gallery);
+		FaceSupport.loadOrCreateGallery(gallery, encoder());
 		FaceSupport.checkWritable(gallery);
 		enrolled = new ResultsTable();
 		Map<String, List<float[]>> encodings = new LinkedHashMap<>();
@@ -112,7 +112,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 		}
 		if (persons == 0) throw new IllegalArgumentException(String.format(NO_PERSONS, folder));
 		if (!encodings.isEmpty()) {
-			FaceSupport.update(gallery, true, g -> encodings.forEach((name, list) -> list.forEach(e -> g.enroll(name, e))));
+			FaceSupport.update(gallery, true, encoder(), g -> encodings.forEach((name, list) -> list.forEach(e -> g.enroll(name, e))));
 		}
 		StringBuilder text = new StringBuilder(String.format(SUMMARY, encodings.size(), persons, skippedPersons));
 		for (String line : skippedLines) text.append('\n').append(line);

@@ -106,7 +106,7 @@ public final class FaceTrainingEvaluation {
 	/** Prints a model's figures on the test persons: {auc, 10-fold accuracy}. */
 	private static double[] row(String label, Map<String, List<float[]>> encodings, LabelledFaces persons, PairRule rule, double threshold) {
 		VerificationEvaluation e = VerificationEvaluation.of(VerificationEvaluation.allPairs(encodings, null, rule), threshold);
-		double far = rule instanceof PairClassifier ? Double.NaN : openSetFarAtTar(encodings, persons, TARGET_TAR);
+		double far = rule instanceof PairClassifier ? Double.NaN : openSetFarAtTar(encodings, TARGET_TAR);
 		System.out.printf(Locale.ROOT, "%-48s %7.4f %7.4f %9.4f %9.4f %8.4f %8.4f %10.4f%n", label, e.auc(), e.eer(), e.accuracy10Fold(), e.accuracy10FoldSd(),
 			rule instanceof PairClassifier c ? c.probabilityThreshold() : threshold, e.accuracyAtThreshold(), far);
 		return new double[] { e.auc(), e.accuracy10Fold() };
@@ -117,37 +117,14 @@ public final class FaceTrainingEvaluation {
 	 * distance thresholds whose true-accept rate is at least {@code tar} ({@link FaceEvaluation}:
 	 * the first half of the persons enrolled, the second half strangers); NaN if none reaches it.
 	 */
-	public static double openSetFarAtTar(Map<String, List<float[]>> encodings, LabelledFaces persons, double tar) {
-		Map<String, List<float[]>> padded = byImageNumber(encodings, persons);
+	public static double openSetFarAtTar(Map<String, List<float[]>> encodings, double tar) {
+		Map<String, List<float[]>> padded = LabelledFaces.padded(encodings);
 		double best = Double.NaN;
 		for (int i = 1; i <= 300; i++) {
 			FaceEvaluation e = FaceEvaluation.of(padded, i * 0.005);
 			if (e.openSet().meanTrueAcceptRate() >= tar && (Double.isNaN(best) || e.openSet().meanFalseAcceptRate() < best)) best = e.openSet().meanFalseAcceptRate();
 		}
 		return best;
-	}
-
-	/** Encodings placed by their file's position among the person's images, null where a face was skipped, all persons padded to one length. */
-	private static Map<String, List<float[]>> byImageNumber(Map<String, List<float[]>> encodings, LabelledFaces persons) {
-		int n = 0;
-		Map<String, List<float[]>> padded = new LinkedHashMap<>();
-		for (String person : encodings.keySet()) {
-			List<Path> files = persons.files().get(person);
-			List<String> all = new ArrayList<>();
-			try {
-				for (Path f : org.convkit.face.PersonFolder.images(files.get(0).getParent())) all.add(f.getFileName().toString());
-			}
-			catch (IOException e) {
-				throw new java.io.UncheckedIOException(e);
-			}
-			List<float[]> list = new ArrayList<>();
-			for (int i = 0; i < all.size(); i++) list.add(null);
-			for (int i = 0; i < files.size(); i++) list.set(all.indexOf(files.get(i).getFileName().toString()), encodings.get(person).get(i));
-			padded.put(person, list);
-			n = Math.max(n, list.size());
-		}
-		for (List<float[]> list : padded.values()) while (list.size() < n) list.add(null);
-		return padded;
 	}
 
 	private static List<String> range(String spec) {
