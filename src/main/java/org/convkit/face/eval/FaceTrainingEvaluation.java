@@ -120,7 +120,7 @@ public final class FaceTrainingEvaluation {
 	public static double openSetFarAtTar(Map<String, List<float[]>> encodings, double tar) {
 		Map<String, List<float[]>> padded = LabelledFaces.padded(encodings);
 		double best = Double.NaN;
-		for (int i = 1; i <= 300; i++) {
+		for (int i = 1; i <= 400; i++) {
 			FaceEvaluation e = FaceEvaluation.of(padded, i * 0.005);
 			if (e.openSet().meanTrueAcceptRate() >= tar && (Double.isNaN(best) || e.openSet().meanFalseAcceptRate() < best)) best = e.openSet().meanFalseAcceptRate();
 		}
