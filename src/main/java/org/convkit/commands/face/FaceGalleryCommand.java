@@ -35,6 +35,7 @@ public class FaceGalleryCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
+		// Listing and removing compare no encodings: a gallery of any model (pretrained or trained) will do.
 		FaceGallery people = FaceSupport.loadGallery(gallery, null);
 		if (action.equals("remove")) {
 			if (name == null || name.isBlank()) throw new IllegalArgumentException(NAME_NEEDED);
