@@ -14,6 +14,10 @@ import java.util.Random;
  * standardised, the logistic loss with a small ridge penalty on the weights is minimised by
  * Newton's method (129 unknowns: exact and a few iterations), and the weights are mapped back to
  * the raw features. Encodings are computed once by the caller, so this takes milliseconds.
+ * <p>
+ * Balanced pairs make y_hat = 0.5 the threshold for a 50/50 prior, but a user's pairs (all pairs
+ * of a folder, a gallery of many persons) are mostly different persons: by default the threshold
+ * is the one of best accuracy over all pairs of the training persons, chosen on them alone.
  */
 public final class PairClassifierTrainer {
 
@@ -28,6 +32,13 @@ public final class PairClassifierTrainer {
 	 * @param encoder the id of the encoder that made them
 	 */
 	public static PairClassifier train(Map<String, List<float[]>> encodings, PairClassifier.Form form, String encoder, long seed) {
+		return train(encodings, form, encoder, seed, 0);
+	}
+
+	/**
+	 * @param threshold the threshold on y_hat, or 0 to choose it on all pairs of the training persons
+	 */
+	public static PairClassifier train(Map<String, List<float[]>> encodings, PairClassifier.Form form, String encoder, long seed, double threshold) {
 		List<float[]> all = new ArrayList<>();
 		List<Integer> owner = new ArrayList<>();
 		int p = 0;
@@ -45,6 +56,7 @@ public final class PairClassifierTrainer {
 			throw new IllegalArgumentException("folder: expected same-person and different-person pairs (at least two persons, one with two faces), got "
 				+ same.size() + " same and " + different.size() + " different");
 		}
+		List<int[]> allSame = List.copyOf(same), allDifferent = List.copyOf(different);
 		Collections.shuffle(different, new Random(seed));
 		if (different.size() > same.size()) different = different.subList(0, same.size());
 		if (same.size() > different.size()) {
@@ -78,7 +90,23 @@ public final class PairClassifierTrainer {
 		training.addProperty("seed", seed);
 		training.addProperty("ridge", RIDGE);
 		training.addProperty("training_accuracy", accuracy(x, y, beta));
-		return new PairClassifier(form, w, b, PairClassifier.DEFAULT_THRESHOLD, encoder, training);
+		PairClassifier balanced = new PairClassifier(form, w, b, PairClassifier.DEFAULT_THRESHOLD, encoder, training);
+		double chosen = threshold > 0 ? threshold : priorThreshold(balanced, all, allSame, allDifferent);
+		training.addProperty("threshold_chosen_on", threshold > 0 ? "given" : "all pairs of the training persons (best accuracy)");
+		return new PairClassifier(form, w, b, chosen, encoder, training);
+	}
+
+	/** The y_hat threshold of best accuracy over every pair of the training persons, within [0.01, 0.99]. */
+	private static double priorThreshold(PairClassifier classifier, List<float[]> all, List<int[]> same, List<int[]> different) {
+		List<org.convkit.face.eval.VerificationEvaluation.ScoredPair> pairs = new ArrayList<>();
+		for (List<int[]> list : List.of(same, different)) {
+			for (int[] p : list) {
+				pairs.add(new org.convkit.face.eval.VerificationEvaluation.ScoredPair("", "", 0, list == same ? 0 : 1, list == same,
+					classifier.dissimilarity(all.get(p[0]), all.get(p[1])), -1));
+			}
+		}
+		double dissimilarity = org.convkit.face.eval.VerificationEvaluation.bestThreshold(pairs, i -> true)[0];
+		return Math.min(0.99, Math.max(0.01, 1 - dissimilarity));
 	}
 
 	/** Minimises sum logloss + RIDGE/2 |w|^2 (bias not penalised) by Newton steps. */

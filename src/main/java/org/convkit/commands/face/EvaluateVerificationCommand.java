@@ -41,7 +41,7 @@ import java.util.Map;
  * rule, the recognition figures (closed-set rank-1, one-shot open-set false accepts).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Evaluate Verification")
-public class EvaluateVerificationCommand extends FaceCommand {
+public class EvaluateVerificationCommand extends FaceMatchingCommand {
 
 	static final String SAME_OUTPUT = "roc_csv: %s is also output_csv; choose another file";
 
@@ -53,15 +53,6 @@ public class EvaluateVerificationCommand extends FaceCommand {
 
 	@Parameter(required = false, description = "A pairs list in LFW's pairs.txt format; empty: every pair of the folder's faces")
 	private File pairs;
-
-	@Parameter(choices = { "distance", "classifier" }, description = "distance: same when d <= tau; classifier: same when the pair classifier's y_hat >= tau")
-	private String rule = "distance";
-
-	@Parameter(required = false, style = FileWidget.DIRECTORY_STYLE, description = "Pair classifier folder (Train Pair Classifier), for rule=classifier")
-	private File classifier;
-
-	@Parameter(min = "0", max = "2", description = "The threshold of accuracy_at_tau: a distance (0: the model's own; 0.6 for the pretrained network), or y_hat for rule=classifier (0: the classifier's own)")
-	private double tau = 0;
 
 	@Parameter(required = false, style = FileWidget.SAVE_STYLE, description = "CSV of every pair's score")
 	private File output_csv;
@@ -86,7 +77,7 @@ public class EvaluateVerificationCommand extends FaceCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		PairRule same = FaceSupport.rule(rule, classifier, tau, encoder(), encoderTau());
+		PairRule same = pairRule();
 		boolean probability = same instanceof PairClassifier;
 		if (folder == null) throw new IllegalArgumentException(String.format(FaceModelFolders.NOT_A_FOLDER, folder));
 		List<Path> inputs = isBlank(pairs) ? List.of() : List.of(pairs.toPath());

@@ -7,7 +7,6 @@ import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.PairClassifier;
 import org.convkit.face.PairRule;
-import org.scijava.widget.FileWidget;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -26,7 +25,7 @@ import java.util.Locale;
  * person whose encoding gives the highest y_hat, "unknown" below the classifier's threshold.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Recognize Faces")
-public class RecognizeFacesCommand extends FaceCommand {
+public class RecognizeFacesCommand extends FaceMatchingCommand {
 
 	@Parameter(description = "Image or stack")
 	private ImagePlus image;
@@ -34,23 +33,13 @@ public class RecognizeFacesCommand extends FaceCommand {
 	@Parameter(description = "Gallery file (.json)")
 	private File gallery;
 
-	@Parameter(choices = { "distance", "classifier" }, description = "distance: same when d <= tau; classifier: same when the pair classifier's y_hat >= tau")
-	private String rule = "distance";
-
-	@Parameter(required = false, style = FileWidget.DIRECTORY_STYLE, description = "Pair classifier folder (Train Pair Classifier), for rule=classifier")
-	private File classifier;
-
-	@Parameter(min = "0", max = "2", description = "rule=distance: largest Euclidean distance between encodings of one person (0: the model's own; "
-		+ "0.6, dlib's, for the pretrained network); rule=classifier: smallest y_hat (0: the classifier's own, 0.5)")
-	private double tau = 0;
-
 	@Parameter(type = ItemIO.OUTPUT, label = "Recognition")
 	private ResultsTable recognition;
 
 	@Override
 	protected void execute() throws IOException {
 		FaceGallery people = FaceSupport.loadGallery(gallery, encoder());
-		PairRule same = FaceSupport.rule(rule, classifier, tau, encoder(), encoderTau());
+		PairRule same = pairRule();
 		boolean probability = same instanceof PairClassifier;
 		// Checked before any work: an image without faces would otherwise pass without a word.
 		if (people.isEmpty()) throw new IllegalArgumentException(FaceMatcher.EMPTY_GALLERY);

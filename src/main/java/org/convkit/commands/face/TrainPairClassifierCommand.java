@@ -38,6 +38,9 @@ public class TrainPairClassifierCommand extends FaceCommand {
 	@Parameter(choices = { "absolute", "chi_square" }, description = "Pair features: |f_k(a) - f_k(b)|, or (f_k(a) - f_k(b))^2 / (|f_k(a)| + |f_k(b)|)")
 	private String form = "absolute";
 
+	@Parameter(min = "0", max = "0.99", description = "The classifier's threshold on y_hat (0: the one of best accuracy over all pairs of these persons; 0.5 suits balanced pairs)")
+	private double threshold = 0;
+
 	@Parameter(description = "Random seed (which different-person pairs balance the same-person ones)")
 	private long seed = 1;
 
@@ -65,7 +68,7 @@ public class TrainPairClassifierCommand extends FaceCommand {
 		LabelledFaces faces = LabelledFaces.read(folder.toPath(), persons, pipeline(), options(), 2);
 		faces.skipped().forEach(line -> log.warn("folder: " + line));
 		var encodings = faces.encode(new FaceEncoder(convKit.runtime(), encoderNetwork()));
-		PairClassifier trained = PairClassifierTrainer.train(encodings, features, encoder(), seed);
+		PairClassifier trained = PairClassifierTrainer.train(encodings, features, encoder(), seed, threshold);
 		trained.save(classifier.toPath());
 		weights = new ResultsTable();
 		double[] w = trained.weights();
@@ -77,8 +80,8 @@ public class TrainPairClassifierCommand extends FaceCommand {
 		weights.incrementCounter();
 		weights.addValue("k", "b");
 		weights.addValue("w", trained.bias());
-		summary = String.format(Locale.ROOT, "trained a %s pair classifier on %d persons (%d faces) encoded by %s; saved to %s%s", form, faces.names().size(),
-			faces.size(), encoder(), classifier,
+		summary = String.format(Locale.ROOT, "trained a %s pair classifier on %d persons (%d faces) encoded by %s, threshold %.4f on y_hat; saved to %s%s", form,
+			faces.names().size(), faces.size(), encoder(), trained.probabilityThreshold(), classifier,
 			faces.skipped().isEmpty() ? "" : "\nskipped: " + String.join("\nskipped: ", faces.skipped()));
 	}
 }

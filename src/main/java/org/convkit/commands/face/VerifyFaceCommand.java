@@ -7,7 +7,6 @@ import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.PairClassifier;
 import org.convkit.face.PairRule;
-import org.scijava.widget.FileWidget;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -27,7 +26,7 @@ import java.util.Locale;
  * forward pass for the query, the gallery's encodings are stored.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Verify Face")
-public class VerifyFaceCommand extends FaceCommand {
+public class VerifyFaceCommand extends FaceMatchingCommand {
 
 	@Parameter(description = "Image or stack")
 	private ImagePlus image;
@@ -38,23 +37,13 @@ public class VerifyFaceCommand extends FaceCommand {
 	@Parameter(description = "Gallery file (.json)")
 	private File gallery;
 
-	@Parameter(choices = { "distance", "classifier" }, description = "distance: same when d <= tau; classifier: same when the pair classifier's y_hat >= tau")
-	private String rule = "distance";
-
-	@Parameter(required = false, style = FileWidget.DIRECTORY_STYLE, description = "Pair classifier folder (Train Pair Classifier), for rule=classifier")
-	private File classifier;
-
-	@Parameter(min = "0", max = "2", description = "rule=distance: largest Euclidean distance between encodings of one person (0: the model's own; "
-		+ "0.6, dlib's, for the pretrained network); rule=classifier: smallest y_hat (0: the classifier's own, 0.5)")
-	private double tau = 0;
-
 	@Parameter(type = ItemIO.OUTPUT, label = "Verification")
 	private ResultsTable verification;
 
 	@Override
 	protected void execute() throws IOException {
 		FaceGallery people = FaceSupport.loadGallery(gallery, encoder());
-		PairRule same = FaceSupport.rule(rule, classifier, tau, encoder(), encoderTau());
+		PairRule same = pairRule();
 		boolean probability = same instanceof PairClassifier;
 		FaceMatcher matcher = new FaceMatcher(people, same);
 		people.encodings(name); // an unknown claimed name is bad input, before any work

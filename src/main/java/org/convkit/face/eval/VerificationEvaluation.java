@@ -166,7 +166,7 @@ public record VerificationEvaluation(List<ScoredPair> pairs, List<RocPoint> roc,
 	 * The threshold of best accuracy over the selected pairs: {threshold, accuracy}; the middle of
 	 * the best interval between consecutive distinct dissimilarities (of equally good ones, the lowest).
 	 */
-	static double[] bestThreshold(List<ScoredPair> pairs, java.util.function.IntPredicate selected) {
+	public static double[] bestThreshold(List<ScoredPair> pairs, java.util.function.IntPredicate selected) {
 		List<ScoredPair> chosen = new ArrayList<>();
 		for (int i = 0; i < pairs.size(); i++) if (selected.test(i)) chosen.add(pairs.get(i));
 		if (chosen.isEmpty()) return new double[] { Double.NaN, Double.NaN };

@@ -102,8 +102,10 @@ class FaceTrainingCommandsTest {
 			"rule", "classifier", "classifier", classifier.toFile())).get("verification");
 		ResultsTable no = (ResultsTable) commands.run("Verify Face", image("image", s11, "name", "s12", "gallery", pretrainedGallery.toFile(),
 			"rule", "classifier", "classifier", classifier.toFile())).get("verification");
-		assertTrue(yes.getValue("probability", 0) > 0.5 && yes.getValue("same", 0) == 1, "s11 is s11: y_hat " + yes.getValue("probability", 0));
-		assertTrue(no.getValue("probability", 0) < 0.5 && no.getValue("same", 0) == 0, "s11 is not s12: y_hat " + no.getValue("probability", 0));
+		double threshold = JsonParser.parseString(Files.readString(classifier.resolve(PairClassifier.FILE))).getAsJsonObject().get("threshold").getAsDouble();
+		assertTrue(threshold > 0 && threshold < 1, "the threshold chosen on s1..s10's pairs: " + threshold);
+		assertTrue(yes.getValue("probability", 0) >= threshold && yes.getValue("same", 0) == 1, "s11 is s11: y_hat " + yes.getValue("probability", 0));
+		assertTrue(no.getValue("probability", 0) < threshold && no.getValue("same", 0) == 0, "s11 is not s12: y_hat " + no.getValue("probability", 0));
 		String foreign = failure("Verify Face", image("image", s11, "name", "s11", "gallery", pretrainedGallery.toFile(), "rule", "classifier",
 			"classifier", classifier.toFile(), "model", model.toFile()));
 		assertTrue(foreign.startsWith("gallery: ") || foreign.startsWith("classifier: "), foreign);
