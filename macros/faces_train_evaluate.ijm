@@ -41,7 +41,7 @@ for (c = 0; c < columns.length; c++) csv = csv + "," + columns[c];
 csv = csv + "\n";
 roc = File.getDirectory(output) + File.getNameWithoutExtension(output) + "-roc.csv";
 evaluations = newArray("trained embedding, distance", "pretrained, distance", "pretrained, pair classifier");
-options = newArray("model=[" + model + "] roc_csv=[" + roc + "] overwrite=true", "", "rule=classifier classifier=[" + classifier + "]");
+options = newArray("model=[" + model + "] output_roc_csv=[" + roc + "] overwrite=true", "", "rule=classifier classifier=[" + classifier + "]");
 for (e = 0; e < evaluations.length; e++) {
 	run("Evaluate Verification", "folder=[" + folder + "] persons=[" + test + "] " + options[e] + " " + faces);
 	csv = csv + "\"" + evaluations[e] + "\"";

@@ -74,7 +74,7 @@ final class FaceDemo implements DemoPart {
 		DemoPart.data("ORL faces s11..s20 (" + ORL + ") for the verification ROC curve");
 		Path roc = folder.resolve("faces-roc.csv");
 		Map<String, Object> out = DemoPart.command(executor, "Evaluate Verification", Map.of("folder", ORL.toFile(), "persons", "s11-s20",
-			"face_mode", "detect", "input_size", 128, "min_score", 0.3, "roc_csv", roc.toFile(), "overwrite", true));
+			"face_mode", "detect", "input_size", 128, "min_score", 0.3, "output_roc_csv", roc.toFile(), "overwrite", true));
 		ResultsTable summary = (ResultsTable) out.get("summary");
 		ImageFiles.savePng((ImagePlus) out.get("roc"), folder.resolve("faces-roc.png"));
 		ImageFiles.saveCsv(summary, folder.resolve("faces-verification.csv"));

@@ -37,13 +37,13 @@ import java.util.Map;
  * {@code person/*} images or on the pairs of an LFW-style {@code pairs} list
  * ({@link VerificationEvaluation}): a one-row {@code summary} (AUC, EER, best tau, accuracy at tau,
  * the 10-fold accuracy with folds split by person, TAR at FAR 1% and 0.1%), the ROC curve as a plot
- * (and {@code roc_csv}), every pair's score ({@code output_csv}) and, for a folder and the distance
+ * (and {@code output_roc_csv}), every pair's score ({@code output_csv}) and, for a folder and the distance
  * rule, the recognition figures (closed-set rank-1, one-shot open-set false accepts).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Evaluate Verification")
 public class EvaluateVerificationCommand extends FaceMatchingCommand {
 
-	static final String SAME_OUTPUT = "roc_csv: %s is also output_csv; choose another file";
+	static final String SAME_OUTPUT = "output_roc_csv: %s is also output_csv; choose another file";
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder with one subfolder of images per person (for pairs: the folder of its images)")
 	private File folder;
@@ -58,7 +58,7 @@ public class EvaluateVerificationCommand extends FaceMatchingCommand {
 	private File output_csv;
 
 	@Parameter(required = false, style = FileWidget.SAVE_STYLE, description = "CSV of the ROC curve")
-	private File roc_csv;
+	private File output_roc_csv;
 
 	@Parameter(description = "Replace existing output files")
 	private boolean overwrite = false;
@@ -82,7 +82,7 @@ public class EvaluateVerificationCommand extends FaceMatchingCommand {
 		if (folder == null) throw new IllegalArgumentException(String.format(FaceModelFolders.NOT_A_FOLDER, folder));
 		List<Path> inputs = isBlank(pairs) ? List.of() : List.of(pairs.toPath());
 		Path scores = isBlank(output_csv) ? null : OutputFiles.check("output_csv", output_csv.toPath(), overwrite, inputs);
-		Path curve = isBlank(roc_csv) ? null : OutputFiles.check("roc_csv", roc_csv.toPath(), overwrite, inputs);
+		Path curve = isBlank(output_roc_csv) ? null : OutputFiles.check("output_roc_csv", output_roc_csv.toPath(), overwrite, inputs);
 		if (scores != null && scores.equals(curve)) throw new IllegalArgumentException(String.format(SAME_OUTPUT, curve));
 		FaceEncoder encoder = new FaceEncoder(convKit.runtime(), encoderNetwork());
 		List<ScoredPair> scored;
@@ -151,12 +151,14 @@ public class EvaluateVerificationCommand extends FaceMatchingCommand {
 	private static ImagePlus plot(VerificationEvaluation e) {
 		double[] far = e.roc().stream().mapToDouble(VerificationEvaluation.RocPoint::falseAcceptRate).toArray();
 		double[] tar = e.roc().stream().mapToDouble(VerificationEvaluation.RocPoint::trueAcceptRate).toArray();
-		Plot plot = new Plot(String.format(Locale.ROOT, "ROC (AUC %.4f, EER %.4f)", e.auc(), e.eer()), "false-accept rate", "true-accept rate");
+		Plot plot = new Plot("roc", "false-accept rate", "true-accept rate");
 		plot.setLimits(0, 1, 0, 1);
 		plot.setColor(java.awt.Color.LIGHT_GRAY);
 		plot.addPoints(new double[] { 0, 1 }, new double[] { 0, 1 }, Plot.LINE);
 		plot.setColor(java.awt.Color.BLUE);
 		plot.addPoints(far, tar, Plot.LINE);
+		plot.setColor(java.awt.Color.BLACK);
+		plot.addLabel(0.45, 0.6, String.format(Locale.ROOT, "AUC %.4f, EER %.4f, %d pairs", e.auc(), e.eer(), e.pairs().size()));
 		return plot.getImagePlus();
 	}
 

@@ -114,7 +114,7 @@ class FaceTrainingCommandsTest {
 	@Test
 	void evaluateVerificationSummarisesTheRocOfUnseenPersons() throws Exception {
 		Path scores = temp.resolve("scores.csv"), roc = temp.resolve("roc.csv");
-		Map<String, Object> out = commands.run("Evaluate Verification", orl("persons", "s11-s20", "output_csv", scores.toFile(), "roc_csv", roc.toFile()));
+		Map<String, Object> out = commands.run("Evaluate Verification", orl("persons", "s11-s20", "output_csv", scores.toFile(), "output_roc_csv", roc.toFile()));
 		ResultsTable summary = (ResultsTable) out.get("summary");
 		assertEquals(4950, (int) summary.getValue("pairs", 0), "every pair of the 100 faces");
 		for (String column : List.of("auc", "eer", "best_tau", "accuracy_at_tau", "accuracy_10fold", "accuracy_10fold_sd", "tar_at_far_1pct", "tar_at_far_0.1pct")) {
