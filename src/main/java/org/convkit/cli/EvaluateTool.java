@@ -20,6 +20,8 @@ import java.util.Map;
  * on (ORL s1..s20), by face-api.js's (its committed descriptors) on the same pairs.
  * {@code convkit evaluate ecg [key=value ...]}: the beat classifier's patient-wise cross-validation
  * inside MIT-BIH DS1 (see BeatCrossValidation for the options).
+ * {@code convkit evaluate faces-train [key=value ...]}: triplet-loss training, fine-tuning and the pair
+ * classifier on ORL, persons split (see FaceTrainingEvaluation).
  */
 final class EvaluateTool {
 
@@ -32,8 +34,13 @@ final class EvaluateTool {
 			BeatCrossValidation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
 			return 0;
 		}
+		if (args.length >= 1 && args[0].equals("faces-train")) {
+			// Triplet-loss embeddings, fine-tuning and the pair classifier on ORL, persons split; key=value options.
+			org.convkit.face.eval.FaceTrainingEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+			return 0;
+		}
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
-			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA) or 'ecg [key=value ...]'");
+			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA), 'faces-train [key=value ...]' or 'ecg [key=value ...]'");
 		}
 		faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
 		return 0;

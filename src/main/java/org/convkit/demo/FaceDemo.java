@@ -6,6 +6,7 @@ import ij.ImageStack;
 import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
 import org.convkit.commands.run.CommandExecutor;
+import org.convkit.core.io.SharedData;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.Context;
 
@@ -19,11 +20,13 @@ import java.util.Map;
 
 /**
  * The Faces part: one-shot enrolment of the three persons of a bundled photo, then recognition on
- * a stack of that photo and its mirror image (a view the gallery never saw), with the overlay drawn.
+ * a stack of that photo and its mirror image (a view the gallery never saw), with the overlay drawn;
+ * with the shared ORL faces, the ROC curve of verification on persons s11..s20.
  */
 final class FaceDemo implements DemoPart {
 
 	private static final String PHOTO = "faces/group-of-three.jpg";
+	private static final Path ORL = SharedData.resolve("faces");
 
 	@Override
 	public String title() {
@@ -58,7 +61,28 @@ final class FaceDemo implements DemoPart {
 		}
 		items.add(new Item("faces-recognition.csv", "faces-recognition.csv: slice, box, identity, distance, runner-up"));
 		items.add(new Item("faces-gallery.json", "faces-gallery.json: the gallery (encodings only, no images)"));
+		items.addAll(verificationRoc(executor, folder));
 		return items;
+	}
+
+	/** ORL's s11..s20 (100 faces, 4,950 pairs) through Evaluate Verification: the ROC curve of the pretrained network, when the data is there. */
+	private static List<Item> verificationRoc(CommandExecutor executor, Path folder) throws IOException {
+		if (!Files.isDirectory(ORL.resolve("s20"))) {
+			DemoPart.data("no ROC curve: " + SharedData.missing(ORL));
+			return List.of();
+		}
+		DemoPart.data("ORL faces s11..s20 (" + ORL + ") for the verification ROC curve");
+		Path roc = folder.resolve("faces-roc.csv");
+		Map<String, Object> out = DemoPart.command(executor, "Evaluate Verification", Map.of("folder", ORL.toFile(), "persons", "s11-s20",
+			"face_mode", "detect", "input_size", 128, "min_score", 0.3, "output_roc_csv", roc.toFile(), "overwrite", true));
+		ResultsTable summary = (ResultsTable) out.get("summary");
+		ImageFiles.savePng((ImagePlus) out.get("roc"), folder.resolve("faces-roc.png"));
+		ImageFiles.saveCsv(summary, folder.resolve("faces-verification.csv"));
+		return List.of(new Item("faces-roc.png", String.format(java.util.Locale.ROOT,
+				"Verification ROC of the pretrained network on ORL s11..s20 (%d pairs): AUC %.4f, EER %.4f, 10-fold accuracy %.4f",
+				(int) summary.getValue("pairs", 0), summary.getValue("auc", 0), summary.getValue("eer", 0), summary.getValue("accuracy_10fold", 0))),
+			new Item("faces-verification.csv", "faces-verification.csv: Evaluate Verification's summary (auc, eer, best_tau, accuracy_10fold, tar_at_far_1pct, ...)"),
+			new Item("faces-roc.csv", "faces-roc.csv: the ROC curve (distance threshold, false- and true-accept rate)"));
 	}
 
 	private static ImagePlus bundledPhoto(Path folder) throws IOException {

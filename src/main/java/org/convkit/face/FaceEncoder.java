@@ -39,8 +39,8 @@ public final class FaceEncoder {
 		this(runtime, FaceRecognitionNet.INSTANCE);
 	}
 
-	/** With another build of the network (tests compare variants); it must map (B, 3, 150, 150) to (B, 128). */
-	FaceEncoder(ConvKitRuntime runtime, ModelSpec network) {
+	/** With another network (a trained embedding, or a variant tests compare); it must map (B, 3, 150, 150) to (B, 128). */
+	public FaceEncoder(ConvKitRuntime runtime, ModelSpec network) {
 		this.runtime = runtime;
 		this.network = network;
 	}

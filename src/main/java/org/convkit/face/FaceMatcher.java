@@ -31,17 +31,24 @@ public final class FaceMatcher {
 	}
 
 	private final FaceGallery gallery;
-	private final double tau;
+	private final PairRule rule;
 
 	public FaceMatcher(FaceGallery gallery, double tau) {
-		if (!(tau > 0)) throw new IllegalArgumentException("tau: expected a positive distance, got " + tau);
+		this(gallery, PairRule.distance(tau));
+	}
+
+	/**
+	 * With another rule, e.g. a {@link PairClassifier}: "distance" then means the rule's
+	 * dissimilarity (for the classifier 1 - y_hat) and tau its threshold.
+	 */
+	public FaceMatcher(FaceGallery gallery, PairRule rule) {
 		this.gallery = gallery;
-		this.tau = tau;
+		this.rule = rule;
 	}
 
 	public Verification verify(float[] encoding, String claimed) {
 		double distance = distanceTo(encoding, gallery.encodings(claimed));
-		return new Verification(claimed, distance, distance <= tau);
+		return new Verification(claimed, distance, distance <= rule.threshold());
 	}
 
 	/** The nearest person if within tau, else UNKNOWN; the runner-up is the second-nearest person. */
@@ -62,12 +69,12 @@ public final class FaceMatcher {
 				secondDistance = distance;
 			}
 		}
-		return new Recognition(bestDistance <= tau ? best : UNKNOWN, best, bestDistance, second == null ? "" : second, secondDistance);
+		return new Recognition(bestDistance <= rule.threshold() ? best : UNKNOWN, best, bestDistance, second == null ? "" : second, secondDistance);
 	}
 
-	private static double distanceTo(float[] encoding, List<float[]> encodings) {
+	private double distanceTo(float[] encoding, List<float[]> encodings) {
 		double best = Double.POSITIVE_INFINITY;
-		for (float[] other : encodings) best = Math.min(best, distance(encoding, other));
+		for (float[] other : encodings) best = Math.min(best, rule.dissimilarity(encoding, other));
 		return best;
 	}
 

@@ -9,6 +9,8 @@ import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import net.imglib2.type.numeric.RealType;
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.core.runtime.ModelSpec;
+import org.convkit.face.net.FaceRecognitionNet;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,17 +66,33 @@ public final class FacePipeline {
 	/** A face found in plane {@code slice} (1-based, ImageJ's numbering), with its encoding. */
 	public record Face(int slice, FaceBox box, FaceLandmarks landmarks, float[] encoding) {}
 
+	/** A face found in plane {@code slice} with its aligned chip ([150, 150, 3], RGB 0..255), before encoding. */
+	public record Chip(int slice, FaceBox box, FaceLandmarks landmarks, RandomAccessibleInterval<FloatType> chip) {}
+
 	private final FaceDetector detector;
 	private final FaceEncoder encoder;
+	private final ModelSpec encoderNetwork;
 
+	/** With the pretrained encoder (face-api.js's 128-D network). */
 	public FacePipeline(ConvKitRuntime runtime) {
-		this.detector = new FaceDetector(runtime);
-		this.encoder = new FaceEncoder(runtime);
+		this(runtime, FaceRecognitionNet.INSTANCE);
 	}
 
-	/** The id of the encoder model: galleries remember it, encodings of other encoders do not compare. */
+	/** With another encoder network mapping (B, 3, 150, 150) RGB 0..255 to (B, 128), e.g. a trained embedding. */
+	public FacePipeline(ConvKitRuntime runtime, ModelSpec encoderNetwork) {
+		this.detector = new FaceDetector(runtime);
+		this.encoder = new FaceEncoder(runtime, encoderNetwork);
+		this.encoderNetwork = encoderNetwork;
+	}
+
+	/** The id of the pretrained encoder model: galleries remember it, encodings of other encoders do not compare. */
 	public static String encoderId() {
-		return org.convkit.face.net.FaceRecognitionNet.INSTANCE.id();
+		return FaceRecognitionNet.INSTANCE.id();
+	}
+
+	/** The id of this pipeline's encoder. */
+	public String encoder() {
+		return encoderNetwork.id();
 	}
 
 	/** The faces of every plane, without landmarks or encodings (cheaper: no landmark or encoder network). */
@@ -91,14 +109,27 @@ public final class FacePipeline {
 
 	/** Every face of every plane with its encoding, planes in order, faces of a plane in detection order. */
 	public List<Face> faces(List<? extends RandomAccessibleInterval<? extends RealType<?>>> rgbPlanes, Options options) throws IOException {
+		List<Chip> chips = chips(rgbPlanes, options);
+		float[][] encodings = chips.isEmpty() ? new float[0][] : encoder.encode(chips.stream().map(Chip::chip).toList());
+		List<Face> faces = new ArrayList<>(chips.size());
+		for (int i = 0; i < chips.size(); i++) {
+			Chip chip = chips.get(i);
+			faces.add(new Face(chip.slice(), chip.box(), chip.landmarks(), encodings[i]));
+		}
+		return faces;
+	}
+
+	/**
+	 * Every face of every plane as an aligned chip, planes in order, faces of a plane in detection
+	 * order: what the encoder reads, and what an embedding is trained on.
+	 */
+	public List<Chip> chips(List<? extends RandomAccessibleInterval<? extends RealType<?>>> rgbPlanes, Options options) throws IOException {
 		checkSizes(rgbPlanes, options.mode());
-		List<Face> found = new ArrayList<>();
-		List<RandomAccessibleInterval<? extends RealType<?>>> chips = new ArrayList<>();
+		List<Chip> chips = new ArrayList<>();
 		for (int p = 0; p < rgbPlanes.size(); p++) {
 			RandomAccessibleInterval<FloatType> rgb = dense(rgbPlanes.get(p));
 			if (options.mode() == Mode.CROPPED_RESIZE) {
-				found.add(new Face(p + 1, wholePlane(rgb), null, null));
-				chips.add(FaceAligner.resized(rgb));
+				chips.add(new Chip(p + 1, wholePlane(rgb), null, FaceAligner.resized(rgb)));
 				continue;
 			}
 			List<FaceBox> boxes = options.mode() == Mode.DETECT
@@ -107,17 +138,10 @@ public final class FacePipeline {
 			List<FaceLandmarks> landmarks = boxes.isEmpty() ? List.of() : detector.landmarks(rgb, boxes);
 			for (int f = 0; f < boxes.size(); f++) {
 				FaceLandmarks points = landmarks.get(f);
-				found.add(new Face(p + 1, boxes.get(f), points, null));
-				chips.add(FaceAligner.chip(rgb, points.leftEye(), points.rightEye(), points.mouth()));
+				chips.add(new Chip(p + 1, boxes.get(f), points, FaceAligner.chip(rgb, points.leftEye(), points.rightEye(), points.mouth())));
 			}
 		}
-		float[][] encodings = chips.isEmpty() ? new float[0][] : encoder.encode(chips);
-		List<Face> faces = new ArrayList<>(found.size());
-		for (int i = 0; i < found.size(); i++) {
-			Face face = found.get(i);
-			faces.add(new Face(face.slice(), face.box(), face.landmarks(), encodings[i]));
-		}
-		return faces;
+		return chips;
 	}
 
 	/**

@@ -26,8 +26,8 @@ public class CompareFacesCommand extends FaceCommand {
 	@Parameter(description = "Second image, one face")
 	private ImagePlus image2;
 
-	@Parameter(min = "0.01", max = "2")
-	private double tau = FaceMatcher.DEFAULT_TAU;
+	@Parameter(min = "0", max = "2", description = "Largest distance between encodings of one person (0: the model's own; 0.6, dlib's, for the pretrained network)")
+	private double tau = 0;
 
 	@Parameter(type = ItemIO.OUTPUT)
 	private double distance;
@@ -44,7 +44,7 @@ public class CompareFacesCommand extends FaceCommand {
 		float[] b = oneFace("image2", image2);
 		distance = FaceMatcher.distance(a, b);
 		squared_distance = distance * distance;
-		same = distance <= tau;
+		same = distance <= (tau > 0 ? tau : encoderTau());
 	}
 
 	private float[] oneFace(String parameter, ImagePlus image) throws IOException {

@@ -45,13 +45,13 @@ public class EnrollFaceCommand extends FaceCommand {
 	protected void execute() throws IOException {
 		FaceGallery.checkName(name);
 		// Before any work: the gallery must be one this ConvKit can add to (readable, same encoder, writable).
-		FaceSupport.loadOrCreateGallery(gallery);
+		FaceSupport.loadOrCreateGallery(gallery, encoder());
 		FaceSupport.checkWritable(gallery);
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
 		List<FacePipeline.Face> faces = faces(image, "image");
 		if (faces.isEmpty() && face_mode.equals("detect") && image.getRoi() != null && image.getRoi().isArea()) {
 			// A ROI drawn tight around a face leaves the detector too little context: the ROI is the face.
-			faces = new FacePipeline(convKit.runtime()).faces(FaceSupport.planes(image, "image"), new FacePipeline.Options(FacePipeline.Mode.CROPPED, min_score, input_size));
+			faces = pipeline().faces(FaceSupport.planes(image, "image"), new FacePipeline.Options(FacePipeline.Mode.CROPPED, min_score, input_size));
 		}
 		int planes = image.getNSlices() * image.getNFrames();
 		for (int slice = 1; slice <= planes; slice++) {
@@ -64,7 +64,7 @@ public class EnrollFaceCommand extends FaceCommand {
 		List<FacePipeline.Face> found = faces;
 		// The encodings are ready: now the gallery as it is at this moment (another enrolment may
 		// have saved it meanwhile), under its lock, gets this person's encodings.
-		FaceGallery people = FaceSupport.update(gallery, true, g -> {
+		FaceGallery people = FaceSupport.update(gallery, true, encoder(), g -> {
 			for (FacePipeline.Face face : found) g.enroll(name, face.encoding());
 		});
 		enrolled = new ResultsTable();

@@ -5,6 +5,7 @@ import ij.measure.ResultsTable;
 import org.convkit.commands.BatchCommand;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FacePipeline;
+import org.convkit.face.PersonFolder;
 import org.convkit.ij.io.ImageFiles;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
@@ -15,14 +16,11 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Enroll Face Folder: a folder of {@code person/*.png}
@@ -37,7 +35,7 @@ import java.util.stream.Stream;
 public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand {
 
 	static final String NOT_A_FOLDER = "folder: expected a folder of person subfolders with images, got %s";
-	static final String NO_PERSONS = "folder: %s has no person subfolders with images (.tif, .png, .jpg, .pgm, .bmp, .gif)";
+	static final String NO_PERSONS = "folder: %s has no person subfolders with images (" + PersonFolder.IMAGE_TYPES + ")";
 	/** A subfolder skipped: its name and why (logged, and the reason in the table's error column). */
 	static final String SUBFOLDER_SKIPPED = "folder: subfolder '%s' skipped: %s";
 	static final String NOT_ONE_FACE = "expected one face, found %d";
@@ -75,17 +73,17 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 		skippedLines.clear();
 		if (folder == null || !folder.isDirectory()) throw new IllegalArgumentException(String.format(NOT_A_FOLDER, folder));
 		// Before any work: the gallery must be one this ConvKit can add to.
-		FaceSupport.loadOrCreateGallery(gallery);
+		FaceSupport.loadOrCreateGallery(gallery, encoder());
 		FaceSupport.checkWritable(gallery);
 		enrolled = new ResultsTable();
 		Map<String, List<float[]>> encodings = new LinkedHashMap<>();
 		int persons = 0;
-		for (Path person : sorted(folder.toPath(), Files::isDirectory)) {
+		for (Path person : PersonFolder.persons(folder.toPath())) {
 			String folderName = person.getFileName().toString();
 			List<Path> images;
 			String name;
 			try {
-				images = sorted(person, EnrollFaceFolderCommand::isImage);
+				images = PersonFolder.images(person);
 				if (images.isEmpty()) continue;
 				name = FaceGallery.checkName(folderName);
 			}
@@ -114,7 +112,7 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 		}
 		if (persons == 0) throw new IllegalArgumentException(String.format(NO_PERSONS, folder));
 		if (!encodings.isEmpty()) {
-			FaceSupport.update(gallery, true, g -> encodings.forEach((name, list) -> list.forEach(e -> g.enroll(name, e))));
+			FaceSupport.update(gallery, true, encoder(), g -> encodings.forEach((name, list) -> list.forEach(e -> g.enroll(name, e))));
 		}
 		StringBuilder text = new StringBuilder(String.format(SUMMARY, encodings.size(), persons, skippedPersons));
 		for (String line : skippedLines) text.append('\n').append(line);
@@ -138,14 +136,4 @@ public class EnrollFaceFolderCommand extends FaceCommand implements BatchCommand
 		enrolled.addValue("error", error);
 	}
 
-	private static boolean isImage(Path file) {
-		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-		return Files.isRegularFile(file) && name.matches(".*\\.(tif|tiff|png|jpg|jpeg|pgm|bmp|gif)$");
-	}
-
-	private static List<Path> sorted(Path folder, java.util.function.Predicate<Path> filter) throws IOException {
-		try (Stream<Path> entries = Files.list(folder)) {
-			return entries.filter(filter).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-		}
-	}
 }

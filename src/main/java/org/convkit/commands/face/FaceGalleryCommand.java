@@ -35,12 +35,13 @@ public class FaceGalleryCommand extends ConvKitCommand {
 
 	@Override
 	protected void execute() throws IOException {
-		FaceGallery people = FaceSupport.loadGallery(gallery);
+		// Listing and removing compare no encodings: a gallery of any model (pretrained or trained) will do.
+		FaceGallery people = FaceSupport.loadGallery(gallery, null);
 		if (action.equals("remove")) {
 			if (name == null || name.isBlank()) throw new IllegalArgumentException(NAME_NEEDED);
 			FaceSupport.checkWritable(gallery);
 			// Under the gallery's lock, on the file as it is then: an enrolment saved meanwhile stays.
-			people = FaceSupport.update(gallery, false, g -> {
+			people = FaceSupport.update(gallery, false, null, g -> {
 				if (!g.remove(name)) throw new IllegalArgumentException(String.format(NOT_FOUND, FaceGallery.shorten(name), gallery, g.knownNames()));
 			});
 		}

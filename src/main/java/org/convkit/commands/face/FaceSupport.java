@@ -14,6 +14,8 @@ import org.convkit.face.FaceBox;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceImages;
 import org.convkit.face.FacePipeline;
+import org.convkit.face.PairClassifier;
+import org.convkit.face.PairRule;
 import org.convkit.ij.ImagePlusImgs;
 
 import java.awt.Color;
@@ -69,21 +71,25 @@ final class FaceSupport {
 		return roi != null && roi.isArea() ? roi.getBounds().intersection(whole) : whole;
 	}
 
-	/** The gallery in this file, which must exist. */
-	static FaceGallery loadGallery(File file) throws IOException {
+	/**
+	 * The gallery in this file, which must exist.
+	 *
+	 * @param encoder the id of the encoder whose encodings it must hold (null: any, e.g. to list it)
+	 */
+	static FaceGallery loadGallery(File file, String encoder) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
 		if (file.isDirectory()) throw new IllegalArgumentException(String.format(GALLERY_IS_FOLDER, file));
 		FaceGallery gallery = FaceGallery.load(file.toPath());
-		checkEncoder(gallery, file);
+		if (encoder != null) checkEncoder(gallery, file, encoder);
 		return gallery;
 	}
 
-	/** The gallery in this file, or a new empty one when the file does not exist yet. */
-	static FaceGallery loadOrCreateGallery(File file) throws IOException {
+	/** The gallery in this file, or a new empty one for this encoder when the file does not exist yet. */
+	static FaceGallery loadOrCreateGallery(File file, String encoder) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
 		if (file.isDirectory()) throw new IllegalArgumentException(String.format(GALLERY_IS_FOLDER, file));
-		if (!file.exists()) return new FaceGallery(FacePipeline.encoderId());
-		return loadGallery(file);
+		if (!file.exists()) return new FaceGallery(encoder);
+		return loadGallery(file, encoder);
 	}
 
 	/**
@@ -108,9 +114,10 @@ final class FaceSupport {
 	 * before this call, so the lock is held for milliseconds.
 	 *
 	 * @param create whether a missing file starts a new gallery (else it is an error)
+	 * @param encoder the id of the encoder whose encodings it holds (null: any)
 	 * @return the gallery as saved
 	 */
-	static FaceGallery update(File file, boolean create, GalleryUpdate update) throws IOException {
+	static FaceGallery update(File file, boolean create, String encoder, GalleryUpdate update) throws IOException {
 		if (file == null) throw new IllegalArgumentException(NO_GALLERY);
 		// A new gallery's folder is made, as saving always did; the lock file lives there too.
 		Path folder = file.toPath().toAbsolutePath().getParent();
@@ -122,7 +129,7 @@ final class FaceSupport {
 		}
 		return FileLocks.update(file.toPath(), () -> {
 			checkWritable(file);
-			FaceGallery gallery = create ? loadOrCreateGallery(file) : loadGallery(file);
+			FaceGallery gallery = create ? loadOrCreateGallery(file, encoder) : loadGallery(file, encoder);
 			update.apply(gallery);
 			gallery.save(file.toPath());
 			return gallery;
@@ -137,9 +144,28 @@ final class FaceSupport {
 		return GraphicsEnvironment.isHeadless() ? HINT_HEADLESS : withDisplay;
 	}
 
-	private static void checkEncoder(FaceGallery gallery, File file) {
-		if (!gallery.encoder().equals(FacePipeline.encoderId())) {
-			throw new IllegalArgumentException(String.format(OTHER_ENCODER, file, gallery.encoder(), FacePipeline.encoderId()));
+	static final String NO_CLASSIFIER = "classifier: expected a pair classifier folder (from Train Pair Classifier) for rule=classifier";
+	static final String CLASSIFIER_TAU = "tau: expected a threshold on y_hat between 0 and 1 for rule=classifier (0: the classifier's own), got %s";
+
+	/**
+	 * The rule that says "same person": {@code distance} (d &lt;= tau; tau 0: the encoder's own) or
+	 * {@code classifier} (y_hat &gt;= tau; tau 0: the classifier's own threshold), the classifier
+	 * checked against the encoder its encodings come from.
+	 */
+	static PairRule rule(String rule, File classifier, double tau, String encoder, double encoderTau) throws IOException {
+		if ("distance".equals(rule)) return PairRule.distance(tau > 0 ? tau : encoderTau);
+		if (!"classifier".equals(rule)) throw new IllegalArgumentException("rule: expected distance or classifier, got '" + FaceGallery.shorten(rule) + "'");
+		if (FaceFindingCommand.isBlank(classifier)) throw new IllegalArgumentException(NO_CLASSIFIER);
+		PairClassifier pairs = PairClassifier.open(classifier.toPath());
+		pairs.checkEncoder(encoder, classifier.toPath());
+		if (tau == 0) return pairs;
+		if (!(tau < 1)) throw new IllegalArgumentException(String.format(CLASSIFIER_TAU, tau));
+		return pairs.withThreshold(tau);
+	}
+
+	private static void checkEncoder(FaceGallery gallery, File file, String encoder) {
+		if (!gallery.encoder().equals(encoder)) {
+			throw new IllegalArgumentException(String.format(OTHER_ENCODER, file, gallery.encoder(), encoder));
 		}
 	}
 

@@ -5,6 +5,8 @@ import ij.measure.ResultsTable;
 import org.convkit.face.FaceGallery;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
+import org.convkit.face.PairClassifier;
+import org.convkit.face.PairRule;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
@@ -19,10 +21,12 @@ import java.util.Locale;
 
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Verify Face: is each face the claimed person? Same when the
- * distance to the person's closest gallery encoding is at most tau.
+ * distance to the person's closest gallery encoding is at most tau, or ({@code rule=classifier})
+ * when the pair classifier's y_hat with the closest encoding is at least its threshold: one
+ * forward pass for the query, the gallery's encodings are stored.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>Faces>Verify Face")
-public class VerifyFaceCommand extends FaceCommand {
+public class VerifyFaceCommand extends FaceMatchingCommand {
 
 	@Parameter(description = "Image or stack")
 	private ImagePlus image;
@@ -33,16 +37,15 @@ public class VerifyFaceCommand extends FaceCommand {
 	@Parameter(description = "Gallery file (.json)")
 	private File gallery;
 
-	@Parameter(min = "0.01", max = "2", description = "Largest Euclidean distance between encodings of one person (dlib: 0.6)")
-	private double tau = FaceMatcher.DEFAULT_TAU;
-
 	@Parameter(type = ItemIO.OUTPUT, label = "Verification")
 	private ResultsTable verification;
 
 	@Override
 	protected void execute() throws IOException {
-		FaceGallery people = FaceSupport.loadGallery(gallery);
-		FaceMatcher matcher = new FaceMatcher(people, tau);
+		FaceGallery people = FaceSupport.loadGallery(gallery, encoder());
+		PairRule same = pairRule();
+		boolean probability = same instanceof PairClassifier;
+		FaceMatcher matcher = new FaceMatcher(people, same);
 		people.encodings(name); // an unknown claimed name is bad input, before any work
 		if (image == null) throw new IllegalArgumentException(FaceSupport.NO_IMAGE);
 		List<FacePipeline.Face> faces = faces(image, "image");
@@ -53,10 +56,13 @@ public class VerifyFaceCommand extends FaceCommand {
 			FaceMatcher.Verification v = matcher.verify(face.encoding(), name);
 			FaceSupport.addFaceColumns(verification, face, FaceSupport.origin(image));
 			verification.addValue("claimed", name);
-			verification.addValue("distance", v.distance());
-			verification.addValue("squared_distance", v.squaredDistance());
+			if (probability) verification.addValue("probability", 1 - v.distance()); // the rule's dissimilarity is 1 - y_hat
+			else {
+				verification.addValue("distance", v.distance());
+				verification.addValue("squared_distance", v.squaredDistance());
+			}
 			verification.addValue("same", v.same() ? 1 : 0);
-			labels.add(String.format(Locale.ROOT, "%s? %s %.2f", name, v.same() ? "yes" : "no", v.distance()));
+			labels.add(String.format(Locale.ROOT, "%s? %s %.2f", name, v.same() ? "yes" : "no", probability ? 1 - v.distance() : v.distance()));
 			colours.add(v.same() ? Color.GREEN : Color.RED);
 		}
 		FaceSupport.addMissingSlices(verification, image, faces);

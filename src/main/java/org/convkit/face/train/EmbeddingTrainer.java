@@ -1,0 +1,295 @@
+package org.convkit.face.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.google.gson.JsonObject;
+import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.face.FaceEncoder;
+import org.convkit.face.LabelledFaces;
+import org.convkit.face.PairRule;
+import org.convkit.face.eval.VerificationEvaluation;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Trains a face embedding with the triplet loss ({@link TripletLoss}) on batches of P persons x K
+ * images ({@link PersonBatches}) with the chosen {@link TripletMining}: from scratch
+ * ({@link ScratchEmbeddingNet}) or by fine-tuning the pretrained 128-D network, optionally with its
+ * first units frozen. Chips are flipped left-right at random (a mirrored face is the same person).
+ * After every epoch the validation persons (never trained on) are encoded and their verification
+ * accuracy at the best threshold measured; the epoch with the best one is kept, training stops
+ * after {@code patience} epochs without improvement, and that epoch's threshold becomes the tau
+ * the model recommends.
+ */
+public final class EmbeddingTrainer {
+
+	/** The learning rates used when none is given: Adam from scratch, and small steps that keep the pretrained network's features. */
+	public static final double SCRATCH_LEARNING_RATE = 1e-3, FINETUNE_LEARNING_RATE = 2e-5;
+
+	/**
+	 * Training settings.
+	 *
+	 * @param freezeUnits for fine-tuning: the first convolution and this many residual units (of 14) keep their pretrained weights
+	 * @param patience epochs without a better validation accuracy before stopping (0: all epochs)
+	 */
+	public record Config(EmbeddingModel.Architecture architecture, TripletMining mining, double margin, int personsPerBatch, int imagesPerPerson,
+		int epochs, double learningRate, String optimizer, long seed, int freezeUnits, int patience)
+	{
+		public Config {
+			if (!(margin > 0)) throw new IllegalArgumentException("margin: expected a positive number, got " + margin);
+			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
+			if (!(learningRate > 0)) throw new IllegalArgumentException("learning_rate: expected a positive number, got " + learningRate);
+			if (!optimizer.equals("adam") && !optimizer.equals("sgd")) throw new IllegalArgumentException("optimizer: expected adam or sgd, got '" + optimizer + "'");
+			if (freezeUnits < 0 || freezeUnits > 14) throw new IllegalArgumentException("freeze_units: expected 0 to 14, got " + freezeUnits);
+			if (patience < 0) throw new IllegalArgumentException("patience: expected 0 or more, got " + patience);
+		}
+
+		JsonObject toJson() {
+			JsonObject o = new JsonObject();
+			o.addProperty("mode", architecture.key());
+			o.addProperty("mining", mining.key());
+			o.addProperty("margin", margin);
+			o.addProperty("persons_per_batch", personsPerBatch);
+			o.addProperty("images_per_person", imagesPerPerson);
+			o.addProperty("epochs", epochs);
+			o.addProperty("learning_rate", learningRate);
+			o.addProperty("optimizer", optimizer);
+			o.addProperty("seed", seed);
+			o.addProperty("freeze_units", freezeUnits);
+			o.addProperty("patience", patience);
+			return o;
+		}
+	}
+
+	/**
+	 * One epoch: mean loss per mined triplet, the fraction of all the batches' triplets with a
+	 * non-zero loss (what is left to learn), mined triplets, chips per second (forward + backward),
+	 * and the validation accuracy and threshold (NaN without validation persons).
+	 */
+	public record EpochLog(int epoch, double loss, double activeFraction, long triplets, double chipsPerSecond, double tripletsPerSecond,
+		double validationAccuracy, double validationTau)
+	{
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "epoch %d: loss %.4f per triplet, active triplets %.1f%%, %d triplets, %.1f chips/s%s", epoch, loss,
+				100 * activeFraction, triplets, chipsPerSecond,
+				Double.isNaN(validationAccuracy) ? "" : String.format(Locale.ROOT, "; validation accuracy %.4f at tau %.4f", validationAccuracy, validationTau));
+		}
+	}
+
+	/** Told after every epoch; asked before every step whether to stop. */
+	public interface Listener {
+		void epoch(EpochLog log);
+
+		default boolean cancelled() {
+			return false;
+		}
+	}
+
+	/** The trained model, the log, and the epoch kept. */
+	public record Result(EmbeddingModel model, List<EpochLog> log, int bestEpoch) {}
+
+	private final Config config;
+
+	public EmbeddingTrainer(Config config) {
+		this.config = config;
+	}
+
+	/** Trains on the shared runtime's engine and device. */
+	public Result train(LabelledFaces training, LabelledFaces validation, Listener listener) throws IOException {
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		return train(training, validation, listener, runtime.engine().getEngineName(), runtime.device());
+	}
+
+	/**
+	 * @param validation other persons than {@code training}'s, or null (then tau is chosen on the training persons)
+	 * @throws CancellationException when the listener cancels
+	 */
+	public Result train(LabelledFaces training, LabelledFaces validation, Listener listener, String engine, Device device) throws IOException {
+		if (training.names().size() < 2) throw new IllegalArgumentException("folder: expected at least 2 training persons, got " + training.names().size());
+		if (validation != null) {
+			for (String name : validation.names()) {
+				if (training.chips().containsKey(name)) throw new IllegalArgumentException("validation: person '" + name + "' is also a training person");
+			}
+		}
+		List<List<float[]>> chips = new ArrayList<>(training.chips().values());
+		int[] counts = chips.stream().mapToInt(List::size).toArray();
+		Random random = new Random(config.seed());
+		Engine.getEngine(engine).setRandomSeed((int) config.seed());
+		PersonBatches batches = new PersonBatches(counts, config.personsPerBatch(), config.imagesPerPerson(), random);
+		Optimizer optimizer = config.optimizer().equals("adam")
+			? Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build()
+			: Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) config.learningRate())).optMomentum(0.9f).build();
+		// The loss is computed here (TripletLoss), not by the trainer's Loss.
+		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer).optDevices(new Device[] { device });
+		int chip = FaceEncoder.CHIP_SIZE, plane = chip * chip, size = 3 * plane;
+		List<EpochLog> log = new ArrayList<>();
+		byte[] best = null;
+		double bestAccuracy = Double.NEGATIVE_INFINITY, bestTau = Double.NaN;
+		int bestEpoch = 0;
+		try (Model model = EmbeddingModel.newModel(config.architecture(), engine, device)) {
+			freeze(model.getBlock());
+			try (Trainer trainer = model.newTrainer(trainingConfig)) {
+				trainer.initialize(ScratchEmbeddingNet.inputShape(2));
+				for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+					long start = System.nanoTime(), triplets = 0, images = 0;
+					double lossSum = 0, activeSum = 0;
+					int steps = batches.batchesPerEpoch();
+					for (int s = 0; s < steps; s++) {
+						if (listener != null && listener.cancelled()) throw new CancellationException("training canceled at epoch " + epoch);
+						PersonBatches.Batch batch = batches.next();
+						float[] input = new float[batch.size() * size];
+						for (int i = 0; i < batch.size(); i++) {
+							float[] c = chips.get(batch.persons()[i]).get(batch.images()[i]);
+							if (random.nextBoolean()) System.arraycopy(c, 0, input, i * size, size);
+							else flip(c, input, i * size, chip);
+						}
+						try (NDManager manager = trainer.getManager().newSubManager()) {
+							NDArray x = manager.create(input, new Shape(batch.size(), 3, chip, chip));
+							boolean stepped = false;
+							try (GradientCollector collector = trainer.newGradientCollector()) {
+								NDArray embeddings = trainer.forward(new NDList(x)).singletonOrThrow();
+								float[] squared = TripletLoss.squaredDistances(embeddings.stopGradient()).toFloatArray();
+								List<int[]> chosen = config.mining().select(squared, batch.labels(), config.margin(), random);
+								activeSum += TripletMining.activeFraction(squared, batch.labels(), config.margin());
+								if (!chosen.isEmpty()) {
+									NDArray loss = TripletLoss.loss(embeddings, chosen, config.margin());
+									collector.backward(loss);
+									lossSum += loss.getFloat();
+									triplets += chosen.size();
+									stepped = true;
+								}
+							}
+							if (stepped) trainer.step();
+						}
+						images += batch.size();
+					}
+					double seconds = (System.nanoTime() - start) / 1e9;
+					double accuracy = Double.NaN, tau = Double.NaN;
+					if (validation != null) {
+						double[] v = validate(model, validation);
+						tau = v[0];
+						accuracy = v[1];
+						if (accuracy > bestAccuracy) {
+							bestAccuracy = accuracy;
+							bestTau = tau;
+							bestEpoch = epoch;
+							best = parameters(model);
+						}
+					}
+					EpochLog entry = new EpochLog(epoch, triplets == 0 ? 0 : lossSum / triplets, activeSum / steps, triplets, images / seconds,
+						triplets / seconds, accuracy, tau);
+					log.add(entry);
+					if (listener != null) listener.epoch(entry);
+					if (validation != null && config.patience() > 0 && epoch - bestEpoch >= config.patience()) break;
+				}
+			}
+			if (best != null) {
+				try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(best))) {
+					model.getBlock().loadParameters(model.getNDManager(), in);
+				}
+				catch (ai.djl.MalformedModelException e) {
+					throw new IllegalStateException("restoring the best epoch's parameters failed", e);
+				}
+			}
+			else {
+				bestEpoch = log.size();
+				bestTau = validate(model, training)[0]; // no validation persons: the training persons' best threshold
+			}
+			JsonObject recipe = config.toJson();
+			recipe.addProperty("engine", engine);
+			recipe.addProperty("training_persons", String.join(",", training.names()));
+			recipe.addProperty("validation_persons", validation == null ? "" : String.join(",", validation.names()));
+			recipe.addProperty("tau_chosen_on", validation == null ? "training persons (no validation persons)" : "validation persons");
+			recipe.addProperty("best_epoch", bestEpoch);
+			if (validation != null) recipe.addProperty("validation_accuracy", bestAccuracy);
+			return new Result(new EmbeddingModel(config.architecture(), parameters(model), bestTau, recipe), log, bestEpoch);
+		}
+	}
+
+	/** For fine-tuning: the first convolution (and what follows it up to the first unit) and the first units keep their weights. */
+	private void freeze(Block block) {
+		if (config.architecture() != EmbeddingModel.Architecture.FINETUNE || config.freezeUnits() == 0) return;
+		List<Block> children = block.getChildren().values();
+		// children: conv32_down, max pool, relu, 14 residual units, global average, fc
+		for (int i = 0; i < 3 + config.freezeUnits(); i++) children.get(i).freezeParameters(true);
+	}
+
+	/** {best threshold, accuracy at it} of the persons' encodings by the model in inference mode. */
+	private static double[] validate(Model model, LabelledFaces persons) {
+		Map<String, List<float[]>> encodings = encode(model, persons);
+		VerificationEvaluation e = VerificationEvaluation.of(VerificationEvaluation.allPairs(encodings, null, PairRule.distance(1)), 1);
+		return new double[] { e.bestThreshold(), e.bestAccuracy() };
+	}
+
+	/** Encodings in inference mode (batch norm with its running statistics), in batches. */
+	static Map<String, List<float[]>> encode(Model model, LabelledFaces persons) {
+		int chip = FaceEncoder.CHIP_SIZE, size = 3 * chip * chip, d = FaceEncoder.DESCRIPTOR_SIZE;
+		ParameterStore store = new ParameterStore(model.getNDManager(), false);
+		Map<String, List<float[]>> encodings = new LinkedHashMap<>();
+		for (Map.Entry<String, List<float[]>> person : persons.chips().entrySet()) {
+			List<float[]> list = person.getValue(), out = new ArrayList<>();
+			for (int from = 0; from < list.size(); from += FaceEncoder.BATCH_SIZE) {
+				int to = Math.min(list.size(), from + FaceEncoder.BATCH_SIZE);
+				float[] input = new float[(to - from) * size];
+				for (int i = from; i < to; i++) System.arraycopy(list.get(i), 0, input, (i - from) * size, size);
+				try (NDManager manager = model.getNDManager().newSubManager()) {
+					NDArray x = manager.create(input, new Shape(to - from, 3, chip, chip));
+					float[] e = model.getBlock().forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+					for (int i = 0; i < to - from; i++) out.add(java.util.Arrays.copyOfRange(e, i * d, (i + 1) * d));
+				}
+			}
+			encodings.put(person.getKey(), out);
+		}
+		return encodings;
+	}
+
+	/** Copies a CHW chip mirrored left-right into {@code out} at {@code offset}. */
+	private static void flip(float[] c, float[] out, int offset, int edge) {
+		for (int row = 0; row < 3 * edge; row++) {
+			int base = row * edge;
+			for (int x = 0; x < edge; x++) out[offset + base + x] = c[base + edge - 1 - x];
+		}
+	}
+
+	private static byte[] parameters(Model model) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			model.getBlock().saveParameters(out);
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException(e); // in memory: cannot happen
+		}
+		return bytes.toByteArray();
+	}
+
+	/** The default learning rate of an architecture. */
+	public static double defaultLearningRate(EmbeddingModel.Architecture architecture) {
+		return architecture == EmbeddingModel.Architecture.SCRATCH ? SCRATCH_LEARNING_RATE : FINETUNE_LEARNING_RATE;
+	}
+}
