@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The denoiser on a small real CT crop (48 x 48 x 32 of example_ct, 3 mm, sigma 50 HU) after a
  * short training with the default network and objective (40 steps of 2 patches of 32 x 32 x 24
- * instead of 300 of 4 of 48^3). Measured (MXNet, 2 busy cores, about 1 CPU-minute): noisy 33.71 dB,
+ * instead of 100 of 4 of 48^3). Measured (MXNet, 2 busy cores, about 1 CPU-minute): noisy 33.71 dB,
  * best Gaussian (sigma 0.5 voxels) 35.79 dB, best median 31.26 dB, denoiser 36.43 dB: +0.65 dB
  * over the best baseline, the Gaussian chosen with the clean volume in hand. Margins of about 0.3
  * dB for thread-count rounding. Skipped without the shared data.
