@@ -88,8 +88,10 @@ public final class VolumeModel {
 
 	/**
 	 * @param noiseVariance for a {@link Task#DENOISE} model with two output channels (a mean and a
-	 *        raw variance, as trained by probabilistic Noise2Void): the noise variance in normalised
-	 *        units; the output is then the posterior mean of the clean value (see {@link #apply})
+	 *        log prior variance relative to the noise, as trained by probabilistic Noise2Void): the
+	 *        noise variance in normalised units it was trained with, kept in the descriptor; the
+	 *        output is then the posterior mean of the clean value (see {@link #posteriorMean}),
+	 *        which needs only the network's two channels
 	 */
 	public VolumeModel(UNet3d.Config config, Task task, Intensity intensity, long tile, double[] spacing, Properties recipe, byte[] parameters,
 		double noiseVariance)
@@ -326,7 +328,7 @@ public final class VolumeModel {
 
 	/**
 	 * The posterior mean of the clean value under a Gaussian prior from the network and Gaussian
-	 * noise of variance {@code noise} around the observed {@code y} (Laine et al. 2019): the output's
+	 * noise (variance {@code noise}) around the observed {@code y} (Laine et al. 2019): the output's
 	 * first channel is the prior mean, its second {@code raw} the log of the prior variance in units
 	 * of the noise variance (prior = noise * exp(raw)), so that an untrained network starts near
 	 * prior = noise whatever the intensity scale, and {@code (mean * noise + y * prior) / (prior +
