@@ -2,6 +2,9 @@ package org.convkit.cli;
 
 import org.convkit.core.io.SharedData;
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.ct.CtFiles;
+import org.convkit.ct.Volume;
+import org.convkit.ct.denoise.DenoiseEvaluation;
 import org.convkit.ecg.beats.BeatCrossValidation;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.eval.FaceEvaluation;
@@ -22,6 +25,8 @@ import java.util.Map;
  * inside MIT-BIH DS1 (see BeatCrossValidation for the options).
  * {@code convkit evaluate faces-train [key=value ...]}: triplet-loss training, fine-tuning and the pair
  * classifier on ORL, persons split (see FaceTrainingEvaluation).
+ * {@code convkit evaluate ct-denoise VOLUME [sigma=50]}: the self-supervised CT denoiser against
+ * Gaussian and median filters on a volume with added noise.
  */
 final class EvaluateTool {
 
@@ -39,10 +44,41 @@ final class EvaluateTool {
 			org.convkit.face.eval.FaceTrainingEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
 			return 0;
 		}
+		if (args.length >= 1 && args[0].equals("ct-denoise")) return ctDenoise(args);
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
-			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA), 'faces-train [key=value ...]' or 'ecg [key=value ...]'");
+			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA), 'faces-train [key=value ...]', "
+				+ "'ecg [key=value ...]' or " + CT_DENOISE_USAGE);
 		}
 		faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
+		return 0;
+	}
+
+	static final String CT_DENOISE_USAGE = "'ct-denoise VOLUME [sigma=50]' (VOLUME: " + CtFiles.EXPECTED + ")";
+
+	/**
+	 * Noise of sigma HU added to a CT volume with a fixed seed, the denoiser trained with its
+	 * defaults on the noisy volume only, PSNR and SSIM against the clean volume next to the best
+	 * 3-D Gaussian and median filters (see DenoiseEvaluation).
+	 */
+	static int ctDenoise(String[] args) throws IOException {
+		if (args.length < 2 || args.length > 3) return Main.usage("evaluate: expected " + CT_DENOISE_USAGE);
+		double sigma = 50;
+		if (args.length == 3) {
+			if (!args[2].startsWith("sigma=")) return Main.usage("evaluate ct-denoise: expected sigma=<HU> after the volume, got '" + args[2] + "'");
+			try {
+				sigma = Double.parseDouble(args[2].substring("sigma=".length()));
+			}
+			catch (NumberFormatException e) {
+				sigma = Double.NaN;
+			}
+			if (!(sigma > 0)) throw new IllegalArgumentException("sigma: expected a noise level > 0 (HU), got '" + args[2].substring(6) + "'");
+		}
+		Volume volume = CtFiles.read(Path.of(args[1]), null);
+		if (volume.voxels().numDimensions() != 3)
+			throw new IllegalArgumentException(args[1] + ": expected a single-channel 3-D volume, got " + volume.voxels().numDimensions() + " dimensions");
+		System.out.printf(Locale.ROOT, "%s: %s voxels of %s mm%n", args[1], java.util.Arrays.toString(volume.voxels().dimensionsAsLongArray()),
+			java.util.Arrays.toString(volume.geometry().spacing()));
+		System.out.print(DenoiseEvaluation.run(volume.voxels(), volume.geometry().spacing(), sigma, DenoiseEvaluation.SEED, System.out::println).format());
 		return 0;
 	}
 

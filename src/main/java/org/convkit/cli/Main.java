@@ -30,6 +30,7 @@ public final class Main {
 		"  bench [core|faces|ecg|style|leak]   benchmarks; prints figures",
 		"  evaluate faces [ORL_FOLDER]         face verification and recognition accuracy on the ORL faces",
 		"  evaluate ecg [folds=4 epochs=4 ...] beat classifier, patient-wise cross-validation on MIT-BIH DS1",
+		"  evaluate ct-denoise VOLUME [sigma=50] CT denoiser against Gaussian and median filters (noise added, seed 7)",
 		"options: -Dconvkit.engine=MXNet|PyTorch  -Dconvkit.gpu=auto|off",
 		"exit status: 0 done, 2 bad input or usage, 3 a batch with failed items, 1 internal error (trace in a log file)");
 

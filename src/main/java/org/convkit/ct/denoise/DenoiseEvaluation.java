@@ -34,6 +34,8 @@ public final class DenoiseEvaluation {
 
 	public static final double[] GAUSSIAN_SIGMAS = {0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75, 3};
 	public static final int[] MEDIAN_RADII = {1, 2, 3};
+	/** The noise seed of {@code convkit evaluate ct-denoise}. */
+	public static final long SEED = 7;
 
 	/** One method's figures against the clean volume; {@code seconds}: its run time. */
 	public record Row(String method, String setting, double psnr, double ssim, double seconds) {}

@@ -30,6 +30,10 @@ import java.util.function.UnaryOperator;
  * pooling (stride 2) on the way down and nearest-neighbour upsampling (no learned weights, so no
  * checkerboard) concatenated with the skip connection on the way up; a 1x1x1 convolution gives the
  * output channels. {@code residual} adds the input to the output (same channel counts only).
+ * {@code blindSpotBase} (single-channel input, for blind-spot denoisers) adds to the first output
+ * channel the mean of each voxel's 26 neighbours, never the voxel itself: the network then learns
+ * a correction to a fair first guess instead of the whole value, which a short training on CPU
+ * otherwise never reaches, and the output stays blind to the voxel's own noise.
  * <p>
  * Tiling: {@link #receptiveRadius} counts, per side, how far from an output voxel any input voxel can
  * matter (each 3x3x3 convolution at level l reaches 2^l voxels further, each pooling and each
@@ -64,8 +68,15 @@ public final class UNet3d {
 	 * gradient step), not residual, one channel in and out. The denoiser's own defaults are in
 	 * {@code org.convkit.ct.denoise.Noise2Void}.
 	 */
-	public record Config(int depth, int baseWidth, Normalization normalization, boolean residual, int inChannels, int outChannels) {
+	public record Config(int depth, int baseWidth, Normalization normalization, boolean residual, int inChannels, int outChannels,
+		boolean blindSpotBase)
+	{
 		public static final Config DEFAULT = new Config(2, 16, Normalization.NONE, false, 1, 1);
+
+		/** Without the blind-spot base. */
+		public Config(int depth, int baseWidth, Normalization normalization, boolean residual, int inChannels, int outChannels) {
+			this(depth, baseWidth, normalization, residual, inChannels, outChannels, false);
+		}
 
 		public Config {
 			if (depth < 0 || depth > 5) throw new IllegalArgumentException("depth: expected 0 to 5, got " + depth);
@@ -75,26 +86,32 @@ public final class UNet3d {
 			if (outChannels < 1) throw new IllegalArgumentException("out_channels: expected at least 1, got " + outChannels);
 			if (residual && inChannels != outChannels)
 				throw new IllegalArgumentException("residual: needs as many output as input channels, got " + inChannels + " in and " + outChannels + " out");
+			if (blindSpotBase && (residual || inChannels != 1))
+				throw new IllegalArgumentException("blind_spot_base: needs one input channel and no residual, got " + inChannels + " in, residual " + residual);
 		}
 
 		public Config withDepth(int d) {
-			return new Config(d, baseWidth, normalization, residual, inChannels, outChannels);
+			return new Config(d, baseWidth, normalization, residual, inChannels, outChannels, blindSpotBase);
 		}
 
 		public Config withBaseWidth(int w) {
-			return new Config(depth, w, normalization, residual, inChannels, outChannels);
+			return new Config(depth, w, normalization, residual, inChannels, outChannels, blindSpotBase);
 		}
 
 		public Config withNormalization(Normalization n) {
-			return new Config(depth, baseWidth, n, residual, inChannels, outChannels);
+			return new Config(depth, baseWidth, n, residual, inChannels, outChannels, blindSpotBase);
 		}
 
 		public Config withResidual(boolean r) {
-			return new Config(depth, baseWidth, normalization, r, inChannels, outChannels);
+			return new Config(depth, baseWidth, normalization, r, inChannels, outChannels, blindSpotBase);
+		}
+
+		public Config withBlindSpotBase(boolean b) {
+			return new Config(depth, baseWidth, normalization, residual, inChannels, outChannels, b);
 		}
 
 		public Config withChannels(int in, int out) {
-			return new Config(depth, baseWidth, normalization, residual, in, out);
+			return new Config(depth, baseWidth, normalization, residual, in, out, blindSpotBase);
 		}
 
 		/** The factor by which the deepest level is smaller: 2^depth. */
@@ -105,7 +122,7 @@ public final class UNet3d {
 		/** A stable text for model ids and descriptors. */
 		public String describe() {
 			return String.format(Locale.ROOT, "unet3d(depth=%d, base_width=%d, norm=%s, residual=%b, in=%d, out=%d)", depth, baseWidth,
-				normalization.id(), residual, inChannels, outChannels);
+				normalization.id(), residual, inChannels, outChannels) + (blindSpotBase ? "+blind_spot_base" : "");
 		}
 	}
 
@@ -117,6 +134,8 @@ public final class UNet3d {
 	/** A fresh, uninitialised network. */
 	public static Block build(Config config) {
 		SequentialBlock net = new SequentialBlock().add(level(config, 0)).add(conv(config.outChannels(), 1, true));
+		if (config.blindSpotBase()) return new ParallelBlock(list -> new NDList(addToFirst(list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow())),
+			List.of(net, LambdaBlock.singleton(UNet3d::neighbourMean, "neighbourMean")));
 		if (!config.residual()) return net;
 		return new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
 			List.of(net, Blocks.identityBlock()));
@@ -153,6 +172,20 @@ public final class UNet3d {
 	private static Block conv(int filters, int kernel, boolean bias) {
 		return Conv3d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel, kernel))
 			.optPadding(new Shape(kernel / 2, kernel / 2, kernel / 2)).optBias(bias).build();
+	}
+
+	/** The mean of each voxel's 26 neighbours (zeros beyond the border, as the convolutions pad), without the voxel itself. */
+	static NDArray neighbourMean(NDArray x) {
+		Shape three = new Shape(3, 3, 3);
+		NDArray mean27 = Pool.avgPool3d(x, three, new Shape(1, 1, 1), new Shape(1, 1, 1), false, true);
+		return mean27.mul(27f).sub(x).div(26f);
+	}
+
+	/** {@code out} with {@code base} added to its first channel. */
+	private static NDArray addToFirst(NDArray out, NDArray base) {
+		if (out.getShape().get(1) == 1) return out.add(base);
+		NDArray first = out.get(new NDIndex().addAllDim().addSliceDim(0, 1)).add(base);
+		return NDArrays.concat(new NDList(first, out.get(new NDIndex().addAllDim().addSliceDim(1, out.getShape().get(1)))), 1);
 	}
 
 	/** Nearest-neighbour upsampling by 2 along z, y and x. */

@@ -88,8 +88,10 @@ public final class VolumeModel {
 
 	/**
 	 * @param noiseVariance for a {@link Task#DENOISE} model with two output channels (a mean and a
-	 *        raw variance, as trained by probabilistic Noise2Void): the noise variance in normalised
-	 *        units; the output is then the posterior mean of the clean value (see {@link #apply})
+	 *        log prior variance relative to the noise, as trained by probabilistic Noise2Void): the
+	 *        noise variance in normalised units it was trained with, kept in the descriptor; the
+	 *        output is then the posterior mean of the clean value (see {@link #posteriorMean}),
+	 *        which needs only the network's two channels
 	 */
 	public VolumeModel(UNet3d.Config config, Task task, Intensity intensity, long tile, double[] spacing, Properties recipe, byte[] parameters,
 		double noiseVariance)
@@ -174,6 +176,7 @@ public final class VolumeModel {
 		p.setProperty("residual", String.valueOf(config.residual()));
 		p.setProperty("in_channels", String.valueOf(config.inChannels()));
 		p.setProperty("out_channels", String.valueOf(config.outChannels()));
+		if (config.blindSpotBase()) p.setProperty("blind_spot_base", "true");
 		p.setProperty("task", task.id());
 		intensity.store(p);
 		p.setProperty("tile", String.valueOf(tile));
@@ -206,7 +209,8 @@ public final class VolumeModel {
 				throw new IllegalArgumentException("architecture is '" + p.getProperty("architecture") + "', expected " + ARCHITECTURE);
 			UNet3d.Config config = new UNet3d.Config(Integer.parseInt(p.getProperty("depth")), Integer.parseInt(p.getProperty("base_width")),
 				UNet3d.Normalization.parse(p.getProperty("normalization")), Boolean.parseBoolean(p.getProperty("residual")),
-				Integer.parseInt(p.getProperty("in_channels")), Integer.parseInt(p.getProperty("out_channels")));
+				Integer.parseInt(p.getProperty("in_channels")), Integer.parseInt(p.getProperty("out_channels")),
+				Boolean.parseBoolean(p.getProperty("blind_spot_base", "false")));
 			Task task = Task.valueOf(p.getProperty("task").trim().toUpperCase(Locale.ROOT));
 			String[] s = p.getProperty("spacing", "1,1,1").split(",");
 			double[] spacing = {Double.parseDouble(s[0]), Double.parseDouble(s[1]), Double.parseDouble(s[2])};
@@ -308,7 +312,7 @@ public final class VolumeModel {
 		ConvKitRuntime.get().infer(spec(), session -> {
 			tiler.process(input, out, batch -> {
 				NDArray result = UNet3d.forward(session::forward, batch, config);
-				return posterior() ? posteriorMean(batch, result, (float) noiseVariance) : result;
+				return posterior() ? posteriorMean(batch, result) : result;
 			}, session.manager());
 			return null;
 		});
@@ -323,14 +327,17 @@ public final class VolumeModel {
 	}
 
 	/**
-	 * The posterior mean of the clean value under a Gaussian prior from the network (mean, variance
-	 * softplus(raw)) and Gaussian noise of variance {@code noise} around the observed {@code y}:
-	 * {@code (mean * noise + y * prior) / (prior + noise)} (Laine et al. 2019).
+	 * The posterior mean of the clean value under a Gaussian prior from the network and Gaussian
+	 * noise (variance {@code noise}) around the observed {@code y} (Laine et al. 2019): the output's
+	 * first channel is the prior mean, its second {@code raw} the log of the prior variance in units
+	 * of the noise variance (prior = noise * exp(raw)), so that an untrained network starts near
+	 * prior = noise whatever the intensity scale, and {@code (mean * noise + y * prior) / (prior +
+	 * noise)} is {@code mean + sigmoid(raw) (y - mean)}.
 	 */
-	public static NDArray posteriorMean(NDArray y, NDArray output, float noise) {
+	public static NDArray posteriorMean(NDArray y, NDArray output) {
 		NDArray mean = output.get(new NDIndex().addAllDim().addSliceDim(0, 1));
-		NDArray prior = Activation.softPlus(output.get(new NDIndex().addAllDim().addSliceDim(1, 2)));
-		return mean.mul(noise).add(y.mul(prior)).div(prior.add(noise));
+		NDArray trust = Activation.sigmoid(output.get(new NDIndex().addAllDim().addSliceDim(1, 2)));
+		return mean.add(y.sub(mean).mul(trust));
 	}
 
 	private static String digest(byte[] bytes) {

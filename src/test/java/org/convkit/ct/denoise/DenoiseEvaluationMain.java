@@ -36,7 +36,7 @@ public final class DenoiseEvaluationMain {
 			for (int i = from; i < args.length; i++) sigmas[i - from] = Double.parseDouble(args[i]);
 		}
 		for (double sigma : sigmas) {
-			DenoiseEvaluation.Report r = DenoiseEvaluation.run(v.voxels(), v.geometry().spacing(), sigma, 7, network, training, objective, System.out::println);
+			DenoiseEvaluation.Report r = DenoiseEvaluation.run(v.voxels(), v.geometry().spacing(), sigma, DenoiseEvaluation.SEED, network, training, objective, System.out::println);
 			System.out.println(r.format());
 		}
 	}

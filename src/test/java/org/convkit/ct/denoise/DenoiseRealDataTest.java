@@ -17,27 +17,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The denoiser on a small real CT crop (48 x 48 x 32 of example_ct, 3 mm, sigma 50 HU) after a
- * short training (40 steps of 2 patches of 32 x 32 x 24). Measured (MXNet, 2 cores): noisy 33.71 dB,
- * best Gaussian (sigma 0.5 voxels) 35.79 dB, best median 31.26 dB, denoiser 35.15 dB: it gains
- * 1.44 dB over the input and beats the median filter, but stays 0.64 dB below the best Gaussian
- * filter. The brief's goal (beating the best baseline) is not reached yet; this test guards what
- * is reached, with margins of about half a dB. Skipped without the shared data.
+ * short training with the default network and objective (40 steps of 2 patches of 32 x 32 x 24
+ * instead of 100 of 4 of 48^3). Measured (MXNet, 2 busy cores, about 1 CPU-minute): noisy 33.71 dB,
+ * best Gaussian (sigma 0.5 voxels) 35.79 dB, best median 31.26 dB, denoiser 36.43 dB: +0.65 dB
+ * over the best baseline, the Gaussian chosen with the clean volume in hand. Margins of about 0.3
+ * dB for thread-count rounding. Skipped without the shared data.
  */
 class DenoiseRealDataTest {
 
 	@Test
-	void gainsOverTheNoisyInputAndTheMedianOnARealCrop() throws Exception {
+	void beatsTheBestBaselineOnARealCrop() throws Exception {
 		Path file = SharedData.resolve("ct/totalsegmentator/example_ct.nii.gz");
 		assumeTrue(Files.isRegularFile(file), SharedData.missing(file));
 		org.convkit.ct.Volume v = NiftiFiles.read(file);
 		var crop = Views.zeroMin(Views.interval(v.voxels(), new FinalInterval(new long[] {37, 26, 40}, new long[] {84, 73, 71})));
 		UNet3d.Config network = Noise2Void.NETWORK;
-		VolumeTrainer.Config training = Noise2Void.TRAINING.withPatch(32, 32, 2).withEpochs(4, 10).withLearningRate(2e-3f);
-		DenoiseEvaluation.Report r = DenoiseEvaluation.run(crop, v.geometry().spacing(), 50, 7, network, training, new Noise2Void(), null);
+		VolumeTrainer.Config training = Noise2Void.TRAINING.withPatch(32, 32, 2).withEpochs(4, 10);
+		DenoiseEvaluation.Report r = DenoiseEvaluation.run(crop, v.geometry().spacing(), 50, DenoiseEvaluation.SEED, network, training, new Noise2Void(), null);
 		System.out.println(r.format());
-		double noisy = r.rows().get(0).psnr(), median = r.rows().get(2).psnr(), denoised = r.rows().get(3).psnr();
-		assertTrue(denoised > noisy + 1.0, "the denoiser should gain over its input (measured +1.44 dB)\n" + r.format());
-		assertTrue(denoised > median + 3.0, "the denoiser should beat the median filter (measured +3.9 dB)\n" + r.format());
-		assertTrue(r.gain() > -1.2, "the gap to the best baseline grew (measured -0.64 dB)\n" + r.format());
+		double noisy = r.rows().get(0).psnr(), gaussian = r.rows().get(1).psnr(), median = r.rows().get(2).psnr(), denoised = r.rows().get(3).psnr();
+		assertTrue(denoised > noisy + 2.3, "the denoiser should gain over its input (measured +2.72 dB)\n" + r.format());
+		assertTrue(denoised > median + 4.5, "the denoiser should beat the median filter (measured +5.17 dB)\n" + r.format());
+		assertTrue(r.gain() > 0.3, "the denoiser should beat the best baseline, here the Gaussian at " + gaussian + " dB (measured +0.65 dB)\n" + r.format());
 	}
 }

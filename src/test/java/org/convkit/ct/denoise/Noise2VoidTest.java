@@ -63,14 +63,15 @@ class Noise2VoidTest {
 	@Test
 	void posteriorMeanAndProbabilisticLossByHand() {
 		try (NDManager m = ConvKitRuntime.get().newManager()) {
-			// prior mean 1, raw variance r with softplus(r) = 3 (r = log(e^3 - 1)); noise variance 1; observed y = 5
-			float raw = (float) Math.log(Math.exp(3) - 1);
+			// prior mean 1, raw r = log 3: prior variance = noise * e^r = 3 noise; noise variance 2; observed y = 5
+			float raw = (float) Math.log(3);
 			NDArray out = m.create(new float[] {1, raw}, new Shape(1, 2, 1, 1, 1));
 			NDArray y = m.create(new float[] {5}, new Shape(1, 1, 1, 1, 1));
-			assertEquals((1 * 1 + 5 * 3) / 4.0, VolumeModel.posteriorMean(y, out, 1).getFloat(), 1e-5);
+			// (mean * noise + y * prior) / (prior + noise) = (1 * 2 + 5 * 6) / 8
+			assertEquals((1 * 2 + 5 * 6) / 8.0, VolumeModel.posteriorMean(y, out).getFloat(), 1e-5);
 			NDArray w = m.create(new float[] {1}, new Shape(1, 1, 1, 1, 1));
-			// NLL = (5 - 1)^2 / (3 + 1) + log(3 + 1)
-			assertEquals(16 / 4.0 + Math.log(4), new Noise2Void(0.01, 2, 1).loss(out, y, w).getFloat(), 1e-5);
+			// NLL up to the constant log(noise): (5 - 1)^2 / (noise + prior) * ... = 16 / 8 + log(1 + 3)
+			assertEquals(16 / 8.0 + Math.log(4), new Noise2Void(0.01, 2, 2).loss(out, y, w).getFloat(), 1e-5);
 			assertEquals(16, new Noise2Void(0.01, 2).loss(m.create(new float[] {1}, new Shape(1, 1, 1, 1, 1)), y, w).getFloat(), 1e-5);
 		}
 	}

@@ -86,7 +86,25 @@ class UNet3dTest {
 	 */
 	@Test
 	void tiledEqualsWholeVolume() throws Exception {
-		UNet3d.Config c = new UNet3d.Config(1, 4, UNet3d.Normalization.NONE, false, 1, 1);
+		tiledEqualsWholeVolume(new UNet3d.Config(1, 4, UNet3d.Normalization.NONE, false, 1, 1));
+		tiledEqualsWholeVolume(new UNet3d.Config(1, 4, UNet3d.Normalization.NONE, false, 1, 1, true));
+	}
+
+	@Test
+	void blindSpotBaseIsTheMeanOfTheNeighboursWithoutTheVoxel() {
+		try (NDManager m = ConvKitRuntime.get().newManager()) {
+			float[] v = new float[5 * 5 * 5];
+			v[(2 * 5 + 2) * 5 + 2] = 26; // a spike in the middle
+			float[] mean = UNet3d.neighbourMean(m.create(v, new Shape(1, 1, 5, 5, 5))).toFloatArray();
+			assertEquals(0, mean[(2 * 5 + 2) * 5 + 2], 1e-6, "the voxel itself is left out");
+			assertEquals(1, mean[(1 * 5 + 1) * 5 + 1], 1e-6, "a corner neighbour sees the spike / 26");
+			assertEquals(1, mean[(2 * 5 + 2) * 5 + 3], 1e-6, "a face neighbour too");
+			assertEquals(0, mean[(2 * 5 + 2) * 5 + 4], 1e-6, "two voxels away: nothing");
+		}
+		assertThrows(IllegalArgumentException.class, () -> new UNet3d.Config(1, 4, UNet3d.Normalization.NONE, false, 2, 2, true));
+	}
+
+	private static void tiledEqualsWholeVolume(UNet3d.Config c) throws Exception {
 		long h = UNet3d.halo(c); // 10
 		int n = 32;
 		ArrayImg<FloatType, FloatArray> volume = ArrayImgs.floats(n, n, n);

@@ -156,11 +156,12 @@ class VolumeTrainerTest {
 		assertTrue(channels.getMessage().contains(folder.toString()) && channels.getMessage().contains("expects 1 input channel(s), but the volume has 2"),
 			channels.getMessage());
 		// a probabilistic denoiser keeps its noise variance
-		VolumeModel posterior = new VolumeModel(NET.withChannels(1, 2), VolumeModel.Task.DENOISE, Intensity.window(-1000, 1000), 40, null, null,
+		VolumeModel posterior = new VolumeModel(NET.withChannels(1, 2).withBlindSpotBase(true), VolumeModel.Task.DENOISE, Intensity.window(-1000, 1000), 40, null, null,
 			new byte[] {1, 2, 3}, 0.0123);
 		posterior.save(dir.resolve("posterior"));
 		VolumeModel reopened = VolumeModel.open(dir.resolve("posterior"), VolumeModel.Task.DENOISE, 1);
 		assertTrue(reopened.posterior());
+		assertTrue(reopened.config().blindSpotBase());
 		assertEquals(0.0123, reopened.noiseVariance());
 		assertEquals(Intensity.window(-1000, 1000), reopened.intensity());
 		assertArrayEquals(new byte[] {1, 2, 3}, reopened.parameters());
