@@ -2,6 +2,7 @@ package org.convkit.cli;
 
 import org.convkit.core.io.SharedData;
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.ct.segment.SegmentEvaluation;
 import org.convkit.ecg.beats.BeatCrossValidation;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.eval.FaceEvaluation;
@@ -20,6 +21,8 @@ import java.util.Map;
  * on (ORL s1..s20), by face-api.js's (its committed descriptors) on the same pairs.
  * {@code convkit evaluate ecg [key=value ...]}: the beat classifier's patient-wise cross-validation
  * inside MIT-BIH DS1 (see BeatCrossValidation for the options).
+ * {@code convkit evaluate ct-segment [CT LABELS] [key=value ...]}: the CT segmenter trained on slabs
+ * and scored on the slabs held apart, beside a threshold baseline (see SegmentEvaluation).
  */
 final class EvaluateTool {
 
@@ -32,8 +35,14 @@ final class EvaluateTool {
 			BeatCrossValidation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
 			return 0;
 		}
+		if (args.length >= 1 && args[0].equals("ct-segment")) {
+			// The CT segmenter trained on slabs of a volume, Dice on the slabs held apart, beside a threshold baseline.
+			SegmentEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+			return 0;
+		}
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
-			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA) or 'ecg [key=value ...]'");
+			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA), 'ecg [key=value ...]' "
+				+ "or 'ct-segment [CT LABELS] [key=value ...]'");
 		}
 		faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
 		return 0;

@@ -22,14 +22,12 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * Plugins &gt; ConvKit &gt; ECG &gt; Train ECG Classifier: trains the 1-D CNN beat classifier on WFDB
@@ -50,9 +48,8 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	static final String NO_VALIDATION_BEATS = "validation_records: the validation records %s hold no beats to score (a beat needs a reference beat "
 		+ "annotation, a whole window and a beat on either side); choose others, or none";
 	static final String NO_MODEL = "model: expected a folder to save the trained model in";
-	static final String MODEL_NOT_EMPTY = "model: %s exists and is not empty (%s); choose another folder, or set overwrite=true (--overwrite on the command "
-		+ "line) to replace its model (beatnet.params and beatnet.properties; other files stay)";
-	static final String MODEL_IS_FILE = "model: %s is a file; expected a folder to save the trained model in";
+	static final String MODEL_NOT_EMPTY = String.format(OutputFiles.MODEL_NOT_EMPTY, "%s", "%s", BeatModel.PARAMETERS + " and " + BeatModel.PROPERTIES);
+	static final String MODEL_IS_FILE = OutputFiles.MODEL_IS_FILE;
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder of WFDB records with reference annotations (.hea, .dat, .atr)")
 	private File folder;
@@ -121,7 +118,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		List<Path> inputs = new ArrayList<>();
 		for (String name : train) inputs.addAll(EcgFiles.inputFiles(data.resolve(name + ".hea")));
 		for (String name : validation) inputs.addAll(EcgFiles.inputFiles(data.resolve(name + ".hea")));
-		checkModelFolder(model.toPath(), overwrite, inputs);
+		OutputFiles.checkModelFolder(model.toPath(), overwrite, List.of(BeatModel.PARAMETERS, BeatModel.PROPERTIES), inputs);
 		String folds = BeatCalibration.checkFolds(calibration_folds, train.size());
 		if (folds != null) throw new IllegalArgumentException("calibration_folds: " + folds);
 		BeatDataset.Options window = BeatDataset.Options.DEFAULT;
@@ -159,29 +156,6 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 			networks == 1 ? "" : "s", trainBeats.size(), train.size(),
 			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model)
 			+ (calibration_folds > 0 ? "; decision bias " + bias.format() + " chosen on " + calibration_folds + " patient-wise folds" : "");
-	}
-
-	/**
-	 * Refuses, before training, a model folder that holds files unless overwrite, a file in its place,
-	 * model files that are inputs, and a folder (or the nearest existing folder above it) that takes no files.
-	 */
-	static void checkModelFolder(Path folder, boolean overwrite, List<Path> inputs) throws IOException {
-		Path abs = folder.toAbsolutePath().normalize();
-		if (Files.exists(abs) && !Files.isDirectory(abs)) throw new IllegalArgumentException(String.format(MODEL_IS_FILE, folder));
-		if (Files.isDirectory(abs)) {
-			List<String> names;
-			try (Stream<Path> entries = Files.list(abs)) {
-				names = entries.map(p -> p.getFileName().toString()).sorted().toList();
-			}
-			if (!names.isEmpty() && !overwrite) {
-				String shown = String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", ..." : "");
-				throw new IllegalArgumentException(String.format(MODEL_NOT_EMPTY, folder, shown));
-			}
-			for (String file : List.of(BeatModel.PARAMETERS, BeatModel.PROPERTIES)) OutputFiles.check("model", abs.resolve(file), true, inputs);
-		}
-		Path existing = abs;
-		while (existing != null && !Files.isDirectory(existing)) existing = existing.getParent();
-		if (existing != null) EcgCommandSupport.writableFolder("model", existing);
 	}
 
 	private static BeatDataset read(Path folder, List<String> names, BeatDataset.Options window) throws IOException {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The rules every output file follows, checked before any work starts: it is never one of the
@@ -16,6 +18,11 @@ public final class OutputFiles {
 	public static final String EXISTS = "%s: %s exists; choose another file, or set overwrite=true (--overwrite on the command line) to replace it";
 	public static final String IS_FOLDER = "%s: %s is a folder; expected a file name";
 	public static final String NO_FOLDER = "%s: the folder %s does not exist";
+	/** Model folders: the folder, the files it holds, the model's own files. */
+	public static final String MODEL_NOT_EMPTY = "model: %s exists and is not empty (%s); choose another folder, or set overwrite=true (--overwrite on "
+		+ "the command line) to replace its model (%s; other files stay)";
+	public static final String MODEL_IS_FILE = "model: %s is a file; expected a folder to save the trained model in";
+	public static final String MODEL_NOT_WRITABLE = "model: cannot write in the folder %s (permission denied); choose another folder";
 
 	private OutputFiles() {}
 
@@ -46,5 +53,31 @@ public final class OutputFiles {
 		catch (IOException e) {
 			return false;
 		}
+	}
+
+	/**
+	 * Checks, before training, the folder a trained model is to be saved in (its option is
+	 * {@code model}): refuses a file in its place, a folder that holds files unless overwrite, model
+	 * files that are inputs, and a folder (or the nearest existing folder above it) that takes no files.
+	 *
+	 * @param modelFiles the names of the files the model is saved as
+	 */
+	public static void checkModelFolder(Path folder, boolean overwrite, List<String> modelFiles, Collection<Path> inputs) throws IOException {
+		Path abs = folder.toAbsolutePath().normalize();
+		if (Files.exists(abs) && !Files.isDirectory(abs)) throw new IllegalArgumentException(String.format(MODEL_IS_FILE, folder));
+		if (Files.isDirectory(abs)) {
+			List<String> names;
+			try (Stream<Path> entries = Files.list(abs)) {
+				names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+			}
+			if (!names.isEmpty() && !overwrite) {
+				String shown = String.join(", ", names.subList(0, Math.min(3, names.size()))) + (names.size() > 3 ? ", ..." : "");
+				throw new IllegalArgumentException(String.format(MODEL_NOT_EMPTY, folder, shown, String.join(" and ", modelFiles)));
+			}
+			for (String file : modelFiles) check("model", abs.resolve(file), true, inputs);
+		}
+		Path existing = abs;
+		while (existing != null && !Files.isDirectory(existing)) existing = existing.getParent();
+		if (existing != null && !AtomicFiles.canWriteIn(existing)) throw new IllegalArgumentException(String.format(MODEL_NOT_WRITABLE, existing));
 	}
 }

@@ -18,7 +18,7 @@ record Phantom(ArrayImg<FloatType, FloatArray> image, ArrayImg<FloatType, FloatA
 	private static final double[][] SHAPES = {
 		{0.5, 0.5, 0.5, 0.45, 0.4, 0.48, 40, 0},
 		{0.38, 0.45, 0.45, 0.16, 0.2, 0.3, 80, 1},
-		{0.66, 0.6, 0.55, 0.09, 0.09, 0.15, 200, 2},
+		{0.66, 0.6, 0.55, 0.12, 0.12, 0.18, 200, 2},
 		{0.65, 0.35, 0.5, 0.05, 0.12, 0.2, 60, 0},
 	};
 
