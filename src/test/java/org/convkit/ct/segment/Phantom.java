@@ -9,17 +9,17 @@ import net.imglib2.type.numeric.real.FloatType;
 
 /**
  * A synthetic CT-like phantom (Shepp-Logan-like): a body ellipsoid of soft tissue (40 HU) in air,
- * with a large organ (label 1, 80 HU), a small dense structure (label 2, 200 HU) and an unlabelled
- * structure of nearly the organ's density (60 HU, elongated), plus Gaussian noise.
+ * with a large organ (label 1, 100 HU), a small dense structure (label 2, 200 HU) and an unlabelled
+ * structure between the two in density (130 HU, elongated), plus Gaussian noise.
  */
 record Phantom(ArrayImg<FloatType, FloatArray> image, ArrayImg<FloatType, FloatArray> labels) {
 
 	/** (cx, cy, cz, rx, ry, rz) in fractions of the volume, HU, label. */
 	private static final double[][] SHAPES = {
 		{0.5, 0.5, 0.5, 0.45, 0.4, 0.48, 40, 0},
-		{0.38, 0.45, 0.45, 0.16, 0.2, 0.3, 80, 1},
+		{0.38, 0.45, 0.45, 0.16, 0.2, 0.3, 100, 1},
 		{0.66, 0.6, 0.55, 0.12, 0.12, 0.18, 200, 2},
-		{0.65, 0.35, 0.5, 0.05, 0.12, 0.2, 60, 0},
+		{0.65, 0.35, 0.5, 0.06, 0.12, 0.2, 130, 0},
 	};
 
 	static Phantom make(int nx, int ny, int nz, double noise, long seed) {
