@@ -38,9 +38,9 @@ for (i = 0; i < files.length; i++) {
 	run("Open CT Volume", "path=[" + input + name + "]");
 	volume = getTitle();
 	run("Segment Volume", "image=[" + volume + "] model=[" + model + "] tile_size=" + tile);
-	save = "image=[" + volume + "-labels] file=[" + output + base + "_labels.nii.gz] datatype=auto";
-	if (overwrite == "true") save = save + " overwrite";
-	run("Save NIfTI", save);
+	saving = "image=[" + volume + "-labels] file=[" + output + base + "_labels.nii.gz] datatype=auto";
+	if (overwrite == "true") saving = saving + " overwrite";
+	run("Save NIfTI", saving);
 	done++;
 	for (r = 0; r < nResults; r++) {
 		summary = summary + csvText(name) + "," + getResult("label", r) + "," + getResult("voxels", r) + "," + d2s(getResult("volume_mL", r), 3);
@@ -49,7 +49,6 @@ for (i = 0; i < files.length; i++) {
 		print(name + ": label " + getResult("label", r) + ", " + getResult("voxels", r) + " voxels, " + d2s(getResult("volume_mL", r), 2) + " mL");
 	}
 	close("*");
-	run("Clear Results");
 }
 File.saveString(summary, summaryFile);
 print("ct_segment_folder: " + done + " volumes segmented; labels and summary.csv in " + output);
