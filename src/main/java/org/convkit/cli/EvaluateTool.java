@@ -5,6 +5,7 @@ import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.ct.CtFiles;
 import org.convkit.ct.Volume;
 import org.convkit.ct.denoise.DenoiseEvaluation;
+import org.convkit.ct.segment.SegmentEvaluation;
 import org.convkit.ecg.beats.BeatCrossValidation;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.eval.FaceEvaluation;
@@ -27,6 +28,8 @@ import java.util.Map;
  * classifier on ORL, persons split (see FaceTrainingEvaluation).
  * {@code convkit evaluate ct-denoise VOLUME [sigma=50]}: the self-supervised CT denoiser against
  * Gaussian and median filters on a volume with added noise.
+ * {@code convkit evaluate ct-segment [CT LABELS] [key=value ...]}: the CT segmenter trained on slabs
+ * and scored on the slabs held apart, beside a threshold baseline (see SegmentEvaluation).
  */
 final class EvaluateTool {
 
@@ -39,6 +42,11 @@ final class EvaluateTool {
 			BeatCrossValidation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
 			return 0;
 		}
+		if (args.length >= 1 && args[0].equals("ct-segment")) {
+			// The CT segmenter trained on slabs of a volume, Dice on the slabs held apart, beside a threshold baseline.
+			SegmentEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+			return 0;
+		}
 		if (args.length >= 1 && args[0].equals("faces-train")) {
 			// Triplet-loss embeddings, fine-tuning and the pair classifier on ORL, persons split; key=value options.
 			org.convkit.face.eval.FaceTrainingEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -47,7 +55,7 @@ final class EvaluateTool {
 		if (args.length >= 1 && args[0].equals("ct-denoise")) return ctDenoise(args);
 		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
 			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA), 'faces-train [key=value ...]', "
-				+ "'ecg [key=value ...]' or " + CT_DENOISE_USAGE);
+				+ "'ecg [key=value ...]', 'ct-segment [CT LABELS] [key=value ...]' or " + CT_DENOISE_USAGE);
 		}
 		faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
 		return 0;

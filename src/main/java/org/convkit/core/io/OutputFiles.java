@@ -16,7 +16,6 @@ public final class OutputFiles {
 	public static final String EXISTS = "%s: %s exists; choose another file, or set overwrite=true (--overwrite on the command line) to replace it";
 	public static final String IS_FOLDER = "%s: %s is a folder; expected a file name";
 	public static final String NO_FOLDER = "%s: the folder %s does not exist";
-
 	private OutputFiles() {}
 
 	/**

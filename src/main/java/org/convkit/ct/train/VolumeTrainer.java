@@ -47,7 +47,11 @@ import net.imglib2.view.Views;
  * validation: training patches never reach into them, so validation voxels are never neighbours
  * of training voxels. Training patches are drawn uniformly, augmented (flips along x, y and z;
  * in-plane rotations by 90 degrees when the patch is square in x-y; an intensity scale and shift),
- * then passed to the objective. The loss is the weighted mean squared error over voxels with
+ * then passed to the objective. With label volumes (class indices 0..K-1, e.g. for segmentation),
+ * label patches go through the same flips and rotations, and sampling is balanced between classes:
+ * each patch is centred on a voxel of a class drawn uniformly from the classes present in the
+ * training slabs (from up to {@value #CLASS_SAMPLES} positions per class), so a small structure is
+ * seen as often as the background. The loss is the weighted mean squared error over voxels with
  * weight &gt; 0. Adam with a cosine learning-rate decay over all steps. After each epoch the
  * validation loss is measured on fixed patches (fixed masks) covering the validation slabs, and the
  * best epoch's parameters are kept in memory and restored at the end. Everything random comes
@@ -65,6 +69,15 @@ public final class VolumeTrainer {
 		 * @param weight receives the loss weight per voxel (0: not in the loss)
 		 */
 		void prepare(float[] patch, int[] shape, float[] input, float[] target, float[] weight, Random random);
+
+		/**
+		 * The same for training with a label volume ({@link VolumeTrainer#train(List, List, Intensity,
+		 * VolumeModel.Task, long, double[], Listener)}): {@code labels} is the patch's class index per
+		 * voxel, augmented with it. By default the labels are ignored.
+		 */
+		default void prepare(float[] patch, float[] labels, int[] shape, float[] input, float[] target, float[] weight, Random random) {
+			prepare(patch, shape, input, target, weight, random);
+		}
 
 		/** A short description for the model's recipe. */
 		String describe();
@@ -153,10 +166,20 @@ public final class VolumeTrainer {
 	/** The trained model and its history. */
 	public record Result(VolumeModel model, List<Double> validationLosses, int bestEpoch, double voxelsPerSecond, double seconds) {}
 
-	/** A volume as the trainer reads it: normalised values, (z, y, x) row-major. */
-	private record Data(float[] values, int nx, int ny, int nz, int trainZ) {
+	/** Positions kept per class for balanced sampling (a random subset when a class has more voxels). */
+	public static final int CLASS_SAMPLES = 100_000;
+
+	/**
+	 * A volume as the trainer reads it: normalised values, (z, y, x) row-major; with labels: the class
+	 * index per voxel and, per class present in the training slabs, voxel positions to centre patches on.
+	 */
+	private record Data(float[] values, float[] labels, int[][] classPositions, int nx, int ny, int nz, int trainZ) {
 		float at(int x, int y, int z) {
 			return values[(z * ny + y) * nx + x];
+		}
+
+		float label(int x, int y, int z) {
+			return labels[(z * ny + y) * nx + x];
 		}
 	}
 
@@ -191,14 +214,51 @@ public final class VolumeTrainer {
 	public Result train(List<? extends RandomAccessibleInterval<? extends RealType<?>>> volumes, Intensity intensity, VolumeModel.Task task,
 		long tile, double[] spacing, Listener listener, String engine, Device device)
 	{
+		return train(volumes, null, intensity, task, tile, spacing, listener, engine, device);
+	}
+
+	/**
+	 * Trains with a label volume per volume (class indices 0..K-1, same dimensions): label patches
+	 * are augmented with the volume's and handed to {@link Objective#prepare(float[], float[], int[],
+	 * float[], float[], float[], Random)}, and sampling is balanced between classes (see the class
+	 * comment).
+	 */
+	public Result train(List<? extends RandomAccessibleInterval<? extends RealType<?>>> volumes,
+		List<? extends RandomAccessibleInterval<? extends RealType<?>>> labels, Intensity intensity, VolumeModel.Task task, long tile, double[] spacing,
+		Listener listener)
+	{
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		return train(volumes, labels, intensity, task, tile, spacing, listener, runtime.engine().getEngineName(), runtime.device());
+	}
+
+	public Result train(List<? extends RandomAccessibleInterval<? extends RealType<?>>> volumes,
+		List<? extends RandomAccessibleInterval<? extends RealType<?>>> labels, Intensity intensity, VolumeModel.Task task, long tile, double[] spacing,
+		Listener listener, String engine, Device device)
+	{
 		if (volumes.isEmpty()) throw new IllegalArgumentException("volumes: expected at least one volume");
+		if (labels != null && labels.size() != volumes.size())
+			throw new IllegalArgumentException("labels: expected one label volume per volume, got " + labels.size() + " for " + volumes.size());
 		int s = network.stride();
 		List<Data> data = new ArrayList<>();
 		int px = Integer.MAX_VALUE, pz = Integer.MAX_VALUE;
-		for (RandomAccessibleInterval<? extends RealType<?>> v : volumes) {
+		Random positions = new Random(config.seed() + 2);
+		for (int k = 0; k < volumes.size(); k++) {
+			RandomAccessibleInterval<? extends RealType<?>> v = volumes.get(k);
 			if (v.numDimensions() != 3) throw new IllegalArgumentException("volumes: expected (x, y, z) volumes, got " + v.numDimensions() + " dimensions");
-			Data d = copy(v, intensity, s);
-			d = new Data(d.values, d.nx, d.ny, d.nz, d.nz - validationSlices(d.nz));
+			float[] values = copy(v, intensity);
+			int nx = Math.toIntExact(v.dimension(0)), ny = Math.toIntExact(v.dimension(1)), nz = Math.toIntExact(v.dimension(2));
+			int trainZ = nz - validationSlices(nz);
+			float[] classes = null;
+			int[][] classPositions = null;
+			if (labels != null) {
+				RandomAccessibleInterval<? extends RealType<?>> l = labels.get(k);
+				if (!java.util.Arrays.equals(l.dimensionsAsLongArray(), v.dimensionsAsLongArray()))
+					throw new IllegalArgumentException("labels: label volume " + (k + 1) + " is " + java.util.Arrays.toString(l.dimensionsAsLongArray())
+						+ ", its volume " + java.util.Arrays.toString(v.dimensionsAsLongArray()));
+				classes = copy(l, Intensity.NONE);
+				classPositions = classPositions(classes, nx * ny * trainZ, positions);
+			}
+			Data d = new Data(values, classes, classPositions, nx, ny, nz, trainZ);
 			data.add(d);
 			px = Math.min(px, Math.min(d.nx, d.ny));
 			pz = Math.min(pz, d.trainZ);
@@ -211,6 +271,7 @@ public final class VolumeTrainer {
 		Random random = new Random(config.seed());
 		Engine.getEngine(engine).setRandomSeed((int) config.seed());
 		List<float[][]> validation = validationPatches(data, px, new Random(config.seed() + 1));
+		boolean labelled = labels != null;
 		int totalSteps = config.epochs() * config.stepsPerEpoch();
 		float lr = config.learningRate();
 		Tracker cosine = n -> (float) (lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(n, totalSteps) / totalSteps)));
@@ -220,7 +281,7 @@ public final class VolumeTrainer {
 		Model model = Model.newInstance(VolumeModel.ARCHITECTURE, device, engine);
 		model.setBlock(UNet3d.build(network));
 		int voxels = px * py * pz;
-		float[] patch = new float[voxels], input = new float[b * voxels], target = new float[b * voxels], weight = new float[b * voxels];
+		float[] patch = new float[voxels], labelPatch = labelled ? new float[voxels] : null, input = new float[b * voxels], target = new float[b * voxels], weight = new float[b * voxels];
 		float[] one = new float[voxels], oneTarget = new float[voxels], oneWeight = new float[voxels];
 		int[] shape = {pz, py, px};
 		List<Double> losses = new ArrayList<>();
@@ -236,8 +297,9 @@ public final class VolumeTrainer {
 				for (int k = 0; k < config.stepsPerEpoch(); k++) {
 					if (listener != null && listener.cancelled()) throw new CancellationException("training canceled at epoch " + epoch);
 					for (int i = 0; i < b; i++) {
-						sample(data, patch, px, pz, random);
-						objective.prepare(patch, shape, one, oneTarget, oneWeight, random);
+						sample(data, patch, labelPatch, px, pz, random);
+						if (labelled) objective.prepare(patch, labelPatch, shape, one, oneTarget, oneWeight, random);
+						else objective.prepare(patch, shape, one, oneTarget, oneWeight, random);
 						System.arraycopy(one, 0, input, i * voxels, voxels);
 						System.arraycopy(oneTarget, 0, target, i * voxels, voxels);
 						System.arraycopy(oneWeight, 0, weight, i * voxels, voxels);
@@ -294,12 +356,38 @@ public final class VolumeTrainer {
 		return out.sub(y).square().mul(w).sum().div(w.sum().maximum(1e-6f));
 	}
 
-	private static Data copy(RandomAccessibleInterval<? extends RealType<?>> v, Intensity intensity, int stride) {
-		int nx = Math.toIntExact(v.dimension(0)), ny = Math.toIntExact(v.dimension(1)), nz = Math.toIntExact(v.dimension(2));
-		float[] values = new float[Math.multiplyExact(nx * ny, nz)];
+	private static float[] copy(RandomAccessibleInterval<? extends RealType<?>> v, Intensity intensity) {
+		float[] values = new float[Math.toIntExact(Views.iterable(v).size())];
 		int i = 0;
 		for (RealType<?> t : Views.flatIterable(v)) values[i++] = intensity.forward(t.getRealFloat());
-		return new Data(values, nx, ny, nz, nz);
+		return values;
+	}
+
+	/**
+	 * Per class index (0..max), up to {@link #CLASS_SAMPLES} positions among the first {@code limit}
+	 * voxels (the training slabs), a uniform random subset by reservoir sampling; null for a class
+	 * absent there.
+	 */
+	static int[][] classPositions(float[] classes, int limit, Random random) {
+		int max = 0;
+		for (float c : classes) {
+			if (c < 0 || c != Math.rint(c)) throw new IllegalArgumentException("labels: expected class indices 0, 1, 2, ..., got " + c);
+			max = Math.max(max, (int) c);
+		}
+		int[][] kept = new int[max + 1][CLASS_SAMPLES];
+		long[] seen = new long[max + 1];
+		for (int i = 0; i < limit; i++) {
+			int c = (int) classes[i];
+			long n = seen[c]++;
+			if (n < CLASS_SAMPLES) kept[c][(int) n] = i;
+			else {
+				long j = (long) (random.nextDouble() * (n + 1));
+				if (j < CLASS_SAMPLES) kept[c][(int) j] = i;
+			}
+		}
+		int[][] positions = new int[max + 1][];
+		for (int c = 0; c <= max; c++) positions[c] = seen[c] == 0 ? null : java.util.Arrays.copyOf(kept[c], (int) Math.min(seen[c], CLASS_SAMPLES));
+		return positions;
 	}
 
 	/** Validation slab thickness of a volume of nz slices (0 without validation). */
@@ -324,13 +412,17 @@ public final class VolumeTrainer {
 			int voxels = slab * px * px;
 			for (int y0 = 0; y0 + px <= d.ny; y0 += px) {
 				for (int x0 = 0; x0 + px <= d.nx; x0 += px) {
-					float[] patch = new float[voxels];
+					float[] patch = new float[voxels], labels = d.labels == null ? null : new float[voxels];
 					int i = 0;
 					for (int z = 0; z < slab; z++)
 						for (int y = 0; y < px; y++)
-							for (int x = 0; x < px; x++) patch[i++] = d.at(x0 + x, y0 + y, z0 + z);
+							for (int x = 0; x < px; x++) {
+								if (labels != null) labels[i] = d.label(x0 + x, y0 + y, z0 + z);
+								patch[i++] = d.at(x0 + x, y0 + y, z0 + z);
+							}
 					float[] input = new float[voxels], target = new float[voxels], weight = new float[voxels];
-					objective.prepare(patch, shape, input, target, weight, random);
+					if (labels != null) objective.prepare(patch, labels, shape, input, target, weight, random);
+					else objective.prepare(patch, shape, input, target, weight, random);
 					patches.add(new float[][] {input, target, weight, {slab, px, px}});
 				}
 			}
@@ -354,10 +446,27 @@ public final class VolumeTrainer {
 		return sum / Math.max(weights, 1e-6);
 	}
 
-	/** Draws one augmented training patch (z, y, x) row-major. */
-	private void sample(List<Data> data, float[] patch, int px, int pz, Random random) {
+	/** Draws one augmented training patch (z, y, x) row-major, and its labels into {@code labels} when the volumes have them. */
+	private void sample(List<Data> data, float[] patch, float[] labels, int px, int pz, Random random) {
 		Data d = data.get(random.nextInt(data.size()));
-		int x0 = random.nextInt(d.nx - px + 1), y0 = random.nextInt(d.ny - px + 1), z0 = random.nextInt(d.trainZ - pz + 1);
+		int x0, y0, z0;
+		if (d.classPositions == null) {
+			x0 = random.nextInt(d.nx - px + 1);
+			y0 = random.nextInt(d.ny - px + 1);
+			z0 = random.nextInt(d.trainZ - pz + 1);
+		}
+		else {
+			// balanced: a class present in the training slabs, uniformly, then one of its voxels as the patch centre
+			int present = 0;
+			for (int[] p : d.classPositions) if (p != null) present++;
+			int pick = random.nextInt(present), c = -1;
+			while (pick >= 0) if (d.classPositions[++c] != null) pick--;
+			int[] positions = d.classPositions[c];
+			int at = positions[random.nextInt(positions.length)];
+			x0 = clamp(at % d.nx - px / 2, d.nx - px);
+			y0 = clamp(at / d.nx % d.ny - px / 2, d.ny - px);
+			z0 = clamp(at / (d.nx * d.ny) - pz / 2, d.trainZ - pz);
+		}
 		boolean fx = config.flips() && random.nextBoolean(), fy = config.flips() && random.nextBoolean(), fz = config.flips() && random.nextBoolean();
 		int rot = config.rotations() ? random.nextInt(4) : 0;
 		float scale = (float) (1 + config.scaleJitter() * (2 * random.nextDouble() - 1));
@@ -376,10 +485,15 @@ public final class VolumeTrainer {
 					}
 					if (fx) rx = last - rx;
 					if (fy) ry = last - ry;
+					if (labels != null) labels[i] = d.label(x0 + rx, y0 + ry, sz);
 					patch[i++] = d.at(x0 + rx, y0 + ry, sz) * scale + shift;
 				}
 			}
 		}
+	}
+
+	private static int clamp(int v, int max) {
+		return Math.max(0, Math.min(v, max));
 	}
 
 	public static byte[] parameters(Model model) {

@@ -1,0 +1,162 @@
+package org.convkit.commands.ct;
+
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.convkit.commands.ConvKitCommand;
+import org.convkit.commands.ModelFolders;
+import org.convkit.ct.Volume;
+import org.convkit.ct.net.UNet3d;
+import org.convkit.ct.net.VolumeModel;
+import org.convkit.ct.segment.LabelClasses;
+import org.convkit.ct.segment.Segmenter;
+import org.convkit.ct.train.VolumeTrainer;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+/**
+ * Plugins &gt; ConvKit &gt; CT &gt; Train Segmenter: trains a 3-D U-Net on a CT volume and its label
+ * volume (same grid) to segment the chosen label values, and saves it as a model folder for Segment
+ * Volume. See {@link Segmenter} for the recipe; the last slices are held out for validation (by
+ * slabs, never by voxels of the same slab) and the best epoch is kept.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>ConvKit>CT>Train Segmenter")
+public class TrainSegmenterCommand extends ConvKitCommand {
+
+	static final String NO_MODEL = "model: expected a folder to save the trained model in";
+	static final String BAD_SPACING = "spacing: expected a voxel size in mm, one number or x,y,z (e.g. 3 or 1.5,1.5,3), or empty for the image's own, got '%s'";
+
+	@Parameter(description = "The CT volume to learn from (one channel; e.g. from Open CT Volume)")
+	private ImagePlus image;
+
+	@Parameter(description = "Its label volume: the same size and geometry, label values per voxel (0: background)")
+	private ImagePlus labels;
+
+	@Parameter(required = false, description = "Label values to learn, comma-separated, each its own class (e.g. 5,1,2); empty: every non-zero value; others are background")
+	private String label_values = "";
+
+	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder to save the model in (created if needed); its " + VolumeModel.PARAMETERS + " and "
+		+ VolumeModel.PROPERTIES + " are written once training succeeds, other files stay")
+	private File model;
+
+	@Parameter(required = false, description = "Working voxel size in mm to train at (one number or x,y,z), saved with the model; empty: the image's own")
+	private String spacing = "";
+
+	@Parameter(min = "1", max = "1000", description = "Epochs (validation and checkpoint after each)")
+	private int epochs = Segmenter.DEFAULT_EPOCHS;
+
+	@Parameter(min = "1", max = "100000", description = "Training steps per epoch")
+	private int steps_per_epoch = Segmenter.DEFAULT_STEPS;
+
+	@Parameter(min = "8", max = "512", description = "Patch edge in x and y (voxels)")
+	private int patch_xy = Segmenter.TRAINING.patchXY();
+
+	@Parameter(min = "8", max = "512", description = "Patch depth in z (voxels)")
+	private int patch_z = Segmenter.TRAINING.patchZ();
+
+	@Parameter(min = "1", max = "64", description = "Patches per step")
+	private int batch_size = Segmenter.TRAINING.batchSize();
+
+	@Parameter(min = "0.000001", max = "1", description = "Adam learning rate (cosine decay over the run)")
+	private double learning_rate = Segmenter.TRAINING.learningRate();
+
+	@Parameter(min = "0", max = "0.49", description = "Fraction of the slices (the last ones) held out for validation")
+	private double validation_fraction = Segmenter.TRAINING.validationFraction();
+
+	@Parameter(min = "1", max = "4", description = "U-Net depth (levels of pooling)")
+	private int depth = Segmenter.NETWORK.depth();
+
+	@Parameter(min = "2", max = "64", description = "U-Net channels at the first level (doubling per level)")
+	private int base_width = Segmenter.NETWORK.baseWidth();
+
+	@Parameter(description = "Random seed (patches, augmentation, initialisation)")
+	private long seed = Segmenter.TRAINING.seed();
+
+	@Parameter(description = "Save into a model folder that is not empty, replacing its model files")
+	private boolean overwrite = false;
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(required = false)
+	private StatusService status;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Training")
+	private ResultsTable training;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Summary")
+	private String summary;
+
+	@Override
+	protected void execute() throws IOException {
+		if (model == null || model.getPath().isBlank()) throw new IllegalArgumentException(NO_MODEL);
+		Volume volume = CtImages.toVolume(image, "image");
+		Volume labelVolume = CtImages.toVolume(labels, "labels");
+		SegmentationImages.checkSameGrid(image, volume, labels, labelVolume, "labels");
+		LabelClasses classes = LabelClasses.of(labelVolume.voxels(), LabelClasses.parse(label_values), "'" + labels.getTitle() + "'");
+		double[] working = parseSpacing(spacing, volume.geometry().spacing());
+		List<Path> inputs = new ArrayList<>(CtImages.inputFiles(image));
+		inputs.addAll(CtImages.inputFiles(labels));
+		ModelFolders.check("model", model.toPath(), overwrite, inputs, List.of(VolumeModel.PARAMETERS, VolumeModel.PROPERTIES));
+		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
+		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
+			validation_fraction, true, true, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
+		training = new ResultsTable();
+		VolumeTrainer.Result result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
+			"'" + image.getTitle() + "'", new VolumeTrainer.Listener() {
+				@Override
+				public void progress(VolumeTrainer.Progress p) {
+					if (status != null) status.showStatus(p.step(), p.totalSteps(), "Train Segmenter: " + p);
+					if (Double.isNaN(p.validationLoss()) && p.step() != p.totalSteps()) return;
+					training.incrementCounter();
+					training.addValue("epoch", p.epoch());
+					training.addValue("step", p.step());
+					training.addValue("loss", p.loss());
+					training.addValue("validation_loss", p.validationLoss());
+					training.addValue("voxels_per_s", p.voxelsPerSecond());
+					log.info("Train Segmenter: " + p);
+				}
+
+				@Override
+				public boolean cancelled() {
+					return Thread.currentThread().isInterrupted();
+				}
+			});
+		result.model().save(model.toPath());
+		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for %d epochs (best %d) in %.0f s, %.0f voxels/s; saved to %s",
+			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs, result.bestEpoch(),
+			result.seconds(), result.voxelsPerSecond(), model);
+	}
+
+	/** The spacing option: blank for {@code own}, one number for all axes, or x,y,z. */
+	static double[] parseSpacing(String text, double[] own) {
+		if (text == null || text.isBlank()) return own.clone();
+		String[] parts = text.split(",");
+		if (parts.length != 1 && parts.length != 3) throw new IllegalArgumentException(String.format(BAD_SPACING, text));
+		double[] s = new double[3];
+		try {
+			for (int d = 0; d < 3; d++) s[d] = Double.parseDouble(parts[parts.length == 1 ? 0 : d].strip());
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException(String.format(BAD_SPACING, text), e);
+		}
+		for (double v : s) if (!(v > 0 && v < 1000)) throw new IllegalArgumentException(String.format(BAD_SPACING, text));
+		return s;
+	}
+
+	static String spacingText(double[] s) {
+		return String.format(Locale.ROOT, "%.4gx%.4gx%.4g", s[0], s[1], s[2]);
+	}
+}

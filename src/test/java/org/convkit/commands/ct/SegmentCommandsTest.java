@@ -1,0 +1,164 @@
+package org.convkit.commands.ct;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.convkit.commands.HeadlessCommands;
+import org.convkit.commands.run.CommandFailedException;
+import org.convkit.ct.ValueKind;
+import org.convkit.ct.Volume;
+import org.convkit.ct.VolumeGeometry;
+import org.convkit.ct.net.Intensity;
+import org.convkit.ct.net.UNet3d;
+import org.convkit.ct.net.VolumeModel;
+import org.convkit.ct.segment.Segmenter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import net.imglib2.img.planar.PlanarImg;
+
+/** Train Segmenter, Segment Volume and Evaluate Segmentation as every front end runs them: geometry kept, bad input refused by name. */
+class SegmentCommandsTest {
+
+	@RegisterExtension
+	static final HeadlessCommands commands = new HeadlessCommands();
+
+	@TempDir
+	Path dir;
+
+	static final VolumeGeometry GEOMETRY = new VolumeGeometry(new double[] {2, 2, 3}, new double[] {-10, 20, 35.5}, new double[] {-1, 0, 0, 0, -1, 0, 0, 0, 1});
+
+	/** A 32x28x16 volume: a bright box (label 4) and a darker one (label 9) in tissue. */
+	static ImagePlus[] volumeAndLabels(VolumeGeometry labelGeometry) {
+		PlanarImg<net.imglib2.type.numeric.real.FloatType, net.imglib2.img.basictypeaccess.array.FloatArray> img = Volume.allocate(32, 28, 16),
+			lab = Volume.allocate(32, 28, 16);
+		for (int z = 0; z < 16; z++) {
+			float[] v = img.getPlane(z).getCurrentStorageArray(), l = lab.getPlane(z).getCurrentStorageArray();
+			for (int y = 0; y < 28; y++)
+				for (int x = 0; x < 32; x++) {
+					int i = y * 32 + x;
+					v[i] = 40 + (x * 7 + y * 13 + z * 3) % 11;
+					if (x >= 4 && x < 14 && y >= 5 && y < 15 && z >= 3 && z < 12) {
+						v[i] = 150;
+						l[i] = 4;
+					}
+					if (x >= 20 && x < 26 && y >= 16 && y < 24 && z >= 6 && z < 10) {
+						v[i] = -80;
+						l[i] = 9;
+					}
+				}
+		}
+		ImagePlus image = CtImages.toImagePlus(new Volume(img, GEOMETRY, ValueKind.HOUNSFIELD, "test", List.of()), "body", null);
+		ImagePlus labels = CtImages.toImagePlus(new Volume(lab, labelGeometry, ValueKind.LABELS, "test", List.of()), "body-seg", null);
+		return new ImagePlus[] {image, labels};
+	}
+
+	@Test
+	void trainSegmentAndEvaluateKeepTheInputsGeometryAndCountMillilitres() throws Exception {
+		ImagePlus[] in = volumeAndLabels(GEOMETRY);
+		Path model = dir.resolve("model");
+		Map<String, Object> trained = commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "epochs", 2,
+			"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4"));
+		assertTrue(((String) trained.get("summary")).contains("labels 9,4"), (String) trained.get("summary"));
+		Properties p = new Properties();
+		try (var r = Files.newBufferedReader(model.resolve(VolumeModel.PROPERTIES))) {
+			p.load(r);
+		}
+		assertEquals("segment", p.getProperty("task"));
+		assertEquals("9,4", p.getProperty(Segmenter.LABEL_VALUES));
+		assertEquals("3", p.getProperty("out_channels"));
+		assertEquals("2.0,2.0,3.0", p.getProperty("spacing"));
+		assertEquals(2, ((ResultsTable) trained.get("training")).size());
+
+		Map<String, Object> out = commands.run("Segment Volume", Map.of("image", in[0], "model", model.toFile(), "probabilities", true));
+		ImagePlus seg = (ImagePlus) out.get("segmentation");
+		assertArrayEquals(new int[] {32, 28, 1, 16, 1}, seg.getDimensions());
+		assertEquals("body-labels", seg.getTitle());
+		assertEquals(3, seg.getCalibration().pixelDepth);
+		assertEquals("mm", seg.getCalibration().getUnit());
+		assertTrue(GEOMETRY.approximatelyEquals(VolumeGeometry.parse(seg.getProp(CtImages.GEOMETRY)), 1e-12));
+		assertEquals("LABELS", seg.getProp(CtImages.VALUES));
+		ImagePlus prob = (ImagePlus) out.get("probability_map");
+		assertArrayEquals(new int[] {32, 28, 3, 16, 1}, prob.getDimensions());
+		ResultsTable table = (ResultsTable) out.get("volumes");
+		assertEquals(2, table.size());
+		assertEquals(9, table.getValue("label", 0));
+		for (int row = 0; row < 2; row++)
+			assertEquals(table.getValue("voxels", row) * 12 / 1000, table.getValue("volume_mL", row), 1e-9); // 2 x 2 x 3 mm = 12 mm^3
+
+		// the reference against itself: Dice 1, HD95 0, the hand-counted volumes: label 4 is 10 x 10 x 9 voxels, label 9 6 x 8 x 4
+		Map<String, Object> scored = commands.run("Evaluate Segmentation", Map.of("segmentation", in[1], "reference", in[1]));
+		ResultsTable scores = (ResultsTable) scored.get("scores");
+		assertEquals(4, scores.getValue("label", 0));
+		assertEquals(1, scores.getValue("dice", 0));
+		assertEquals(0, scores.getValue("hd95_mm", 0));
+		assertEquals(900 * 12 / 1000.0, scores.getValue("reference_mL", 0), 1e-9);
+		assertEquals(192 * 12 / 1000.0, scores.getValue("reference_mL", 1), 1e-9);
+		Map<String, Object> scoredSeg = commands.run("Evaluate Segmentation", Map.of("segmentation", seg, "reference", in[1], "label_values", "4"));
+		assertEquals(1, ((ResultsTable) scoredSeg.get("scores")).size());
+	}
+
+	@Test
+	void badInputIsRefusedNamingTheFilesAndTheMismatch() throws Exception {
+		ImagePlus[] in = volumeAndLabels(GEOMETRY);
+		Path model = dir.resolve("m");
+		CommandFailedException e = assertThrows(CommandFailedException.class,
+			() -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "label_values", "4,7")));
+		assertEquals("label_values: 7 does not occur in 'body-seg' (it holds 4,9)", e.getMessage());
+		e = assertThrows(CommandFailedException.class,
+			() -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "label_values", "4,x")));
+		assertEquals("label_values: expected comma-separated whole numbers other than 0 (e.g. 5,1,2), got '4,x'", e.getMessage());
+
+		ImagePlus shifted = volumeAndLabels(new VolumeGeometry(new double[] {2, 2, 3}, new double[] {-10, 20, 38.5}, GEOMETRY.direction()))[1];
+		shifted.setTitle("other-seg");
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", shifted, "model", model.toFile())));
+		assertTrue(e.getMessage().startsWith("labels: 'other-seg' (spacing 2 x 2 x 3 mm, origin (-10, 20, 38.5)"), e.getMessage());
+		assertTrue(e.getMessage().contains("does not lie on the grid of 'body' (spacing 2 x 2 x 3 mm, origin (-10, 20, 35.5)"), e.getMessage());
+
+		ImageStack small = new ImageStack(32, 28);
+		for (int z = 0; z < 15; z++) small.addSlice(new ij.process.FloatProcessor(32, 28));
+		ImagePlus smaller = new ImagePlus("short-seg", small);
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", smaller, "model", model.toFile())));
+		assertEquals("labels: 'short-seg' is 32x28x15 voxels but 'body' is 32x28x16; a label volume must have its image's size", e.getMessage());
+
+		ImagePlus empty = volumeAndLabels(GEOMETRY)[1];
+		for (int z = 1; z <= 16; z++) empty.getStack().getProcessor(z).set(0);
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", empty, "model", model.toFile())));
+		assertEquals("labels: 'body-seg' holds no label (every voxel is 0)", e.getMessage());
+
+		// a denoising model is not a segmenter; a folder without a model is named
+		UNet3d.Config net = new UNet3d.Config(1, 2, UNet3d.Normalization.NONE, false, 1, 1);
+		VolumeModel denoiser = new VolumeModel(net, VolumeModel.Task.DENOISE, Intensity.NONE, UNet3d.minimumTile(net), null, null, parameters(net));
+		Path denoise = dir.resolve("denoiser");
+		denoiser.save(denoise);
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Segment Volume", Map.of("image", in[0], "model", denoise.toFile())));
+		assertEquals("model: " + denoise + " holds a denoise model, but a segment model is needed here", e.getMessage());
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Segment Volume", Map.of("image", in[0], "model", dir.toFile())));
+		assertTrue(e.getMessage().startsWith("model: expected a folder holding unet3d.params"), e.getMessage());
+
+		// an existing model folder is not replaced without overwrite, and a refused training writes nothing
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", denoise.toFile())));
+		assertTrue(e.getMessage().startsWith("model: " + denoise + " exists and is not empty"), e.getMessage());
+		assertFalse(Files.exists(model));
+	}
+
+	private static byte[] parameters(UNet3d.Config net) throws Exception {
+		try (ai.djl.Model m = ai.djl.Model.newInstance("t")) {
+			m.setBlock(UNet3d.build(net));
+			m.getBlock().initialize(m.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 2, 2, 2));
+			var bytes = new java.io.ByteArrayOutputStream();
+			m.getBlock().saveParameters(new java.io.DataOutputStream(bytes));
+			return bytes.toByteArray();
+		}
+	}
+}
