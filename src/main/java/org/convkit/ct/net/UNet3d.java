@@ -129,7 +129,17 @@ public final class UNet3d {
 	static final String TILE_TOO_SMALL = "tile_size: %d in dimension %d is too small for %s: it needs more than twice the halo "
 		+ "(%d voxels per side for its receptive field), at least %d";
 
+	/** Measured by `convkit bench ct` (README, CT bench): DJL's libtorch 2.7.1 gets Conv3d with 24 input channels wrong on CPU. */
+	public static final String PYTORCH_CPU = "engine: DJL's PyTorch engine computes this 3-D U-Net wrongly on the CPU (its libtorch 2.7.1 gets "
+		+ "Conv3d with 24 input channels wrong; README, CT bench); run CT networks on MXNet, the default (unset CONVKIT_ENGINE or "
+		+ "-Dconvkit.engine)";
+
 	private UNet3d() {}
+
+	/** Refuses an engine and device known to compute the network wrongly, before any work. */
+	public static void checkEngine(String engine, ai.djl.Device device) {
+		if (engine.equals("PyTorch") && !device.isGpu()) throw new IllegalArgumentException(PYTORCH_CPU);
+	}
 
 	/** A fresh, uninitialised network. */
 	public static Block build(Config config) {

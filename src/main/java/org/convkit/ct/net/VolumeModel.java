@@ -295,6 +295,8 @@ public final class VolumeModel {
 			throw new IllegalArgumentException("volume: expected (x, y, z) or (x, y, z, c), got " + volume.numDimensions() + " dimensions");
 		check("this model", task, channels);
 		UNet3d.checkTile(config, tileEdge, tileEdge, tileEdge);
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		UNet3d.checkEngine(runtime.engine().getEngineName(), runtime.device());
 		long h = overlap();
 		RandomAccessibleInterval<FloatType> normalised = Converters.convert(volume, (a, b) -> b.set(intensity.forward(a.getRealFloat())), new FloatType());
 		RandomAccessibleInterval<FloatType> input = volume.numDimensions() == 3 ? Views.addDimension(normalised, 0, 0) : normalised;

@@ -1,7 +1,6 @@
 package org.convkit.ct.train;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,17 +14,12 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
+import org.convkit.core.runtime.BlockParameters;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.ct.net.Intensity;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -278,6 +272,7 @@ public final class VolumeTrainer {
 		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss())
 			.optOptimizer(Adam.builder().optLearningRateTracker(cosine).build())
 			.optDevices(new Device[] {device});
+		UNet3d.checkEngine(engine, device);
 		Model model = Model.newInstance(VolumeModel.ARCHITECTURE, device, engine);
 		model.setBlock(UNet3d.build(network));
 		int voxels = px * py * pz;
@@ -326,7 +321,7 @@ public final class VolumeTrainer {
 						if (val < bestLoss) {
 							bestLoss = val;
 							bestEpoch = epoch;
-							best = parameters(model);
+							best = BlockParameters.toBytes(model.getBlock());
 						}
 					}
 					if (listener != null) listener.progress(new Progress(epoch, step, totalSteps, loss, vps, val));
@@ -339,14 +334,14 @@ public final class VolumeTrainer {
 		}
 		double seconds = (System.nanoTime() - t0) / 1e9;
 		try (model) {
-			if (best != null) load(model, best);
+			if (best != null) BlockParameters.restore(model.getBlock(), model.getNDManager(), best);
 			else bestEpoch = config.epochs();
 			Properties recipe = new Properties();
 			config.store(recipe);
 			recipe.setProperty("recipe.objective", objective.describe());
 			recipe.setProperty("recipe.best_epoch", String.valueOf(bestEpoch));
 			recipe.setProperty("recipe.engine", engine);
-			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, parameters(model), objective.noiseVariance()), losses, bestEpoch,
+			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, BlockParameters.toBytes(model.getBlock()), objective.noiseVariance()), losses, bestEpoch,
 				trained / seconds, seconds);
 		}
 	}
@@ -496,23 +491,4 @@ public final class VolumeTrainer {
 		return Math.max(0, Math.min(v, max));
 	}
 
-	public static byte[] parameters(Model model) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			model.getBlock().saveParameters(out);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
-		return bytes.toByteArray();
-	}
-
-	private static void load(Model model, byte[] parameters) {
-		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-			model.getBlock().loadParameters(model.getNDManager(), in);
-		}
-		catch (IOException | MalformedModelException e) {
-			throw new IllegalStateException("restoring the best epoch's parameters failed", e);
-		}
-	}
 }

@@ -1,7 +1,6 @@
 package org.convkit.ecg.beats;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,21 +8,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
+import org.convkit.core.runtime.BlockParameters;
 import org.convkit.core.runtime.ConvKitRuntime;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -119,14 +112,10 @@ public final class BeatTrainer {
 				try (Model network = trainNetwork(data, validation, config.withSeed(config.seed() + MEMBER_SEED_STEP * m), m + 1, engine, device,
 					progress))
 				{
-					load(BeatNet.member(ensemble.getBlock(), m), ensemble.getNDManager(), parameters(network));
+					BlockParameters.restore(BeatNet.member(ensemble.getBlock(), m), ensemble.getNDManager(), BlockParameters.toBytes(network.getBlock()));
 				}
 			}
 			return ensemble;
-		}
-		catch (IOException | MalformedModelException e) {
-			ensemble.close();
-			throw new IllegalStateException("assembling the ensemble failed", e);
 		}
 		catch (RuntimeException e) {
 			ensemble.close();
@@ -191,7 +180,7 @@ public final class BeatTrainer {
 					macroF1 = e.macroF1();
 					if (best == null || macroF1 > bestF1) {
 						bestF1 = macroF1;
-						best = parameters(model);
+						best = BlockParameters.toBytes(model.getBlock());
 					}
 				}
 				if (progress != null) progress.accept(new EpochLog(network, epoch, lossSum / Math.max(1, beats), beats, seconds, accuracy, macroF1));
@@ -203,31 +192,14 @@ public final class BeatTrainer {
 		}
 		if (best != null) {
 			try {
-				load(model.getBlock(), model.getNDManager(), best);
+				BlockParameters.restore(model.getBlock(), model.getNDManager(), best);
 			}
-			catch (IOException | MalformedModelException e) {
+			catch (RuntimeException e) {
 				model.close();
-				throw new IllegalStateException("restoring the best epoch's parameters failed", e);
+				throw e;
 			}
 		}
 		return model;
-	}
-
-	private static byte[] parameters(Model model) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			model.getBlock().saveParameters(out);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e); // in memory: cannot happen
-		}
-		return bytes.toByteArray();
-	}
-
-	private static void load(Block block, NDManager manager, byte[] parameters) throws IOException, MalformedModelException {
-		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-			block.loadParameters(manager, in);
-		}
 	}
 
 	/** Inverse class frequency relative to the commonest class, at most {@code cap}; 1 for absent classes. */

@@ -17,17 +17,14 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.google.gson.JsonObject;
+import org.convkit.core.runtime.BlockParameters;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.face.FaceEncoder;
 import org.convkit.face.LabelledFaces;
 import org.convkit.face.PairRule;
 import org.convkit.face.eval.VerificationEvaluation;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,7 +196,7 @@ public final class EmbeddingTrainer {
 							bestAccuracy = accuracy;
 							bestTau = tau;
 							bestEpoch = epoch;
-							best = parameters(model);
+							best = BlockParameters.toBytes(model.getBlock());
 						}
 					}
 					EpochLog entry = new EpochLog(epoch, triplets == 0 ? 0 : lossSum / triplets, activeSum / steps, triplets, images / seconds,
@@ -209,14 +206,7 @@ public final class EmbeddingTrainer {
 					if (validation != null && config.patience() > 0 && epoch - bestEpoch >= config.patience()) break;
 				}
 			}
-			if (best != null) {
-				try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(best))) {
-					model.getBlock().loadParameters(model.getNDManager(), in);
-				}
-				catch (ai.djl.MalformedModelException e) {
-					throw new IllegalStateException("restoring the best epoch's parameters failed", e);
-				}
-			}
+			if (best != null) BlockParameters.restore(model.getBlock(), model.getNDManager(), best);
 			else {
 				bestEpoch = log.size();
 				bestTau = validate(model, training)[0]; // no validation persons: the training persons' best threshold
@@ -228,7 +218,7 @@ public final class EmbeddingTrainer {
 			recipe.addProperty("tau_chosen_on", validation == null ? "training persons (no validation persons)" : "validation persons");
 			recipe.addProperty("best_epoch", bestEpoch);
 			if (validation != null) recipe.addProperty("validation_accuracy", bestAccuracy);
-			return new Result(new EmbeddingModel(config.architecture(), parameters(model), bestTau, recipe), log, bestEpoch);
+			return new Result(new EmbeddingModel(config.architecture(), BlockParameters.toBytes(model.getBlock()), bestTau, recipe), log, bestEpoch);
 		}
 	}
 
@@ -275,17 +265,6 @@ public final class EmbeddingTrainer {
 			int base = row * edge;
 			for (int x = 0; x < edge; x++) out[offset + base + x] = c[base + edge - 1 - x];
 		}
-	}
-
-	private static byte[] parameters(Model model) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			model.getBlock().saveParameters(out);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e); // in memory: cannot happen
-		}
-		return bytes.toByteArray();
 	}
 
 	/** The default learning rate of an architecture. */

@@ -169,6 +169,14 @@ class UNet3dTest {
 		}
 	}
 
+	@Test
+	void theEngineThatComputesTheNetworkWronglyIsRefusedBeforeAnyWork() {
+		IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> UNet3d.checkEngine("PyTorch", ai.djl.Device.cpu()));
+		assertEquals(UNet3d.PYTORCH_CPU, refused.getMessage());
+		UNet3d.checkEngine("MXNet", ai.djl.Device.cpu()); // the default engine runs it
+		UNet3d.checkEngine("PyTorch", ai.djl.Device.gpu()); // not measured wrong there
+	}
+
 	static ArrayImg<FloatType, FloatArray> img(NDArray a) {
 		return Tensors.toImg(a);
 	}
