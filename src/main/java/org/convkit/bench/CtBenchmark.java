@@ -319,11 +319,11 @@ public final class CtBenchmark implements Benchmark {
 		}
 	}
 
-	/** The script's arguments as text; a network becomes "DEPTH WIDTH IN OUT". */
+	/** The script's arguments as text; a network becomes "DEPTH WIDTH IN OUT BLIND_SPOT_BASE(0/1)". */
 	private static String[] arguments(Object... parts) {
 		List<String> args = new ArrayList<>();
 		for (Object part : parts) {
-			if (part instanceof UNet3d.Config c) args.addAll(List.of("" + c.depth(), "" + c.baseWidth(), "" + c.inChannels(), "" + c.outChannels()));
+			if (part instanceof UNet3d.Config c) args.addAll(List.of("" + c.depth(), "" + c.baseWidth(), "" + c.inChannels(), "" + c.outChannels(), c.blindSpotBase() ? "1" : "0"));
 			else args.add(String.valueOf(part));
 		}
 		return args.toArray(String[]::new);

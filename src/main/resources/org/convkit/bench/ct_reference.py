@@ -1,7 +1,7 @@
 # ConvKit bench reference: CT's 3-D U-Net (org.convkit.ct.net.UNet3d, no normalisation) in PyTorch with
 # the parameters ConvKit initialised, on the very tiles ConvKit's tiler cut, a Noise2Void training step
 # on the same patches, and the network's ops one by one at the tile's shapes.
-# Usage (NET = DEPTH WIDTH IN OUT, as UNet3d.Config):
+# Usage (NET = DEPTH WIDTH IN OUT BLIND_SPOT_BASE, as UNet3d.Config; BLIND_SPOT_BASE 0 or 1):
 #   ct_reference.py infer PARAMETERS NET TILES COUNT EDGE RUNS OUT
 #     TILES: float32 (COUNT, IN, EDGE, EDGE, EDGE); OUT: float32 (COUNT, OUT, EDGE, EDGE, EDGE) (NCDHW run).
 #     Prints "seconds <all tiles, batch 1, best layout> layout <l> seconds_nchw <s> seconds_channels_last <s> tiles <n> threads ...".
@@ -23,9 +23,10 @@ set_threads()
 mode = sys.argv[1]
 
 
-def unet(params, depth, width, layout, weights):
+def unet(params, depth, width, blind, layout, weights):
     """UNet3d.build's network, parameters taken in DJL's order (each level: two convolutions, the level
-    below, two convolutions after the concatenation; then the 1x1x1 head); `weights` collects them."""
+    below, two convolutions after the concatenation; then the 1x1x1 head); `weights` collects them.
+    `blind`: the blind-spot base, the mean of the 26 neighbours, added to the first output channel."""
 
     def conv(k):
         w, b = params.take("weight", layout), params.take("bias")
@@ -59,28 +60,32 @@ def unet(params, depth, width, layout, weights):
         pad = [(-s) % stride for s in size]
         if any(pad):
             x = F.pad(x, (0, pad[2], 0, pad[1], 0, pad[0]))
-        return head(body(x))[:, :, :size[0], :size[1], :size[2]]
+        out = head(body(x))
+        if blind:
+            mean26 = (F.avg_pool3d(x, 3, 1, 1, count_include_pad=True) * 27 - x) / 26
+            out = torch.cat([out[:, 0:1] + mean26, out[:, 1:]], 1)
+        return out[:, :, :size[0], :size[1], :size[2]]
 
     return forward
 
 
 def nll(out, target, weight, noise):
-    """Noise2Void.loss (probabilistic): Gaussian NLL of the masked voxels, prior variance softplus(raw) + noise."""
-    variance = F.softplus(out[:, 1:2]) + noise
-    return (((target - out[:, 0:1]) ** 2 / variance + variance.log()) * weight).sum() / weight.sum().clamp(min=1e-6)
+    """Noise2Void.loss (probabilistic): with s = softplus(raw), (y - mean)^2 / noise * exp(-s) + s over the masked voxels."""
+    s = F.softplus(out[:, 1:2])
+    return (((target - out[:, 0:1]) ** 2 / noise * torch.exp(-s) + s) * weight).sum() / weight.sum().clamp(min=1e-6)
 
 
 if mode == "infer":
     folder = sys.argv[2]
-    depth, width, cin, cout = (int(a) for a in sys.argv[3:7])
-    tiles_file = sys.argv[7]
-    count, edge, runs = (int(a) for a in sys.argv[8:11])
-    out_file = sys.argv[11]
+    depth, width, cin, cout, blind = (int(a) for a in sys.argv[3:8])
+    tiles_file = sys.argv[8]
+    count, edge, runs = (int(a) for a in sys.argv[9:12])
+    out_file = sys.argv[12]
     tiles = load_f32(tiles_file, (count, cin, edge, edge, edge))
     seconds = {}
     with torch.inference_mode():
         for layout in LAYOUTS:
-            net, x = unet(Parameters(folder), depth, width, layout, []), in_layout(tiles, layout)
+            net, x = unet(Parameters(folder), depth, width, blind, layout, []), in_layout(tiles, layout)
 
             def all_tiles():
                 return torch.cat([net(x[i:i + 1]) for i in range(count)])
@@ -91,15 +96,15 @@ if mode == "infer":
     print("%s tiles %d %s" % (timing_fields(seconds), count, info()))
 elif mode == "train":
     folder = sys.argv[2]
-    depth, width, cin, cout, batch, edge = (int(a) for a in sys.argv[3:9])
-    noise = float(sys.argv[9])
+    depth, width, cin, cout, blind, batch, edge = (int(a) for a in sys.argv[3:10])
+    noise = float(sys.argv[10])
     shape = (batch, 1, edge, edge, edge)
-    inputs = [load_f32(f, shape) for f in sys.argv[10:13]]
-    runs = int(sys.argv[13])
+    inputs = [load_f32(f, shape) for f in sys.argv[11:14]]
+    runs = int(sys.argv[14])
     seconds, first_loss = {}, None
     for layout in LAYOUTS:
         weights = []
-        net = unet(Parameters(folder), depth, width, layout, weights)
+        net = unet(Parameters(folder), depth, width, blind, layout, weights)
         x, y, w = (in_layout(t, layout) for t in inputs)
         for p in weights:
             p.requires_grad_(True)
