@@ -94,7 +94,7 @@ final class VolumeFiles {
 	/** The image as a volume; channels (x, y, c, z in ImageJ's order) become the 4th axis (x, y, z, c). */
 	private static Volume volume(ImagePlus image) {
 		int c = image.getNChannels();
-		if (c == 1) return CtImages.toVolume(image, "--output");
+		if (c == 1) return CtImages.viewVolume(image, "--output");
 		int z = image.getNSlices();
 		ImagePlus first = new ImagePlus(image.getTitle(), image.getStack().getProcessor(1));
 		first.setCalibration(image.getCalibration().copy());

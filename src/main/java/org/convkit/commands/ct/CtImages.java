@@ -142,12 +142,33 @@ public final class CtImages {
 		return new Volume(v.voxels(), v.geometry(), v.kind(), v.frameInterval(), file.toAbsolutePath() + (source == null || source.isBlank() ? "" : " (from " + source + ")"), v.notes());
 	}
 
+	/** A float image on the stack's own planes. */
+	private static PlanarImg<FloatType, FloatArray> shared(ImageStack stack, long[] dims) {
+		List<FloatArray> planes = new ArrayList<>();
+		for (int p = 1; p <= stack.getSize(); p++) planes.add(new FloatArray((float[]) stack.getPixels(p)));
+		PlanarImg<FloatType, FloatArray> img = new PlanarImg<>(planes, dims, new net.imglib2.util.Fraction());
+		img.setLinkedType(new FloatType(img));
+		return img;
+	}
+
 	/**
 	 * The image as a volume (values copied to float, physical through the calibration function).
 	 *
 	 * @param parameter the option the image came from, named in errors
 	 */
 	public static Volume toVolume(ImagePlus imp, String parameter) {
+		return volume(imp, parameter, false);
+	}
+
+	/**
+	 * {@link #toVolume}, but a 32-bit image's volume shares its pixel arrays instead of copying them:
+	 * for readers only (writing a file), so that saving a large volume needs no second copy of it.
+	 */
+	public static Volume viewVolume(ImagePlus imp, String parameter) {
+		return volume(imp, parameter, true);
+	}
+
+	private static Volume volume(ImagePlus imp, String parameter, boolean share) {
 		if (imp == null) throw new IllegalArgumentException(parameter + ": no image");
 		if (imp.getType() == ImagePlus.COLOR_RGB) {
 			throw new IllegalArgumentException(parameter + ": expected a grey image (8, 16 or 32-bit), got RGB in '" + imp.getTitle() + "'");
@@ -159,9 +180,11 @@ public final class CtImages {
 		List<String> notes = new ArrayList<>();
 		Calibration cal = imp.getCalibration();
 		float[] table = imp.getType() == ImagePlus.GRAY32 ? null : cal.getCTable();
-		PlanarImg<FloatType, FloatArray> img = Volume.allocate(t > 1 ? new long[] {w, h, z, t} : new long[] {w, h, z});
+		long[] dims = t > 1 ? new long[] {w, h, z, t} : new long[] {w, h, z};
 		ImageStack stack = imp.getStack();
-		for (int p = 0; p < z * t; p++) {
+		boolean shares = share && imp.getType() == ImagePlus.GRAY32;
+		PlanarImg<FloatType, FloatArray> img = shares ? shared(stack, dims) : Volume.allocate(dims);
+		for (int p = 0; p < z * t && !shares; p++) {
 			float[] out = img.getPlane(p).getCurrentStorageArray();
 			Object pixels = stack.getPixels(p + 1);
 			if (pixels instanceof float[] f) System.arraycopy(f, 0, out, 0, out.length);

@@ -51,7 +51,7 @@ public class SaveNiftiCommand extends ConvKitCommand {
 		NiftiDatatype type = NiftiDatatype.parse(datatype);
 		if (type == null) throw new IllegalArgumentException("datatype: expected auto, int16, float32, uint8 or int32, got '" + datatype + "'");
 		Path out = OutputFiles.check("file", file.toPath(), overwrite, CtImages.inputFiles(image));
-		Volume v = CtImages.toVolume(image, "image");
+		Volume v = CtImages.viewVolume(image, "image");
 		NiftiFiles.Written w = NiftiFiles.write(out, v, type);
 		info = String.format(Locale.ROOT, "%s: %s %s%s, %s", out.getFileName(), v.dimensionsText(), w.datatype().option(),
 			w.slope() == 1 && w.intercept() == 0 ? "" : String.format(Locale.ROOT, " (scl_slope %.6g, scl_inter %.6g)", w.slope(), w.intercept()),

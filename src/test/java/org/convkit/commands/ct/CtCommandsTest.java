@@ -34,6 +34,19 @@ class CtCommandsTest {
 	Path dir;
 
 	@Test
+	void savingShares32BitPlanesWhileCommandInputsAreCopies() {
+		ImageStack stack = new ImageStack(3, 2);
+		for (int z = 0; z < 4; z++) stack.addSlice(new ij.process.FloatProcessor(3, 2, new float[] {z, 1, 2, 3, 4, 5}));
+		ImagePlus imp = new ImagePlus("v", stack);
+		Volume view = CtImages.viewVolume(imp, "image"), copy = CtImages.toVolume(imp, "image");
+		for (int z = 0; z < 4; z++) {
+			assertSame(stack.getPixels(z + 1), view.plane(z, 0), "a file writer reads the image's own plane " + z);
+			assertNotSame(stack.getPixels(z + 1), copy.plane(z, 0), "a command's input is a copy (inputs are never modified)");
+			assertArrayEquals((float[]) stack.getPixels(z + 1), copy.plane(z, 0));
+		}
+	}
+
+	@Test
 	void opensNiftiAsA32BitHuImageInMillimetres() throws Exception {
 		Map<String, Object> out = commands.run("Open CT Volume", Map.of("path", CtData.ct().toFile()));
 		ImagePlus imp = (ImagePlus) out.get("image");
