@@ -120,36 +120,14 @@ public class TrainDenoiserCommand extends ConvKitCommand {
 			(physical, heap) -> "use smaller patches or batch_size");
 
 		training = new ResultsTable();
-		int[] at = {0, 0};
+		TrainingProgress progress = new TrainingProgress("Train Denoiser", training, status, log, this::isCanceled);
 		VolumeTrainer.Result result;
 		try {
-			result = Noise2Void.train(volumes, volume.spacing(), network, config, new Noise2Void(), new VolumeTrainer.Listener() {
-				@Override
-				public void progress(VolumeTrainer.Progress p) {
-					at[0] = p.epoch();
-					at[1] = p.step();
-					if (status != null) {
-						status.showProgress(p.step(), p.totalSteps());
-						status.showStatus("Train Denoiser: " + p);
-					}
-					if (Double.isNaN(p.validationLoss())) return;
-					training.incrementCounter();
-					training.addValue("epoch", p.epoch());
-					training.addValue("step", p.step());
-					training.addValue("loss", p.loss());
-					training.addValue("validation_loss", p.validationLoss());
-					training.addValue("voxels_per_s", p.voxelsPerSecond());
-					if (log != null) log.info("Train Denoiser: " + p);
-				}
-
-				@Override
-				public boolean cancelled() {
-					return isCanceled() || Thread.currentThread().isInterrupted();
-				}
-			});
+			result = Noise2Void.train(volumes, volume.spacing(), network, config, new Noise2Void(), progress);
 		}
 		catch (CancellationException e) {
-			if (!isCanceled()) cancel(String.format(Locale.ROOT, CANCELED, at[0], at[1]));
+			VolumeTrainer.Progress at = progress.last();
+			if (!isCanceled()) cancel(String.format(Locale.ROOT, CANCELED, at == null ? 0 : at.epoch(), at == null ? 0 : at.step()));
 			return;
 		}
 		finally {

@@ -115,25 +115,7 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 			validation_fraction, true, true, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
 		training = new ResultsTable();
 		VolumeTrainer.Result result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
-			"'" + image.getTitle() + "'", new VolumeTrainer.Listener() {
-				@Override
-				public void progress(VolumeTrainer.Progress p) {
-					if (status != null) status.showStatus(p.step(), p.totalSteps(), "Train Segmenter: " + p);
-					if (Double.isNaN(p.validationLoss()) && p.step() != p.totalSteps()) return;
-					training.incrementCounter();
-					training.addValue("epoch", p.epoch());
-					training.addValue("step", p.step());
-					training.addValue("loss", p.loss());
-					training.addValue("validation_loss", p.validationLoss());
-					training.addValue("voxels_per_s", p.voxelsPerSecond());
-					log.info("Train Segmenter: " + p);
-				}
-
-				@Override
-				public boolean cancelled() {
-					return Thread.currentThread().isInterrupted();
-				}
-			});
+			"'" + image.getTitle() + "'", new TrainingProgress("Train Segmenter", training, status, log, () -> false));
 		result.model().save(model.toPath());
 		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for %d epochs (best %d) in %.0f s, %.0f voxels/s; saved to %s",
 			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs, result.bestEpoch(),
