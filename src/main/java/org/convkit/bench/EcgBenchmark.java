@@ -78,10 +78,10 @@ public final class EcgBenchmark implements Benchmark {
 	private static float[] asTrained(ConvKitRuntime runtime, BeatModel model, BeatDataset data) throws IOException {
 		float[] out = new float[data.size() * AamiClass.COUNT];
 		for (int from = 0; from < data.size(); from += BeatClassifier.BATCH) {
-			BeatNet.Batch b = BeatNet.batch(data, null, from, Math.min(data.size(), from + BeatClassifier.BATCH));
+			BeatNet.Batch b = BeatNet.batch(data, null, from, Math.min(data.size(), from + BeatClassifier.BATCH), model.rrFeatures());
 			float[] p = runtime.infer(model.specAsTrained(), session -> session.forward(new NDList(
 				session.manager().create(b.signal(), new Shape(b.size(), BeatNet.CHANNELS, 1, b.length())),
-				session.manager().create(b.features(), new Shape(b.size(), BeatDataset.FEATURES)))).singletonOrThrow().softmax(1).toFloatArray());
+				session.manager().create(b.features(), new Shape(b.size(), b.set().count())))).singletonOrThrow().softmax(1).toFloatArray());
 			System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
 		}
 		return out;

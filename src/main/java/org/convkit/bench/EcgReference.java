@@ -28,7 +28,7 @@ final class EcgReference {
 		Path folder = Files.createTempDirectory("convkit-ecg-reference");
 		try {
 			ParameterFile.write(runtime.model(model.spec()).getBlock(), folder);
-			BeatNet.Batch batch = BeatNet.batch(beats, null, 0, beats.size());
+			BeatNet.Batch batch = BeatNet.batch(beats, null, 0, beats.size(), model.rrFeatures());
 			Path signal = folder.resolve("signal.f32"), features = folder.resolve("features.f32"), out = folder.resolve("probabilities.f32");
 			Float32Files.write(signal, batch.signal());
 			Float32Files.write(features, batch.features());

@@ -3,7 +3,7 @@
 # convolutions, as ConvKit classifies), on the same beats.
 # Usage: python3 ecg_reference.py PARAMETERS SIGNAL FEATURES COUNT LENGTH MEMBERS BATCH RUNS OUT
 #   PARAMETERS: folder with parameters.json/.f32 (DJL order); SIGNAL: float32 (COUNT, 3, 1, LENGTH);
-#   FEATURES: float32 (COUNT, 7); OUT: float32 (COUNT, 5) class probabilities (NCHW run) written here.
+#   FEATURES: float32 (COUNT, F), F the model's RR features (7 or 12); OUT: float32 (COUNT, 5) class probabilities (NCHW run) written here.
 # Prints: "seconds <all beats, best layout> layout <l> seconds_nchw <s> seconds_channels_last <s> beats <n>
 #   threads <n> torch <v> peak_rss_mb <m>".
 import sys
@@ -79,7 +79,7 @@ def network(layout):
 
 
 signal = load_f32(signal_file, (count, 3, 1, length))
-features = load_f32(features_file, (count, 7))
+features = load_f32(features_file, (count, -1))
 seconds = {}
 with torch.inference_mode():
     for layout in LAYOUTS:

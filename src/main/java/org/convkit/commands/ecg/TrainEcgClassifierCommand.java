@@ -34,7 +34,7 @@ import java.util.Properties;
  * records with reference annotations and saves it as a model folder for Classify ECG Beats: an
  * ensemble of {@code networks} networks, each trained with its own seed. With validation records
  * (other patients), each network is kept at its epoch with the best validation macro F1, and each
- * epoch's validation figures are reported. With {@code calibration_folds} (default 3), a
+ * epoch's validation figures are reported. With {@code calibration_folds} (default 0: none), a
  * cross-validation by patient over the training records first chooses the model's decision bias
  * ({@link org.convkit.ecg.beats.BeatCalibration}).
  */

@@ -46,7 +46,7 @@ public final class BeatClassifier {
 		for (int from = 0; from < n; from += BATCH) {
 			int start = from, to = Math.min(n, from + BATCH);
 			float[] p = runtime.infer(model.spec(), session ->
-				session.forward(BeatNet.inputs(session.manager(), beats, start, to)).singletonOrThrow().softmax(1).toFloatArray());
+				session.forward(BeatNet.inputs(session.manager(), beats, start, to, model.rrFeatures())).singletonOrThrow().softmax(1).toFloatArray());
 			System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
 		}
 		return out;

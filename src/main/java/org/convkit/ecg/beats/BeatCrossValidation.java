@@ -20,17 +20,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Inter-patient evaluation inside MIT-BIH DS1: records are split into folds (record i goes to fold
- * i mod k, in DS1 order), each fold is classified by a model trained on the other folds' records
- * only, and the folds' confusion matrices are pooled. No beat of a test record is ever seen in
- * training; N subsampling ({@code normalFraction}) applies to the training records only.
+ * Inter-patient evaluation inside MIT-BIH DS1: the records are split into folds, each fold is
+ * classified by a model trained on the other folds' records only, and the folds' confusion matrices
+ * are pooled. No beat of a test record is ever seen in training; N subsampling
+ * ({@code normalFraction}) applies to the training records only. The default split is by MIT-BIH
+ * series ({@link #split}): half the patients classified by a model of the other half, whose
+ * rhythms differ, as in the DS1 -> DS2 protocol; {@code split=k} puts record i in fold i mod k.
  * <p>
- * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [folds=4] [epochs=4] [batch=64]
- * [lr=0.001] [seed=42] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3] [calibrate=3] [csv=file]
- * [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped model's recipe). Each fold is scored at
- * the reference beats and at the detected beats. {@code calibrate=k} chooses each fold's decision
- * bias by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the pooled
- * figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is in atrial fibrillation.
+ * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
+ * [epochs=4] [batch=64] [lr=0.001] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3]
+ * [calibrate=0] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
+ * model's recipe; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
+ * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
+ * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
+ * pooled figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is
+ * in atrial fibrillation (with several seeds, one file per seed, named with a -seedS suffix).
  */
 public final class BeatCrossValidation {
 
@@ -62,19 +66,29 @@ public final class BeatCrossValidation {
 		if (folds < 2 || folds > names.size()) {
 			throw new IllegalArgumentException("folds: expected 2 to " + names.size() + " (the number of records), got " + folds);
 		}
+		return run(records, detected, split(String.valueOf(folds), names), config, calibrationFolds, log);
+	}
+
+	/**
+	 * As {@link #run(Map, Map, int, BeatTrainer.Config, int, StringBuilder)} with the test records of
+	 * each fold given (every record in exactly one fold); each fold trains on all the other records.
+	 */
+	public static Result run(Map<String, BeatDataset> records, Map<String, BeatDataset> detected, List<List<String>> testFolds,
+		BeatTrainer.Config config, int calibrationFolds, StringBuilder log)
+	{
+		List<String> names = new ArrayList<>(records.keySet());
+		List<String> assigned = testFolds.stream().flatMap(List::stream).sorted().toList();
+		if (testFolds.size() < 2 || !assigned.equals(names.stream().sorted().toList())) {
+			throw new IllegalArgumentException("folds: expected at least 2 folds holding each record once, got " + testFolds + " for " + names);
+		}
+		int folds = testFolds.size();
 		BeatEvaluation pooled = new BeatEvaluation(), pooledUnbiased = new BeatEvaluation(), pooledDetected = new BeatEvaluation();
 		List<BeatDataset> testBeats = new ArrayList<>();
 		List<float[]> testProbabilities = new ArrayList<>();
 		for (int fold = 0; fold < folds; fold++) {
-			List<BeatDataset> train = new ArrayList<>(), test = new ArrayList<>();
-			List<String> testNames = new ArrayList<>();
-			for (int i = 0; i < names.size(); i++) {
-				if (i % folds == fold) {
-					test.add(records.get(names.get(i)));
-					testNames.add(names.get(i));
-				}
-				else train.add(records.get(names.get(i)));
-			}
+			List<String> testNames = testFolds.get(fold);
+			List<BeatDataset> test = testNames.stream().map(records::get).toList();
+			List<BeatDataset> train = names.stream().filter(r -> !testNames.contains(r)).map(records::get).toList();
 			BeatDataset trainData = BeatDataset.concat(train);
 			int testCount = test.stream().mapToInt(BeatDataset::size).sum();
 			print(log, String.format(Locale.ROOT, "fold %d: test records %s (%d beats), training beats %d %s", fold + 1, testNames,
@@ -166,6 +180,37 @@ public final class BeatCrossValidation {
 		if (log != null) log.append(line).append('\n');
 	}
 
+	/**
+	 * The test folds of a split of these records: {@code "k"} (a number) puts record i in fold i mod k;
+	 * {@code "series"} makes two folds, MIT-BIH's 100 series (records picked at random from Holter
+	 * tapes) and its 200 series (picked for their rare arrhythmias), so each half is classified by a
+	 * model that never saw the other half's kinds of rhythm, as a new patient's record would be.
+	 */
+	static List<List<String>> split(String split, List<String> names) {
+		if (split.equals(SERIES)) {
+			List<String> first = names.stream().filter(r -> r.startsWith("1")).toList();
+			List<String> second = names.stream().filter(r -> !r.startsWith("1")).toList();
+			if (first.isEmpty() || second.isEmpty()) throw new IllegalArgumentException("split: series needs records of both the 100 and the 200 series, got " + names);
+			return List.of(first, second);
+		}
+		int folds;
+		try {
+			folds = Integer.parseInt(split);
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException("split: expected a number of folds or '" + SERIES + "', got '" + split + "'");
+		}
+		if (folds < 2 || folds > names.size()) throw new IllegalArgumentException("split: expected 2 to " + names.size() + " folds, got " + folds);
+		List<List<String>> testFolds = new ArrayList<>();
+		for (int fold = 0; fold < folds; fold++) testFolds.add(new ArrayList<>());
+		for (int i = 0; i < names.size(); i++) testFolds.get(i % folds).add(names.get(i));
+		return testFolds;
+	}
+
+	static final String SERIES = "series";
+	/** The seeds of a default run: the spread over them is part of the estimate. */
+	static final String DEFAULT_SEEDS = "42,142,242,342";
+
 	public static void main(String[] args) throws IOException {
 		Map<String, String> o = new HashMap<>();
 		for (String a : args) {
@@ -174,7 +219,8 @@ public final class BeatCrossValidation {
 			o.put(a.substring(0, eq), a.substring(eq + 1));
 		}
 		Path data = o.containsKey("data") ? Path.of(o.get("data")) : SharedData.resolve("mitdb");
-		int folds = Integer.parseInt(o.getOrDefault("folds", "4"));
+		String splitName = o.getOrDefault("split", o.containsKey("folds") ? o.get("folds") : SERIES);
+		List<List<String>> testFolds = split(splitName, LabelledRecords.DS1);
 		BeatTrainer.Config d = BeatTrainer.Config.DEFAULT;
 		BeatTrainer.Config config = new BeatTrainer.Config(Integer.parseInt(o.getOrDefault("epochs", "" + d.epochs())),
 			Integer.parseInt(o.getOrDefault("batch", "" + d.batchSize())), Float.parseFloat(o.getOrDefault("lr", "" + d.learningRate())),
@@ -182,12 +228,15 @@ public final class BeatCrossValidation {
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
 			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())));
+		String defaultSeeds = o.containsKey("seed") ? o.get("seed") : DEFAULT_SEEDS;
+		List<Long> seeds = java.util.Arrays.stream(o.getOrDefault("seeds", defaultSeeds).split(",")).map(String::trim).map(Long::parseLong).toList();
 		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "" + BeatCalibration.DEFAULT_FOLDS));
 		// each fold trains on the records of the other folds
-		int trainingRecords = LabelledRecords.DS1.size() - (LabelledRecords.DS1.size() + folds - 1) / folds;
+		int trainingRecords = testFolds.stream().mapToInt(f -> LabelledRecords.DS1.size() - f.size()).min().orElse(0);
 		String problem = BeatCalibration.checkFolds(calibrate, trainingRecords);
 		if (problem != null) throw new IllegalArgumentException("calibrate: " + problem);
-		System.out.println("config: folds=" + folds + " calibrate=" + calibrate + " " + config + " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
+		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " seeds=" + seeds + " " + config
+			+ " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();
 		for (String name : LabelledRecords.DS1) {
@@ -198,9 +247,20 @@ public final class BeatCrossValidation {
 		}
 		System.out.printf(Locale.ROOT, "read %d records, %d beats in %.1f s%n", records.size(),
 			records.values().stream().mapToInt(BeatDataset::size).sum(), (System.nanoTime() - t0) / 1e9);
-		Result result = run(records, detected, folds, config, calibrate, null);
-		if (o.containsKey("csv")) result.reference().writeCsv(Path.of(o.get("csv")));
-		if (o.containsKey("predictions")) AtomicFiles.writeString(Path.of(o.get("predictions")), predictionsCsv(result));
+		List<String> lines = new ArrayList<>();
+		for (long seed : seeds) {
+			if (seeds.size() > 1) System.out.println("== seed " + seed);
+			Result result = run(records, detected, testFolds, config.withSeed(seed), calibrate, null);
+			String suffix = seeds.size() > 1 ? "-seed" + seed : "";
+			if (o.containsKey("csv")) result.reference().writeCsv(Path.of(o.get("csv") + suffix));
+			if (o.containsKey("predictions")) AtomicFiles.writeString(Path.of(o.get("predictions") + suffix), predictionsCsv(result));
+			lines.add(String.format(Locale.ROOT, "seed %d: reference beats %s; detected beats %s", seed, summary(result.reference()),
+				summary(result.detected())));
+		}
+		if (seeds.size() > 1) {
+			System.out.println("over " + seeds.size() + " seeds (split=" + splitName + "):");
+			lines.forEach(System.out::println);
+		}
 		System.out.printf(Locale.ROOT, "total %.1f s%n", (System.nanoTime() - t0) / 1e9);
 	}
 }

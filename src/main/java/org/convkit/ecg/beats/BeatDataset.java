@@ -28,7 +28,12 @@ public final class BeatDataset {
 	 * RR and rhythm values per beat: previous, next, local average and record mean RR (seconds), the
 	 * rhythm's irregularity and the P-wave coherence around the beat (ratios).
 	 */
-	public static final int RR_VALUES = 6;
+	public static final int RR_VALUES = 8;
+	/**
+	 * Beats either side of a beat over which its rhythm's median RR is taken (about a minute): the
+	 * patient's own pace at the time, which single ectopic beats, short runs and pauses do not move.
+	 */
+	static final int PACE_BEATS = 40;
 	/** Beats either side of a beat over which the rhythm's irregularity is measured. */
 	static final int RHYTHM_BEATS = 16;
 	/**
@@ -43,12 +48,6 @@ public final class BeatDataset {
 	private static final double P_WAVE_END_S = 0.085, QRS_START_S = 0.03, QRS_END_S = 0.05;
 	/** The label of a beat whose class is not known (beats to classify). */
 	public static final int UNLABELLED = -1;
-	/**
-	 * Network features per beat: previous, next and local RR over the record mean; previous over
-	 * next; previous and next over the local RR; the rhythm's irregularity (see
-	 * {@link #irregularity}).
-	 */
-	public static final int FEATURES = 7;
 
 	/**
 	 * How beats are cut: seconds before and after the R peak, samples per window (the window is
@@ -178,11 +177,28 @@ public final class BeatDataset {
 			float scale = range[n / 2] > 0 ? 1 / range[n / 2] : 1;
 			for (int j = 0; j < windows.length; j++) windows[j] *= scale;
 		}
+		double[] all = new double[Math.max(0, m - 1)];
+		for (int i = 1; i < m; i++) all[i - 1] = (beats[i] - beats[i - 1]) / fs;
+		double recordMedian = median(all, 0, all.length);
+		for (int k = 0; k < n; k++) {
+			int i = kept.get(k);
+			// RR interval b is all[b - 1]; the pace is the median of the intervals of the beats around i
+			rr[k * RR_VALUES + 6] = (float) median(all, Math.max(0, i - 1 - PACE_BEATS), Math.min(all.length, i + PACE_BEATS));
+			rr[k * RR_VALUES + 7] = (float) recordMedian;
+		}
 		String[] records = new String[n];
 		Arrays.fill(records, name);
 		float[] residuals = residuals(windows, len), coherence = pWaveCoherence(windows, residuals, rr, n, len, options);
 		for (int k = 0; k < n; k++) rr[k * RR_VALUES + 5] = coherence[k];
 		return new BeatDataset(len, windows, residuals, rr, labels, positions, records);
+	}
+
+	/** The median of {@code values[from..to)}; NaN when empty. */
+	private static double median(double[] values, int from, int to) {
+		if (to <= from) return Double.NaN;
+		double[] v = Arrays.copyOfRange(values, from, to);
+		Arrays.sort(v);
+		return v[v.length / 2];
 	}
 
 	/**
@@ -344,31 +360,25 @@ public final class BeatDataset {
 		return Arrays.copyOfRange(windows, i * length, (i + 1) * length);
 	}
 
-	/** Previous RR, next RR, local average RR and the record's mean RR, in seconds, the rhythm's irregularity and the P-wave coherence (ratios). */
+	/**
+	 * Previous RR, next RR, local average RR and the record's mean RR, in seconds, the rhythm's
+	 * irregularity and the P-wave coherence (ratios), the pace (median RR of the beats around) and the
+	 * record's median RR, in seconds.
+	 */
 	public float[] rr(int i) {
 		return Arrays.copyOfRange(rr, i * RR_VALUES, (i + 1) * RR_VALUES);
 	}
 
-	/** The network's RR features (see {@link #FEATURES}). */
+	/** The network's RR features of new models ({@link RrFeatures#CURRENT}). */
 	public float[] features(int i) {
-		float[] f = new float[FEATURES];
-		features(i, f, 0);
+		return features(i, RrFeatures.CURRENT);
+	}
+
+	/** The network's RR features of one set. */
+	public float[] features(int i, RrFeatures set) {
+		float[] f = new float[set.count()];
+		set.compute(rr, i * RR_VALUES, f, 0);
 		return f;
-	}
-
-	void features(int i, float[] target, int offset) {
-		int at = i * RR_VALUES;
-		features(rr[at], rr[at + 1], rr[at + 2], rr[at + 3], rr[at + 4], target, offset);
-	}
-
-	static void features(float prev, float next, float local, float mean, float irregularity, float[] target, int offset) {
-		target[offset] = prev / mean;
-		target[offset + 1] = next / mean;
-		target[offset + 2] = local / mean;
-		target[offset + 3] = prev / next;
-		target[offset + 4] = prev / local;
-		target[offset + 5] = next / local;
-		target[offset + 6] = irregularity;
 	}
 
 	/**
@@ -384,6 +394,10 @@ public final class BeatDataset {
 	/** The beat's window minus its record's median beat: how this beat differs from the patient's usual one. */
 	public float[] residual(int i) {
 		return Arrays.copyOfRange(residuals, i * length, (i + 1) * length);
+	}
+
+	void rr(int i, float[] target, int offset) {
+		System.arraycopy(rr, i * RR_VALUES, target, offset, RR_VALUES);
 	}
 
 	void residual(int i, float[] target, int offset) {

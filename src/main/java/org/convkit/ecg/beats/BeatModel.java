@@ -29,6 +29,8 @@ public final class BeatModel {
 	static final String NETWORKS = "networks";
 	/** The property holding the model's {@link DecisionBias} (absent: none). */
 	static final String BIAS = "decision_bias";
+	/** Which {@link RrFeatures} the network reads; absent in models saved before the pace features ({@link RrFeatures#LOCAL}). */
+	static final String RR_FEATURES = "rr_features";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
 	static final String DAMAGED = "model: %s of %s cannot be read: %s; train the model again or choose another model folder";
@@ -50,6 +52,7 @@ public final class BeatModel {
 	private final BeatDataset.Options window;
 	private final int networks;
 	private final DecisionBias bias;
+	private final RrFeatures rrFeatures;
 	private final Source parameters;
 
 	private BeatModel(String id, String description, Properties properties, Source parameters) throws IOException {
@@ -59,6 +62,12 @@ public final class BeatModel {
 		this.window = window(properties, description);
 		this.networks = networks(properties, description);
 		this.bias = bias(properties, description);
+		try {
+			this.rrFeatures = RrFeatures.parse(properties.getProperty(RR_FEATURES));
+		}
+		catch (IllegalArgumentException e) {
+			throw new IOException("model: " + PROPERTIES + " of " + description + ": " + RR_FEATURES + ": " + e.getMessage(), e);
+		}
 		this.parameters = parameters;
 	}
 
@@ -120,6 +129,7 @@ public final class BeatModel {
 		p.setProperty("classes", "N,S,V,F,Q");
 		p.setProperty(NETWORKS, String.valueOf(BeatNet.members(model.getBlock())));
 		p.setProperty(BIAS, bias.format());
+		p.setProperty(RR_FEATURES, RrFeatures.CURRENT.key()); // what BeatTrainer trains on
 		StringWriter text = new StringWriter();
 		p.store(text, "ConvKit ECG beat classifier (BeatNet)");
 		AtomicFiles.write(target.resolve(PARAMETERS), file -> {
@@ -153,8 +163,8 @@ public final class BeatModel {
 			@Override
 			public Model load(String engine, Device device) throws IOException {
 				try (InputStream in = parameters.open()) {
-					return folded ? BeatNet.loadFolded(in, window.length(), networks, engine, device)
-						: BeatNet.load(in, window.length(), networks, engine, device);
+					return folded ? BeatNet.loadFolded(in, window.length(), networks, rrFeatures, engine, device)
+						: BeatNet.load(in, window.length(), networks, rrFeatures, engine, device);
 				}
 				catch (IOException | RuntimeException e) {
 					// a truncated file ends in an EOFException without a message; a file of another network in BeatNet's message
@@ -170,6 +180,11 @@ public final class BeatModel {
 	/** The beat window the model was trained on; beats to classify must be cut the same way. */
 	public BeatDataset.Options window() {
 		return window;
+	}
+
+	/** The rhythm features the network reads. */
+	public RrFeatures rrFeatures() {
+		return rrFeatures;
 	}
 
 	/** The offsets added to the log-probabilities before the class is taken. */

@@ -29,7 +29,7 @@ import java.util.List;
 
 /**
  * A small 1-D residual CNN for beat classification. Inputs: {@link #CHANNELS} signal channels
- * {@code (B, 3, 1, L)} and the RR features {@code (B, 7)}; output: logits {@code (B, 5)} in
+ * {@code (B, 3, 1, L)} and the RR features {@code (B, F)} ({@link RrFeatures}); output: logits {@code (B, 5)} in
  * {@link AamiClass} order.
  * <p>
  * The convolutions are 1-D (kernels 1 x k on a height-1 signal) but built as Conv2d: on MXNet with
@@ -125,8 +125,8 @@ public final class BeatNet {
 	}
 
 	/** The input shapes for a batch of {@code batch} windows of {@code length} samples. */
-	public static Shape[] inputShapes(int batch, int length) {
-		return new Shape[] {new Shape(batch, CHANNELS, 1, length), new Shape(batch, BeatDataset.FEATURES)};
+	public static Shape[] inputShapes(int batch, int length, RrFeatures features) {
+		return new Shape[] {new Shape(batch, CHANNELS, 1, length), new Shape(batch, features.count())};
 	}
 
 	/** A new model holding a freshly built (uninitialised) network. */
@@ -146,10 +146,10 @@ public final class BeatNet {
 	 * {@link Block#saveParameters} (see {@link BeatModel}); engine-neutral, so one file serves every engine and a resource inside the
 	 * jar needs no temporary copy.
 	 */
-	public static Model load(InputStream parameters, int length, int members, String engine, Device device) throws IOException {
+	public static Model load(InputStream parameters, int length, int members, RrFeatures features, String engine, Device device) throws IOException {
 		Model model = newModel(members, engine, device);
 		try {
-			model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(1, length));
+			model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes(1, length, features));
 			model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new BufferedInputStream(parameters)));
 			return model;
 		}
@@ -168,12 +168,14 @@ public final class BeatNet {
 	 * The same probabilities to float rounding, without the BatchNorm passes (on MXNet each is a pass
 	 * over the activations, and with the residual sums most of the network's time outside the convolutions).
 	 */
-	public static Model loadFolded(InputStream parameters, int length, int members, String engine, Device device) throws IOException {
-		try (Model trained = load(parameters, length, members, engine, device)) {
+	public static Model loadFolded(InputStream parameters, int length, int members, RrFeatures features, String engine, Device device)
+		throws IOException
+	{
+		try (Model trained = load(parameters, length, members, features, engine, device)) {
 			Model folded = Model.newInstance(NAME, device, engine);
 			try {
 				folded.setBlock(build(members, true));
-				folded.getBlock().initialize(folded.getNDManager(), DataType.FLOAT32, inputShapes(1, length));
+				folded.getBlock().initialize(folded.getNDManager(), DataType.FLOAT32, inputShapes(1, length, features));
 				fold(trained.getBlock(), folded.getBlock());
 				return folded;
 			}
@@ -225,15 +227,21 @@ public final class BeatNet {
 
 	/**
 	 * A batch as the network reads it: {@code signal} is (b, {@link #CHANNELS}, 1, length) row-major,
-	 * {@code features} (b, {@link BeatDataset#FEATURES}), {@code labels} class ordinals. Public so
-	 * that the benchmark gives a reference implementation the very inputs ConvKit's network reads.
+	 * {@code features} (b, {@code set.count()}) computed from {@code rr} (b, {@link BeatDataset#RR_VALUES}),
+	 * {@code labels} class ordinals. Public so that the benchmark gives a reference implementation the
+	 * very inputs ConvKit's network reads.
 	 */
-	public record Batch(int size, int length, float[] signal, float[] features, int[] labels) {}
+	public record Batch(int size, int length, RrFeatures set, float[] signal, float[] features, float[] rr, int[] labels) {
+		/** Recomputes the features of beat {@code k} from its raw RR values (after augmentation changed them). */
+		void updateFeatures(int k) {
+			set.compute(rr, k * BeatDataset.RR_VALUES, features, k * set.count());
+		}
+	}
 
 	/** The batch of beats {@code from} (inclusive) to {@code to} of an index list (null: in order). */
-	public static Batch batch(BeatDataset data, int[] order, int from, int to) {
+	public static Batch batch(BeatDataset data, int[] order, int from, int to, RrFeatures set) {
 		int b = to - from, len = data.length();
-		float[] w = new float[b * CHANNELS * len], f = new float[b * BeatDataset.FEATURES];
+		float[] w = new float[b * CHANNELS * len], f = new float[b * set.count()], rr = new float[b * BeatDataset.RR_VALUES];
 		int[] labels = new int[b];
 		for (int k = 0; k < b; k++) {
 			int i = order == null ? from + k : order[from + k];
@@ -241,21 +249,22 @@ public final class BeatNet {
 			data.window(i, w, at);
 			data.residual(i, w, at + len);
 			for (int j = 0; j < len - 1; j++) w[at + 2 * len + j] = SLOPE_SCALE * (w[at + j + 1] - w[at + j]);
-			data.features(i, f, k * BeatDataset.FEATURES);
+			data.rr(i, rr, k * BeatDataset.RR_VALUES);
+			set.compute(rr, k * BeatDataset.RR_VALUES, f, k * set.count());
 			labels[k] = data.labelIndex(i);
 		}
-		return new Batch(b, len, w, f, labels);
+		return new Batch(b, len, set, w, f, rr, labels);
 	}
 
 	static NDList inputs(NDManager manager, Batch batch) {
 		NDArray signal = manager.create(batch.signal(), new Shape(batch.size(), CHANNELS, 1, batch.length()));
-		NDArray features = manager.create(batch.features(), new Shape(batch.size(), BeatDataset.FEATURES));
+		NDArray features = manager.create(batch.features(), new Shape(batch.size(), batch.set().count()));
 		return new NDList(signal, features);
 	}
 
 	/** The network inputs for beats {@code from} (inclusive) to {@code to}, in order. */
-	static NDList inputs(NDManager manager, BeatDataset data, int from, int to) {
-		return inputs(manager, batch(data, null, from, to));
+	static NDList inputs(NDManager manager, BeatDataset data, int from, int to, RrFeatures set) {
+		return inputs(manager, batch(data, null, from, to, set));
 	}
 
 	/** A 1 x k convolution; folded: with the bias that takes the BatchNorm's shift. */

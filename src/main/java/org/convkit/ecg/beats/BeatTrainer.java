@@ -106,7 +106,7 @@ public final class BeatTrainer {
 		if (config.networks() == 1) return trainNetwork(data, validation, config, 1, engine, device, progress);
 		Model ensemble = BeatNet.newModel(config.networks(), engine, device);
 		try {
-			ensemble.getBlock().initialize(ensemble.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, data.length()));
+			ensemble.getBlock().initialize(ensemble.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, data.length(), RrFeatures.CURRENT));
 			for (int m = 0; m < config.networks(); m++) {
 				// each member its own seed: its own initialisation, order, N sample and synthetic beats
 				try (Model network = trainNetwork(data, validation, config.withSeed(config.seed() + MEMBER_SEED_STEP * m), m + 1, engine, device,
@@ -144,7 +144,7 @@ public final class BeatTrainer {
 		byte[] best = null;
 		double bestF1 = Double.NEGATIVE_INFINITY;
 		try (Trainer trainer = model.newTrainer(trainingConfig)) {
-			trainer.initialize(BeatNet.inputShapes(batch, data.length()));
+			trainer.initialize(BeatNet.inputShapes(batch, data.length(), RrFeatures.CURRENT));
 			for (int epoch = 1; epoch <= config.epochs(); epoch++) {
 				shuffle(order, random);
 				long t0 = System.nanoTime();
@@ -154,7 +154,7 @@ public final class BeatTrainer {
 					int to = Math.min(n, from + batch);
 					if (to - from < 2) break; // BatchNorm needs two samples
 					try (NDManager manager = trainer.getManager().newSubManager()) {
-						BeatNet.Batch b = BeatNet.batch(data, order, from, to);
+						BeatNet.Batch b = BeatNet.batch(data, order, from, to, RrFeatures.CURRENT);
 						premature.apply(b, random);
 						NDList inputs = BeatNet.inputs(manager, b);
 						float[] labels = new float[b.size() * AamiClass.COUNT];
@@ -229,7 +229,7 @@ public final class BeatTrainer {
 		}
 	}
 
-	/** Class probabilities (n x 5, row-major) of the beats, in batches, in inference mode. */
+	/** Class probabilities (n x 5, row-major) of the beats, in batches, in inference mode, from a model this trainer made. */
 	public static float[] probabilities(Model model, BeatDataset data, int batchSize) {
 		int n = data.size();
 		float[] out = new float[n * AamiClass.COUNT];
@@ -237,7 +237,7 @@ public final class BeatTrainer {
 		for (int from = 0; from < n; from += batchSize) {
 			int to = Math.min(n, from + batchSize);
 			try (NDManager manager = model.getNDManager().newSubManager()) {
-				NDList inputs = BeatNet.inputs(manager, data, from, to);
+				NDList inputs = BeatNet.inputs(manager, data, from, to, RrFeatures.CURRENT);
 				NDArray logits = model.getBlock().forward(store, inputs, false).singletonOrThrow();
 				float[] p = logits.softmax(1).toFloatArray();
 				System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);

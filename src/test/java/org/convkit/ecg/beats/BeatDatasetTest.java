@@ -42,6 +42,43 @@ class BeatDatasetTest {
 		return steps.stream().sorted().toList().get(steps.size() / 2) / medianRr;
 	}
 
+	/** The median RR of the beats within {@link BeatDataset#PACE_BEATS} of beat i. */
+	static double pace(int i) {
+		List<Double> rr = new ArrayList<>();
+		for (int b = Math.max(1, i - BeatDataset.PACE_BEATS); b <= Math.min(R.length - 1, i + BeatDataset.PACE_BEATS); b++) rr.add((R[b] - R[b - 1]) / FS);
+		return rr.stream().sorted().toList().get(rr.size() / 2);
+	}
+
+	static double recordMedian() {
+		List<Double> rr = new ArrayList<>();
+		for (int b = 1; b < R.length; b++) rr.add((R[b] - R[b - 1]) / FS);
+		return rr.stream().sorted().toList().get(rr.size() / 2);
+	}
+
+	/**
+	 * The pace is the rhythm of the beats around, not of the record: in a long run at 0.6 s after a
+	 * stretch at 1 s, a beat of the run is on pace (prev / pace 1) though early for the record, and a
+	 * lone premature beat in the slow stretch is early against its pace.
+	 */
+	@Test
+	void paceIsTheRhythmAroundTheBeat() {
+		long[] r = new long[301];
+		for (int b = 1; b < r.length; b++) r[b] = r[b - 1] + (long) (FS * (b <= 100 ? 1.0 : 0.6));
+		r[50] -= (long) (0.3 * FS); // a lone early beat: 0.7 s after the one before, 1.3 s before the next
+		BeatDataset d = BeatDataset.ofBeats("run", new float[(int) (r[300] + FS)], FS, r, new int[r.length], BeatDataset.Options.DEFAULT);
+		int lone = 50 - 1, inRun = 250 - 1, slow = 30 - 1; // beat 0 has no previous beat, so dataset index = beat - 1
+		assertEquals(r[50], d.position(lone));
+		assertEquals(1.0, d.rr(slow)[6], 0.01, "pace in the slow stretch");
+		assertEquals(1.0, d.rr(lone)[6], 0.01, "one early beat does not move the pace");
+		assertEquals(0.6, d.rr(inRun)[6], 0.01, "pace inside the long run");
+		assertEquals(0.6, d.rr(inRun)[7], 0.01, "the record's median RR: most of it is the run");
+		float[] run = d.features(inRun), early = d.features(lone);
+		assertEquals(1.0, run[7], 0.02, "a beat of the run is on its pace");
+		assertEquals(1.0, run[4], 0.02, "and on its local rhythm");
+		assertEquals(0.7, early[7], 0.02, "the lone beat is early against its pace");
+		assertEquals(1.67, d.features(slow)[10], 0.02, "the slow stretch is slow against the record");
+	}
+
 	/** Irregularity ignores a lone premature beat in a steady rhythm but is high when every interval differs (atrial fibrillation). */
 	@Test
 	void irregularityTellsAFibrillationFromALonePrematureBeat() {
@@ -79,7 +116,7 @@ class BeatDatasetTest {
 			assertEquals(mean, rr[3], 1e-6, "mean RR");
 			assertEquals(irregularity(i), rr[4], 1e-6, "rhythm irregularity");
 			float[] f = d.features(k);
-			assertEquals(BeatDataset.FEATURES, f.length);
+			assertEquals(RrFeatures.CURRENT.count(), f.length);
 			assertEquals(rr[0] / mean, f[0], 1e-5);
 			assertEquals(rr[1] / mean, f[1], 1e-5);
 			assertEquals(rr[2] / mean, f[2], 1e-5);
@@ -87,6 +124,14 @@ class BeatDatasetTest {
 			assertEquals(rr[0] / rr[2], f[4], 1e-5);
 			assertEquals(rr[1] / rr[2], f[5], 1e-5);
 			assertEquals(rr[4], f[6], 1e-6);
+			assertEquals(pace(i), rr[6], 1e-6, "pace: median RR of the beats around");
+			assertEquals(recordMedian(), rr[7], 1e-6, "record's median RR");
+			assertEquals(rr[0] / rr[6], f[7], 1e-5);
+			assertEquals(rr[1] / rr[6], f[8], 1e-5);
+			assertEquals(rr[2] / rr[6], f[9], 1e-5);
+			assertEquals(rr[6] / rr[7], f[10], 1e-5);
+			assertEquals(rr[0] / rr[7], f[11], 1e-5);
+			assertArrayEquals(java.util.Arrays.copyOf(f, 7), d.features(k, RrFeatures.LOCAL), "the older models' features come first");
 			// the R peak sits 0.25 s into the 0.7 s window: index 90 / (252 / 255) = 91.07
 			float[] w = d.window(k);
 			int peak = 0;

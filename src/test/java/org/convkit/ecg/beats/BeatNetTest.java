@@ -59,15 +59,15 @@ class BeatNetTest {
 		String engine = ConvKitRuntime.get().engine().getEngineName();
 		Random random = new Random(4);
 		int n = 50;
-		float[] signal = new float[n * BeatNet.CHANNELS * length], features = new float[n * BeatDataset.FEATURES];
+		float[] signal = new float[n * BeatNet.CHANNELS * length], features = new float[n * shipped.rrFeatures().count()];
 		for (int i = 0; i < signal.length; i++) signal[i] = (float) random.nextGaussian();
 		for (int i = 0; i < features.length; i++) features[i] = (float) random.nextGaussian();
-		BeatNet.Batch batch = new BeatNet.Batch(n, length, signal, features, new int[n]);
+		BeatNet.Batch batch = new BeatNet.Batch(n, length, shipped.rrFeatures(), signal, features, new float[n * BeatDataset.RR_VALUES], new int[n]);
 		float[] trained, folded;
-		try (Model model = BeatNet.load(parameters(), length, members, engine, ConvKitRuntime.get().device())) {
+		try (Model model = BeatNet.load(parameters(), length, members, shipped.rrFeatures(), engine, ConvKitRuntime.get().device())) {
 			trained = logProbabilities(model, batch);
 		}
-		try (Model model = BeatNet.loadFolded(parameters(), length, members, engine, ConvKitRuntime.get().device())) {
+		try (Model model = BeatNet.loadFolded(parameters(), length, members, shipped.rrFeatures(), engine, ConvKitRuntime.get().device())) {
 			folded = logProbabilities(model, batch);
 			assertTrue(model.getBlock().getParameters().keys().stream().noneMatch(k -> k.contains("gamma") || k.contains("running")),
 				"BatchNorm parameters left: " + model.getBlock().getParameters().keys());
@@ -94,7 +94,7 @@ class BeatNetTest {
 	@Test
 	void outputShape() {
 		Block block = BeatNet.build();
-		Shape[] inputs = BeatNet.inputShapes(3, 256);
+		Shape[] inputs = BeatNet.inputShapes(3, 256, RrFeatures.CURRENT);
 		assertEquals(new Shape(3, 3, 1, 256), inputs[0]);
 		try (NDManager manager = ConvKitRuntime.get().newManager()) {
 			block.initialize(manager, DataType.FLOAT32, inputs);

@@ -39,7 +39,7 @@ class DecisionBiasTest {
 	/** Two beats, the first in regular sinus rhythm, the second with this irregularity and P-wave coherence. */
 	private static BeatDataset twoBeats(float irregularity, float pWaveCoherence) {
 		int length = 4;
-		float[] rr = {0.8f, 0.8f, 0.8f, 0.8f, 0.01f, 0.95f, 0.5f, 0.9f, 0.7f, 0.8f, irregularity, pWaveCoherence};
+		float[] rr = {0.8f, 0.8f, 0.8f, 0.8f, 0.01f, 0.95f, 0.8f, 0.8f, 0.5f, 0.9f, 0.7f, 0.8f, irregularity, pWaveCoherence, 0.8f, 0.8f};
 		return BeatDataset.ofArrays("r", length, new float[2 * length], rr, new int[] {AamiClass.S.ordinal(), AamiClass.N.ordinal()});
 	}
 
