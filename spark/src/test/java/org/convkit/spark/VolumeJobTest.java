@@ -194,9 +194,12 @@ class VolumeJobTest {
 			denoised = (ImagePlus) commands.run(commands.find("Denoise Volume"), new HashMap<>(Map.of("image", opened.get("image"), "model", model.toFile()))).get("denoised");
 		}
 		long commandsDone = System.nanoTime();
+		// input, model and output on a file system that is not read in place, as HDFS or S3A
+		local.session().sparkContext().hadoopConfiguration().set("fs." + RemoteLikeFileSystem.SCHEME + ".impl", RemoteLikeFileSystem.class.getName());
+		String remote = RemoteLikeFileSystem.SCHEME + ":" + dir;
 		Path out = dir.resolve("out");
-		Map<String, Long> statuses = ConvKitSpark.run(local.session(), new String[] {"volumes", "--input", dir.resolve("in/*.nii.gz").toString(), "--model", model.toString(),
-			"--output", out.toString(), "--format", "csv"});
+		Map<String, Long> statuses = ConvKitSpark.run(local.session(), new String[] {"volumes", "--input", remote + "/in/*.nii.gz", "--model", remote + "/denoiser",
+			"--output", remote + "/out", "--format", "csv"});
 		System.out.printf("Denoise Volume %.1f s, the Spark job (local[2]) %.1f s%n", (commandsDone - start) / 1e9, (System.nanoTime() - commandsDone) / 1e9);
 		assertEquals(Map.of("ok", 1L, "failed", 1L), statuses);
 		Volume written = NiftiFiles.read(out.resolve("nifti/body-denoised.nii.gz"));
@@ -206,9 +209,13 @@ class VolumeJobTest {
 		List<Row> rows = local.session().read().option("header", "true").csv(out.resolve("volumes").toString()).orderBy("volume").collectAsList();
 		assertEquals(List.of("body", "labels"), rows.stream().map(r -> r.<String>getAs("volume")).toList());
 		assertEquals("body-denoised.nii.gz", rows.get(0).getAs("output"));
-		assertEquals("labels.nii.gz holds labels, but the model " + model + " was trained on CT values (HU); train a model on volumes of this kind",
+		assertEquals("labels.nii.gz holds labels, but the model " + remote + "/denoiser was trained on CT values (HU); train a model on volumes of this kind",
 			rows.get(1).getAs("error"));
 		assertFalse(Files.exists(out.resolve("labels")), "a denoiser has no label table");
+		assertEquals(remote + "/in/body.nii.gz", rows.get(0).getAs("file"));
+		try (var nifti = Files.list(out.resolve("nifti"))) {
+			assertEquals(List.of("body-denoised.nii.gz"), nifti.map(p -> p.getFileName().toString()).toList(), "no hidden copy is left");
+		}
 
 		// bad options: named before any work
 		String[] base = {"volumes", "--input", body.toString(), "--output", dir.resolve("o").toString(), "--model"};
