@@ -89,7 +89,8 @@ final class VolumeJob implements Serializable {
 
 	/**
 	 * A model folder's two files as the executors receive them (broadcast), with the folder's name for
-	 * messages and a key of this job, under which each executor opens it once.
+	 * messages and a key (a digest of both files) under which each executor opens it once, also
+	 * across the jobs of one application.
 	 */
 	record ShippedModel(String source, String key, byte[] parameters, byte[] properties) implements Serializable {
 
@@ -107,7 +108,7 @@ final class VolumeJob implements Serializable {
 					files[i] = in.readAllBytes();
 				}
 			}
-			ShippedModel model = new ShippedModel(folder, UUID.randomUUID().toString(), files[0], files[1]);
+			ShippedModel model = new ShippedModel(folder, digest(files), files[0], files[1]);
 			VolumeModel m = model.open();
 			try {
 				m.check(folder, m.task(), 1);
@@ -117,6 +118,17 @@ final class VolumeJob implements Serializable {
 				throw new IllegalArgumentException("--" + e.getMessage(), e);
 			}
 			return model;
+		}
+
+		private static String digest(byte[][] files) {
+			try {
+				StringBuilder key = new StringBuilder();
+				for (byte[] f : files) key.append(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(f)));
+				return key.toString();
+			}
+			catch (java.security.NoSuchAlgorithmException e) {
+				throw new IllegalStateException(e);
+			}
 		}
 
 		/** The model, from a temporary copy of its files (deleted once read: the model keeps its bytes). */

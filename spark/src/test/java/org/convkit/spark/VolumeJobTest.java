@@ -16,6 +16,8 @@ import org.convkit.ct.io.NiftiFiles;
 import org.convkit.ct.net.Intensity;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +59,21 @@ class VolumeJobTest {
 	@TempDir
 	Path dir;
 
+	/** The single-JVM path's commands, as the Fiji plugin runs them: one SciJava context for the class. */
+	private static Context context;
+	private static CommandExecutor commands;
+
+	@BeforeAll
+	static void commands() {
+		context = new Context();
+		commands = new CommandExecutor(context);
+	}
+
+	@AfterAll
+	static void close() {
+		context.dispose();
+	}
+
 	/** A 32x28x16 phantom in HU: a bright box (label 4) and a darker one (label 9) in tissue; the labels when {@code labels}. */
 	static Volume phantom(boolean labels, VolumeGeometry geometry) {
 		PlanarImg<FloatType, FloatArray> img = Volume.allocate(32, 28, 16);
@@ -84,16 +101,13 @@ class VolumeJobTest {
 		Path model = dir.resolve("segmenter");
 		Map<String, Map<String, Object>> expected = new HashMap<>();
 		long start = System.nanoTime();
-		try (Context context = new Context()) {
-			CommandExecutor commands = new CommandExecutor(context);
-			ImagePlus image = CtImages.toImagePlus(phantom(false, GEOMETRY), "body", null), labels = CtImages.toImagePlus(phantom(true, GEOMETRY), "body-seg", null);
-			commands.run(commands.find("Train Segmenter"), new HashMap<>(Map.of("image", image, "labels", labels, "model", model.toFile(), "epochs", 2,
-				"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4", "depth", 1, "base_width", 4)));
-			for (Path v : List.of(in.getParent().resolve("body.nii.gz"), in.resolve("fine.nii"))) {
-				Map<String, Object> opened = commands.run(commands.find("Open CT Volume"), new HashMap<>(Map.of("path", v.toFile())));
-				expected.put(VolumeJob.name(v.toString()), commands.run(commands.find("Segment Volume"),
-					new HashMap<>(Map.of("image", opened.get("image"), "model", model.toFile()))));
-			}
+		ImagePlus image = CtImages.toImagePlus(phantom(false, GEOMETRY), "body", null), labels = CtImages.toImagePlus(phantom(true, GEOMETRY), "body-seg", null);
+		commands.run(commands.find("Train Segmenter"), new HashMap<>(Map.of("image", image, "labels", labels, "model", model.toFile(), "epochs", 2,
+			"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4", "depth", 1, "base_width", 4)));
+		for (Path v : List.of(in.getParent().resolve("body.nii.gz"), in.resolve("fine.nii"))) {
+			Map<String, Object> opened = commands.run(commands.find("Open CT Volume"), new HashMap<>(Map.of("path", v.toFile())));
+			expected.put(VolumeJob.name(v.toString()), commands.run(commands.find("Segment Volume"),
+				new HashMap<>(Map.of("image", opened.get("image"), "model", model.toFile()))));
 		}
 		long loads = ConvKitRuntime.get().models().loadCount();
 		long commandsDone = System.nanoTime();
@@ -187,12 +201,9 @@ class VolumeJobTest {
 		NiftiFiles.write(dir.resolve("in/labels.nii.gz"), phantom(true, GEOMETRY), NiftiDatatype.AUTO);
 
 		long start = System.nanoTime();
-		ImagePlus denoised;
-		try (Context context = new Context()) {
-			CommandExecutor commands = new CommandExecutor(context);
-			Map<String, Object> opened = commands.run(commands.find("Open CT Volume"), new HashMap<>(Map.of("path", body.toFile())));
-			denoised = (ImagePlus) commands.run(commands.find("Denoise Volume"), new HashMap<>(Map.of("image", opened.get("image"), "model", model.toFile()))).get("denoised");
-		}
+		Map<String, Object> opened = commands.run(commands.find("Open CT Volume"), new HashMap<>(Map.of("path", body.toFile())));
+		ImagePlus denoised = (ImagePlus) commands.run(commands.find("Denoise Volume"), new HashMap<>(Map.of("image", opened.get("image"), "model", model.toFile())))
+			.get("denoised");
 		long commandsDone = System.nanoTime();
 		// input, model and output on a file system that is not read in place, as HDFS or S3A
 		local.session().sparkContext().hadoopConfiguration().set("fs." + RemoteLikeFileSystem.SCHEME + ".impl", RemoteLikeFileSystem.class.getName());
