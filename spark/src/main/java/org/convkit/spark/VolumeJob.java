@@ -181,7 +181,8 @@ final class VolumeJob implements Serializable {
 			UNet3d.checkTile(m.config(), tile);
 		}
 		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException("--tile-size: " + e.getMessage(), e);
+			// UNet3d names the command's parameter (tile_size): the job's option is --tile-size
+			throw new IllegalArgumentException(e.getMessage().replaceFirst("^tile_size:", "--tile-size:"), e);
 		}
 		return tile;
 	}
