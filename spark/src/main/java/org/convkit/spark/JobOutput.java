@@ -20,10 +20,11 @@ import java.util.UUID;
  * folder beside the output (a retried task's files replace its failed attempt's, so no row is lost
  * or doubled); the tasks' files go into the same staging folder, each under a hidden name and renamed
  * when complete, and whatever a dead attempt left half-written is deleted; the staging folder becomes
- * the output by rename only when every table is complete. An existing output is refused ({@code --mode error}, the default) before any work, or
- * replaced ({@code --mode overwrite}): moved aside, the new one renamed in, the old one deleted, so
- * readers see the old or the new output, never a mix (renames are atomic on HDFS and local file
- * systems; on object stores such as S3 a rename is a copy, and the job says so in README).
+ * the output by rename only when every table is complete. An existing output is refused
+ * ({@code --mode error}, the default) before any work, or replaced ({@code --mode overwrite}): moved
+ * aside, the new one renamed in, the old one deleted, so readers see the old or the new output, never
+ * a mix (renames are atomic on HDFS and local file systems; on object stores such as S3 a rename is a
+ * copy, and the job says so in README).
  */
 final class JobOutput {
 
