@@ -2,6 +2,7 @@ package org.convkit.spark;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.convkit.ct.net.VolumeModel;
 import org.convkit.face.FaceMatcher;
 import org.convkit.face.FacePipeline;
 
@@ -11,13 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The jobs' entry point for {@code spark-submit}: {@code ecg} or {@code faces}, then its options
+ * The jobs' entry point for {@code spark-submit}: {@code ecg}, {@code faces} or {@code volumes}, then its options
  * (README: Spark). Bad options and inputs end the application with one line naming the option and
  * exit code 2 before any work; records or images that cannot be read become rows, not failures.
  */
 public final class ConvKitSpark {
 
-	static final String USAGE = "usage: spark-submit [spark options] convkit-spark.jar ecg|faces --input PATHS --output FOLDER [options] (README: Spark)";
+	static final String USAGE = "usage: spark-submit [spark options] convkit-spark.jar ecg|faces|volumes --input PATHS --output FOLDER [options] (README: Spark)";
 	static final List<String> COMMON = List.of("--input", "--output", "--format", "--mode", "--partitions");
 	static final List<String> MODES = List.of("error", "overwrite");
 	static final List<String> FORMATS = List.of("parquet", "csv");
@@ -42,7 +43,7 @@ public final class ConvKitSpark {
 	/**
 	 * Runs a job on this session.
 	 *
-	 * @return the number of records (ecg) or rows (faces) per status
+	 * @return the number of records (ecg), rows (faces) or volumes (volumes) per status
 	 */
 	static Map<String, Long> run(SparkSession spark, String[] args) throws IOException {
 		if (args.length == 0) throw new IllegalArgumentException(USAGE);
@@ -80,7 +81,19 @@ public final class ConvKitSpark {
 					faces.unpersist();
 				}
 			}
-			default -> throw new IllegalArgumentException("job: expected ecg or faces, got '" + args[0] + "'; " + USAGE);
+			case "volumes" -> {
+				JobOptions o = new JobOptions(args, 1, with("--model", "--tile-size"), List.of());
+				VolumeJob.ShippedModel shipped = VolumeJob.ShippedModel.read(o.required("--model"), conf);
+				VolumeModel model = shipped.open();
+				long tile = VolumeJob.tile(model, o.number("--tile-size", 0));
+				JobOutput output = output(o, conf);
+				List<String> volumes = VolumeJob.volumes(o.required("--input"), conf);
+				VolumeJob job = new VolumeJob(conf, spark.sparkContext().broadcast(shipped, scala.reflect.ClassTag$.MODULE$.apply(VolumeJob.ShippedModel.class)),
+					model.task(), tile, output.files(VolumeJob.NIFTI));
+				// one task per volume by default: a volume is minutes of work, and tasks balance the executors
+				return VolumeJob.run(spark, job, volumes, partitionsOr(o, volumes.size()), output);
+			}
+			default -> throw new IllegalArgumentException("job: expected ecg, faces or volumes, got '" + args[0] + "'; " + USAGE);
 		}
 	}
 
@@ -96,7 +109,11 @@ public final class ConvKitSpark {
 
 	/** Tasks: --partitions, else 4 per core of the application, so a slow record does not hold up the rest. */
 	private static int partitions(JobOptions o, int parallelism) {
-		double n = o.number("--partitions", 4.0 * parallelism);
+		return partitionsOr(o, 4.0 * parallelism);
+	}
+
+	private static int partitionsOr(JobOptions o, double fallback) {
+		double n = o.number("--partitions", fallback);
 		if (!(n >= 1)) throw new IllegalArgumentException("--partitions: expected a positive number of tasks, got " + n);
 		return (int) n;
 	}

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.convkit.core.runtime.ConvKitRuntime;
+import org.convkit.ct.net.VolumeModel;
 import org.convkit.ecg.beats.BeatClassifier;
 import org.convkit.ecg.beats.BeatModel;
 import org.convkit.face.FacePipeline;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the tasks of one executor JVM share, made on first use and kept for the JVM's life: the
  * ConvKit runtime ({@link ConvKitRuntime#get()}: one engine, one model cache, so each network is
  * loaded once per executor whatever the number of tasks and records), the ECG classifier of each
- * model, and the face pipeline. Everything here is thread-safe: an executor runs its cores' tasks
+ * model, the face pipeline, and the volume job's CT models. Everything here is thread-safe: an executor runs its cores' tasks
  * in parallel threads.
  */
 final class ExecutorRuntime {
@@ -30,6 +31,7 @@ final class ExecutorRuntime {
 
 	private static final Map<String, BeatClassifier> CLASSIFIERS = new ConcurrentHashMap<>();
 	private static volatile FacePipeline faces;
+	private static final Map<String, VolumeModel> VOLUME_MODELS = new ConcurrentHashMap<>();
 
 	private ExecutorRuntime() {}
 
@@ -48,6 +50,18 @@ final class ExecutorRuntime {
 	/** The model alone, without the engine: what the driver checks before the job starts. */
 	static BeatModel model(String model, Configuration conf) throws IOException {
 		return model.isEmpty() ? BeatModel.shipped() : BeatModel.open(localFolder(model, conf));
+	}
+
+	/** A CT model broadcast by the volume job, opened once per executor (its network then loads once, through the runtime's cache). */
+	static VolumeModel volumeModel(VolumeJob.ShippedModel model) {
+		return VOLUME_MODELS.computeIfAbsent(model.key(), k -> {
+			try {
+				return model.open();
+			}
+			catch (IOException e) {
+				throw new UncheckedIOException(e);
+			}
+		});
 	}
 
 	static FacePipeline faces() {

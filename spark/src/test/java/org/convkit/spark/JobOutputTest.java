@@ -47,6 +47,29 @@ class JobOutputTest {
 	}
 
 	@Test
+	void filesOfTasksThatDieLeaveNoHalfFile() throws Exception {
+		Path out = dir.resolve("out");
+		JobOutput output = new JobOutput(out.toString(), "error", "parquet", local.session().sparkContext().hadoopConfiguration());
+		String folder = output.files("files");
+		StructType schema = new StructType().add("n", DataTypes.IntegerType);
+		// each task writes its file as the volume job does (a hidden name, then a rename); every first attempt dies half-way through
+		var rows = JavaSparkContext.fromSparkContext(local.session().sparkContext()).parallelize(List.of(1, 2, 3, 4), 4).map(n -> {
+			java.nio.file.Path target = java.nio.file.Path.of(java.net.URI.create(folder)).resolve(n + ".bin");
+			Files.createDirectories(target.getParent());
+			java.nio.file.Path hidden = target.resolveSibling(JobOutput.HIDDEN + n + ".bin." + TaskContext.get().attemptNumber());
+			Files.write(hidden, new byte[n]);
+			if (TaskContext.get().attemptNumber() == 0) throw new IllegalStateException("task killed while writing " + hidden);
+			Files.move(hidden, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			return RowFactory.create(n);
+		});
+		output.add("numbers", local.session().createDataFrame(rows, schema), List.of()).write();
+		try (var files = Files.list(out.resolve("files"))) {
+			assertEquals(List.of("1.bin", "2.bin", "3.bin", "4.bin"), files.map(p -> p.getFileName().toString()).sorted().toList());
+		}
+		assertEquals(3, Files.size(out.resolve("files/3.bin")));
+	}
+
+	@Test
 	void aRecordCopiedOffItsFileSystemReadsAsTheOriginal() throws Exception {
 		Path header = SharedData.resolve("mitdb/101.hea");
 		assumeTrue(Files.isRegularFile(header), SharedData.missing(header));
