@@ -29,7 +29,6 @@ import java.util.UUID;
 final class JobOutput {
 
 	static final String EXISTS = "--output: %s already exists; choose another output, or --mode overwrite to replace it";
-	static final String FORMATS = "parquet, csv";
 	/** The prefix of a file being written into a {@link #files} folder. */
 	static final String HIDDEN = ".";
 
