@@ -39,44 +39,55 @@ final class FaceTrainingBenchmark {
 	private FaceTrainingBenchmark() {}
 
 	static void run(ConvKitRuntime runtime, Optional<PythonReference> reference, PrintStream out) throws IOException {
+		out.printf(Locale.ROOT, "  training step (forward, batch-hard triplets, triplet loss, backward, Adam), batch %d persons x %d chips:%n", PERSONS, IMAGES);
+		for (EmbeddingModel.Architecture architecture : EmbeddingModel.Architecture.values()) {
+			Measured m = measure(runtime, reference, architecture, RUNS);
+			String name = architecture == EmbeddingModel.Architecture.SCRATCH ? "scratch" : "finetune (freeze_units " + FREEZE_UNITS + ")";
+			out.printf(Locale.ROOT, "    %s: ConvKit %.3f s a step = %.1f triplets/s (%d triplets a step)%n", name, m.seconds(), m.triplets() / m.seconds(),
+				m.triplets());
+			if (m.torch() == null) continue;
+			double torchSeconds = Double.parseDouble(m.torch().get("seconds"));
+			out.printf(Locale.ROOT, "    %s: %s %.3f s a step = %.1f triplets/s (%s; %s threads; its peak RSS %s MB)%n", name, reference.get().label(),
+				torchSeconds, Integer.parseInt(m.torch().get("triplets")) / torchSeconds, PythonReference.layouts(m.torch()), m.torch().get("threads"),
+				m.torch().get("peak_rss_mb"));
+			out.printf(Locale.ROOT, "    first loss (same weights and chips): ConvKit %.6g, PyTorch %s%n", m.firstLoss(), m.torch().get("first_loss"));
+			out.println(Benchmark.ratio("faces training step " + architecture.key() + " batch " + PERSONS * IMAGES, runtime, m.seconds(), torchSeconds));
+		}
+	}
+
+	/** ConvKit's median step, its triplets and first loss; PyTorch's output line (null without a reference). */
+	record Measured(double seconds, int triplets, double firstLoss, Map<String, String> torch) {}
+
+	/** Times {@code runs} steps (after one untimed) on both sides, from the same initial weights. */
+	static Measured measure(ConvKitRuntime runtime, Optional<PythonReference> reference, EmbeddingModel.Architecture architecture, int runs) throws IOException {
 		int n = PERSONS * IMAGES, size = 3 * FaceEncoder.CHIP_SIZE * FaceEncoder.CHIP_SIZE;
 		float[] chips = new float[n * size];
 		Random random = new Random(17);
 		for (int i = 0; i < chips.length; i++) chips[i] = random.nextInt(256);
 		int[] labels = new int[n];
 		for (int i = 0; i < n; i++) labels[i] = i / IMAGES;
-		out.printf(Locale.ROOT, "  training step (forward, batch-hard triplets, triplet loss, backward, Adam), batch %d persons x %d chips:%n", PERSONS, IMAGES);
-		for (EmbeddingModel.Architecture architecture : EmbeddingModel.Architecture.values()) {
-			int freeze = architecture == EmbeddingModel.Architecture.FINETUNE ? FREEZE_UNITS : 0;
-			EmbeddingTrainer trainer = new EmbeddingTrainer(new EmbeddingTrainer.Config(architecture, TripletMining.HARD, MARGIN, PERSONS, IMAGES, 1,
-				EmbeddingTrainer.defaultLearningRate(architecture), "adam", 1, freeze, 0));
-			Path folder = Files.createTempDirectory("convkit-face-train-bench");
-			try (Model model = trainer.newModel(runtime.engine().getEngineName(), runtime.device());
-				Trainer djl = trainer.newTrainer(model, runtime.device()))
-			{
-				ParameterFile.write(model.getBlock(), folder);
-				List<EmbeddingTrainer.Step> steps = new ArrayList<>();
-				Random mining = new Random(1);
-				double seconds = Timing.medianSeconds(1, RUNS, () -> steps.add(trainer.step(djl, chips, labels, mining)));
-				int triplets = steps.get(0).triplets();
-				String name = architecture == EmbeddingModel.Architecture.SCRATCH ? "scratch" : "finetune (freeze_units " + freeze + ")";
-				out.printf(Locale.ROOT, "    %s: ConvKit %.3f s a step = %.1f triplets/s (%d triplets a step)%n", name, seconds, triplets / seconds, triplets);
-				if (reference.isEmpty()) continue;
+		int freeze = architecture == EmbeddingModel.Architecture.FINETUNE ? FREEZE_UNITS : 0;
+		EmbeddingTrainer trainer = new EmbeddingTrainer(new EmbeddingTrainer.Config(architecture, TripletMining.HARD, MARGIN, PERSONS, IMAGES, 1,
+			EmbeddingTrainer.defaultLearningRate(architecture), "adam", 1, freeze, 0));
+		Path folder = Files.createTempDirectory("convkit-face-train-bench");
+		try (Model model = trainer.newModel(runtime.engine().getEngineName(), runtime.device());
+			Trainer djl = trainer.newTrainer(model, runtime.device()))
+		{
+			ParameterFile.write(model.getBlock(), folder);
+			List<EmbeddingTrainer.Step> steps = new ArrayList<>();
+			Random mining = new Random(1);
+			double seconds = Timing.medianSeconds(1, runs, () -> steps.add(trainer.step(djl, chips, labels, mining)));
+			Map<String, String> torch = null;
+			if (reference.isPresent()) {
 				Path input = folder.resolve("chips.f32");
 				Float32Files.write(input, chips);
-				Map<String, String> torch = PythonReference.line(reference.get().run("face_reference.py", "train", architecture.key(), folder.toString(),
-					input.toString(), "" + PERSONS, "" + IMAGES, "" + MARGIN, "" + EmbeddingTrainer.defaultLearningRate(architecture), "" + freeze, "" + RUNS),
-					"seconds");
-				double torchSeconds = Double.parseDouble(torch.get("seconds"));
-				out.printf(Locale.ROOT, "    %s: %s %.3f s a step = %.1f triplets/s (%s; %s threads; its peak RSS %s MB)%n", name, reference.get().label(),
-					torchSeconds, Integer.parseInt(torch.get("triplets")) / torchSeconds, PythonReference.layouts(torch), torch.get("threads"),
-					torch.get("peak_rss_mb"));
-				out.printf(Locale.ROOT, "    first loss (same weights and chips): ConvKit %.6g, PyTorch %s%n", steps.get(0).loss(), torch.get("first_loss"));
-				out.println(Benchmark.ratio("faces training step " + architecture.key() + " batch " + n, runtime, seconds, torchSeconds));
+				torch = PythonReference.line(reference.get().run("face_reference.py", "train", architecture.key(), folder.toString(), input.toString(),
+					"" + PERSONS, "" + IMAGES, "" + MARGIN, "" + EmbeddingTrainer.defaultLearningRate(architecture), "" + freeze, "" + runs), "seconds");
 			}
-			finally {
-				TempFolders.delete(folder);
-			}
+			return new Measured(seconds, steps.get(0).triplets(), steps.get(0).loss(), torch);
+		}
+		finally {
+			TempFolders.delete(folder);
 		}
 	}
 }
