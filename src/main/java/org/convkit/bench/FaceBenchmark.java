@@ -30,8 +30,9 @@ import java.util.Random;
 /**
  * {@code convkit bench faces}: descriptors per second for batches of aligned chips, and faces per
  * second end to end (detect, landmarks, align, describe) on a stack, next to face-api.js (Node,
- * wasm) on the same inputs in the same run, as ratios; and the descriptor network in PyTorch
- * ({@link FaceReference}: same network, parameters and chips, descriptors compared).
+ * wasm) on the same inputs in the same run, as ratios; the descriptor network in PyTorch
+ * ({@link FaceReference}: same network, parameters and chips, descriptors compared); and a triplet-loss
+ * training step, scratch and fine-tuned, against the same step in PyTorch ({@link FaceTrainingBenchmark}).
  */
 public final class FaceBenchmark implements Benchmark {
 
@@ -71,6 +72,7 @@ public final class FaceBenchmark implements Benchmark {
 		}
 		Optional<PythonReference> torch = PythonReference.find(runtime, out);
 		if (torch.isPresent()) reference(runtime, encoder, chips, convKit, torch.get(), out);
+		FaceTrainingBenchmark.run(runtime, torch, out);
 		endToEnd(runtime, out, node);
 		node.ifPresent(why -> out.println("  face-api.js reference: skipped, " + why));
 		out.println("  peak resident memory of this process: " + ProcessMemory.peakRss());

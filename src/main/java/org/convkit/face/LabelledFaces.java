@@ -1,6 +1,7 @@
 package org.convkit.face;
 
 import ij.ImagePlus;
+import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
@@ -20,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The faces of a {@link PersonFolder} as aligned chips, person by person: what the embedding
+ * The faces of a {@link PersonFolder} (or of a stack with one person label per slice) as aligned chips, person by person: what the embedding
  * trainer learns from and what the pair classifier and the verification evaluation encode. One
  * face per image (the highest-scoring where the detector finds several); images without a face and
  * persons with fewer than two faces (no positive pair) are skipped and listed in {@link #skipped()}.
@@ -33,7 +34,11 @@ import java.util.Map;
 public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<String, List<Path>> files, List<String> skipped) {
 
 	static final String NOT_A_FOLDER = "folder: expected a folder of person subfolders with images, got %s";
-	static final String TOO_FEW_PERSONS = "folder: %s has %d person(s) with at least two faces; expected at least %d%s";
+	static final String TOO_FEW_PERSONS = "%s: %s has %d person(s) with at least two faces; expected at least %d%s";
+	static final String LABEL_COUNT = "labels: expected one label per slice, got %d labels for '%s' of %d slices";
+	static final String EMPTY_LABEL = "labels: the label of slice %d is empty; expected a person's name";
+	/** How a stack's slices are named in place of files. */
+	static final String SLICE = "slice ";
 	static final String NO_FACE = "%s: no face found";
 	static final String ONE_FACE = "%s: skipped, only one image with a face (no positive pair)";
 	/** Heap per chip, float32. */
@@ -69,6 +74,45 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 		}
 		MemoryGuard.check("folder", String.format(Locale.ROOT, "the aligned faces of %d images", count), 0, count * CHIP_BYTES,
 			(physical, heap) -> "use fewer images, or raise the heap");
+		return collect(folder, "folder", listed, (person, file) -> chip(pipeline, file, options), minPersons);
+	}
+
+	/**
+	 * The faces of a stack whose slices are labelled with their person (one label per slice, in
+	 * slice order, e.g. from {@link SliceLabels}): the same chips, skips and checks as a folder of
+	 * person subfolders, each slice standing for an image file named "slice N".
+	 *
+	 * @param source the stack's title, for messages
+	 * @param planes the stack's RGB planes ({@link FaceImages#rgbPlanes}), one per slice
+	 */
+	public static LabelledFaces read(String source, List<? extends RandomAccessibleInterval<FloatType>> planes, List<String> labels, FacePipeline pipeline,
+		FacePipeline.Options options, int minPersons) throws IOException
+	{
+		if (planes.size() != labels.size()) {
+			throw new IllegalArgumentException(String.format(Locale.ROOT, LABEL_COUNT, labels.size(), source, planes.size()));
+		}
+		MemoryGuard.check("image", String.format(Locale.ROOT, "the aligned faces of %d slices", planes.size()), 0, planes.size() * CHIP_BYTES,
+			(physical, heap) -> "use fewer slices, or raise the heap");
+		Map<String, List<Path>> listed = new LinkedHashMap<>();
+		for (int i = 0; i < labels.size(); i++) {
+			String person = labels.get(i).trim();
+			if (person.isEmpty()) throw new IllegalArgumentException(String.format(Locale.ROOT, EMPTY_LABEL, i + 1));
+			listed.computeIfAbsent(person, k -> new ArrayList<>()).add(Path.of(SLICE + (i + 1)));
+		}
+		return collect(Path.of(source), "image", listed, (person, slice) -> {
+			int index = Integer.parseInt(slice.getFileName().toString().substring(SLICE.length())) - 1;
+			return best(pipeline.chips(planes.subList(index, index + 1), options));
+		}, minPersons);
+	}
+
+	/** The chip of one image of a person, or null without a face. */
+	@FunctionalInterface
+	private interface ChipReader {
+		float[] chip(String person, Path image) throws IOException;
+	}
+
+	/** Each person's chips, images without a face and persons with fewer than two faces skipped and listed. */
+	private static LabelledFaces collect(Path source, String parameter, Map<String, List<Path>> listed, ChipReader reader, int minPersons) throws IOException {
 		Map<String, List<float[]>> chips = new LinkedHashMap<>();
 		Map<String, List<Path>> files = new LinkedHashMap<>();
 		List<String> skipped = new ArrayList<>();
@@ -79,7 +123,7 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 				String shown = person.getKey() + "/" + file.getFileName();
 				float[] chip;
 				try {
-					chip = chip(pipeline, file, options);
+					chip = reader.chip(person.getKey(), file);
 				}
 				catch (IllegalArgumentException e) {
 					skipped.add(shown + ": " + e.getMessage());
@@ -98,10 +142,10 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 			}
 		}
 		if (chips.size() < minPersons) {
-			throw new IllegalArgumentException(String.format(TOO_FEW_PERSONS, folder, chips.size(), minPersons,
+			throw new IllegalArgumentException(String.format(TOO_FEW_PERSONS, parameter, source, chips.size(), minPersons,
 				skipped.isEmpty() ? "" : "; skipped: " + FaceGallery.shorten(String.join("; ", skipped), 512)));
 		}
-		return new LabelledFaces(folder, Collections.unmodifiableMap(chips), Collections.unmodifiableMap(files), List.copyOf(skipped));
+		return new LabelledFaces(source, Collections.unmodifiableMap(chips), Collections.unmodifiableMap(files), List.copyOf(skipped));
 	}
 
 	/**
@@ -112,8 +156,13 @@ public record LabelledFaces(Path folder, Map<String, List<float[]>> chips, Map<S
 	public static float[] chip(FacePipeline pipeline, Path file, FacePipeline.Options options) throws IOException {
 		ImagePlus image = ImageFiles.open("folder", file);
 		var planes = FaceImages.rgbPlanes(ImagePlusImgs.wrap(image), image.getDisplayRangeMin(), image.getDisplayRangeMax());
+		return best(pipeline.chips(planes.subList(0, 1), options));
+	}
+
+	/** The highest-scoring face's chip values, or null without a face. */
+	private static float[] best(List<FacePipeline.Chip> faces) {
 		FacePipeline.Chip best = null;
-		for (FacePipeline.Chip c : pipeline.chips(planes.subList(0, 1), options)) {
+		for (FacePipeline.Chip c : faces) {
 			if (best == null || c.box().score() > best.box().score()) best = c;
 		}
 		if (best == null) return null;

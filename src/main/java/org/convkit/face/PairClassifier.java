@@ -17,7 +17,8 @@ import java.util.Locale;
  * The binary pair classifier on top of a frozen encoder f: y_hat = sigma(sum_k w_k x_k + b), with
  * x_k = |f_k(a) - f_k(b)| ({@code absolute}) or the chi-square term (f_k(a) - f_k(b))^2 /
  * (|f_k(a)| + |f_k(b)|) ({@code chi_square}; DeepFace's form, whose sum f_k(a) + f_k(b) assumes
- * non-negative features: the encoders here have signed ones, hence the absolute values). Same
+ * non-negative features: the encoders here have signed ones, hence the absolute values), or
+ * (f_k(a) - f_k(b))^2 ({@code squared}: with equal weights, the distance rule d^2 &lt;= tau^2). Same
  * person when y_hat &gt;= the threshold (0.5 by default). Saved as one JSON file
  * {@value #FILE} in a folder, with the id of the encoder it was trained on: encodings of another
  * encoder are refused.
@@ -37,7 +38,7 @@ public final class PairClassifier implements PairRule {
 
 	/** The pair features. */
 	public enum Form {
-		ABSOLUTE, CHI_SQUARE;
+		ABSOLUTE, CHI_SQUARE, SQUARED;
 
 		public String key() {
 			return name().toLowerCase(Locale.ROOT);
@@ -45,7 +46,7 @@ public final class PairClassifier implements PairRule {
 
 		public static Form fromKey(String key) {
 			for (Form f : values()) if (f.key().equals(key)) return f;
-			throw new IllegalArgumentException("form: expected absolute or chi_square, got '" + key + "'");
+			throw new IllegalArgumentException("form: expected squared, absolute or chi_square, got '" + key + "'");
 		}
 
 		/** The feature vector of a pair. */
@@ -54,7 +55,11 @@ public final class PairClassifier implements PairRule {
 			double[] x = new double[a.length];
 			for (int k = 0; k < a.length; k++) {
 				double d = a[k] - b[k];
-				x[k] = this == ABSOLUTE ? Math.abs(d) : d * d / (Math.abs(a[k]) + Math.abs(b[k]) + EPSILON);
+				x[k] = switch (this) {
+					case ABSOLUTE -> Math.abs(d);
+					case SQUARED -> d * d;
+					case CHI_SQUARE -> d * d / (Math.abs(a[k]) + Math.abs(b[k]) + EPSILON);
+				};
 			}
 			return x;
 		}
@@ -122,6 +127,11 @@ public final class PairClassifier implements PairRule {
 
 	public double[] weights() {
 		return weights.clone();
+	}
+
+	/** How it was trained (pairs, penalty, how the threshold was chosen), as saved. */
+	public JsonObject training() {
+		return training.deepCopy();
 	}
 
 	public double bias() {

@@ -9,20 +9,36 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains a {@link PairClassifier} by logistic regression on balanced pairs of encodings: every
- * same-person pair and as many different-person pairs drawn at random (seeded). The features are
- * standardised, the logistic loss with a small ridge penalty on the weights is minimised by
- * Newton's method (129 unknowns: exact and a few iterations), and the weights are mapped back to
- * the raw features. Encodings are computed once by the caller, so this takes milliseconds.
+ * Trains a {@link PairClassifier} by logistic regression on the pairs of encodings of some persons:
+ * every pair (same and different persons, in their natural proportion; beyond {@value #MAX_PAIRS}
+ * pairs the different-person ones are sampled, seeded, and weighted up to their full count).
+ * Encodings are computed once by the caller.
  * <p>
- * Balanced pairs make y_hat = 0.5 the threshold for a 50/50 prior, but a user's pairs (all pairs
- * of a folder, a gallery of many persons) are mostly different persons: by default the threshold
- * is the one of best accuracy over all pairs of the training persons, chosen on them alone.
+ * With a few persons, 128 free weights overfit the persons they were learnt on; the distance rule
+ * (equal weights on the squared differences) generalises well. So the penalty pulls the weights
+ * towards their mean, not towards zero: lambda/2 sum_k (w_k - mean w)^2, on features divided by one
+ * common scale (equal weights keep their meaning); with a large lambda the {@code squared} form
+ * becomes the distance rule with a learnt threshold. Lambda is chosen from {@link #PENALTIES} by
+ * cross-validation by person among the training persons ({@value #FOLDS} folds; the held-out
+ * persons' pairs are scored at the threshold chosen on the others'), the largest of equally good
+ * ones. The logistic loss is minimised by Newton's method (129 unknowns: exact, a few iterations).
+ * <p>
+ * y_hat = 0.5 is the threshold for the training pairs' prior (mostly different persons), but a
+ * maximum-likelihood fit is not the most accurate one: by default the threshold is the one of best
+ * accuracy over all pairs of the training persons, chosen on them alone.
  */
 public final class PairClassifierTrainer {
 
-	/** The ridge penalty on the standardised weights, against perfect separation of small sets. */
-	static final double RIDGE = 1.0;
+	/** The penalties lambda tried, on features of mean 1. */
+	static final double[] PENALTIES = { 1, 10, 100, 1000, 10000, 100000 };
+	/** The penalty when there are too few persons to cross-validate. */
+	static final double DEFAULT_PENALTY = 1000;
+	/** Person folds of the cross-validation that chooses lambda. */
+	static final int FOLDS = 5;
+	/** Pairs used at most (each 129 doubles): the different-person pairs beyond it are sampled. */
+	static final int MAX_PAIRS = 60_000;
+	/** A slight pull of every weight towards zero: keeps the fit finite where the pairs separate perfectly. */
+	static final double RIDGE = 0.01;
 	private static final int MAX_ITERATIONS = 50;
 
 	private PairClassifierTrainer() {}
@@ -36,6 +52,7 @@ public final class PairClassifierTrainer {
 	}
 
 	/**
+	 * @param seed which different-person pairs are used when there are more than {@value #MAX_PAIRS} pairs
 	 * @param threshold the threshold on y_hat, or 0 to choose it on all pairs of the training persons
 	 */
 	public static PairClassifier train(Map<String, List<float[]>> encodings, PairClassifier.Form form, String encoder, long seed, double threshold) {
@@ -56,82 +73,184 @@ public final class PairClassifierTrainer {
 			throw new IllegalArgumentException("folder: expected same-person and different-person pairs (at least two persons, one with two faces), got "
 				+ same.size() + " same and " + different.size() + " different");
 		}
-		List<int[]> allSame = List.copyOf(same), allDifferent = List.copyOf(different);
-		Collections.shuffle(different, new Random(seed));
-		if (different.size() > same.size()) different = different.subList(0, same.size());
-		if (same.size() > different.size()) {
-			Collections.shuffle(same, new Random(seed + 1));
-			same = same.subList(0, different.size());
+		double differentWeight = 1;
+		if (same.size() + different.size() > MAX_PAIRS) {
+			int keep = Math.max(1, MAX_PAIRS - same.size());
+			differentWeight = (double) different.size() / keep;
+			Collections.shuffle(different, new Random(seed));
+			different = different.subList(0, Math.min(keep, different.size()));
 		}
 		int n = same.size() + different.size(), d = all.get(0).length;
 		double[][] x = new double[n][];
-		double[] y = new double[n];
+		double[] y = new double[n], weight = new double[n];
+		int[] personA = new int[n], personB = new int[n];
+		double scale = 0;
 		for (int i = 0; i < n; i++) {
 			int[] pair = i < same.size() ? same.get(i) : different.get(i - same.size());
 			x[i] = form.features(all.get(pair[0]), all.get(pair[1]));
 			y[i] = i < same.size() ? 1 : 0;
+			weight[i] = i < same.size() ? 1 : differentWeight;
+			personA[i] = owner.get(pair[0]);
+			personB[i] = owner.get(pair[1]);
+			for (double v : x[i]) scale += v;
 		}
-		double[] mean = new double[d], sd = new double[d];
-		for (double[] row : x) for (int k = 0; k < d; k++) mean[k] += row[k] / n;
-		for (double[] row : x) for (int k = 0; k < d; k++) sd[k] += (row[k] - mean[k]) * (row[k] - mean[k]) / n;
-		for (int k = 0; k < d; k++) sd[k] = Math.sqrt(sd[k]) + 1e-12;
-		for (double[] row : x) for (int k = 0; k < d; k++) row[k] = (row[k] - mean[k]) / sd[k];
-		double[] beta = newton(x, y); // [w_0 .. w_{d-1}, b] on standardised features
+		scale = scale / ((double) n * d) + 1e-12;
+		for (double[] row : x) for (int k = 0; k < d; k++) row[k] /= scale;
+		Pairs pairs = new Pairs(x, y, weight);
+		int persons = encodings.size(), folds = Math.min(FOLDS, persons);
+		double[] correct = new double[PENALTIES.length];
+		boolean validated = persons >= 3;
+		for (int f = 0; f < folds && validated; f++) {
+			boolean[] tested = new boolean[n];
+			for (int i = 0; i < n; i++) tested[i] = personA[i] % folds == f || personB[i] % folds == f;
+			Pairs fold = pairs.select(tested, false);
+			if (!fold.hasBothClasses()) {
+				validated = false;
+				break;
+			}
+			double[] beta = new double[d + 1];
+			for (int l = PENALTIES.length - 1; l >= 0; l--) { // from the strongest penalty, each fit starting from the last
+				beta = newton(fold, PENALTIES[l], beta);
+				double cut = threshold > 0 ? logit(threshold) : bestCut(fold, beta);
+				for (int i = 0; i < n; i++) if (tested[i] && (z(x[i], beta) >= cut) == (y[i] == 1)) correct[l] += weight[i];
+			}
+		}
+		int chosen = -1;
+		if (validated) {
+			for (int l = 0; l < PENALTIES.length; l++) if (chosen < 0 || correct[l] >= correct[chosen]) chosen = l;
+		}
+		double penalty = chosen < 0 ? DEFAULT_PENALTY : PENALTIES[chosen];
+		double[] beta = newton(pairs, penalty, new double[d + 1]); // [w_0 .. w_{d-1}, b] on the scaled features
 		double[] w = new double[d];
+		for (int k = 0; k < d; k++) w[k] = beta[k] / scale;
 		double b = beta[d];
-		for (int k = 0; k < d; k++) {
-			w[k] = beta[k] / sd[k];
-			b -= beta[k] * mean[k] / sd[k];
-		}
 		JsonObject training = new JsonObject();
 		training.addProperty("pairs", n);
 		training.addProperty("same_pairs", same.size());
-		training.addProperty("persons", encodings.size());
+		training.addProperty("different_pair_weight", differentWeight);
+		training.addProperty("persons", persons);
 		training.addProperty("seed", seed);
-		training.addProperty("ridge", RIDGE);
-		training.addProperty("training_accuracy", accuracy(x, y, beta));
-		PairClassifier balanced = new PairClassifier(form, w, b, PairClassifier.DEFAULT_THRESHOLD, encoder, training);
-		double chosen = threshold > 0 ? threshold : priorThreshold(balanced, all, allSame, allDifferent);
+		training.addProperty("penalty", penalty);
+		training.addProperty("penalty_chosen_on", chosen < 0 ? "default (too few persons to cross-validate)" : folds + "-fold cross-validation by person");
+		training.addProperty("training_accuracy", pairs.accuracy(beta, 0));
+		double chosenThreshold = threshold > 0 ? threshold : sigmoid(bestCut(pairs, beta));
+		chosenThreshold = Math.min(0.99, Math.max(0.01, chosenThreshold));
 		training.addProperty("threshold_chosen_on", threshold > 0 ? "given" : "all pairs of the training persons (best accuracy)");
-		return new PairClassifier(form, w, b, chosen, encoder, training);
+		return new PairClassifier(form, w, b, chosenThreshold, encoder, training);
 	}
 
-	/** The y_hat threshold of best accuracy over every pair of the training persons, within [0.01, 0.99]. */
-	private static double priorThreshold(PairClassifier classifier, List<float[]> all, List<int[]> same, List<int[]> different) {
-		List<org.convkit.face.eval.VerificationEvaluation.ScoredPair> pairs = new ArrayList<>();
-		for (List<int[]> list : List.of(same, different)) {
-			for (int[] p : list) {
-				pairs.add(new org.convkit.face.eval.VerificationEvaluation.ScoredPair("", "", 0, list == same ? 0 : 1, list == same,
-					classifier.dissimilarity(all.get(p[0]), all.get(p[1])), -1));
+	/** Pairs' scaled features, labels (1: same person) and weights. */
+	private record Pairs(double[][] x, double[] y, double[] weight) {
+		/** The pairs where {@code mask} is {@code keep}. */
+		Pairs select(boolean[] mask, boolean keep) {
+			List<Integer> rows = new ArrayList<>();
+			for (int i = 0; i < x.length; i++) if (mask[i] == keep) rows.add(i);
+			double[][] xs = new double[rows.size()][];
+			double[] ys = new double[rows.size()], ws = new double[rows.size()];
+			for (int r = 0; r < rows.size(); r++) {
+				xs[r] = x[rows.get(r)];
+				ys[r] = y[rows.get(r)];
+				ws[r] = weight[rows.get(r)];
+			}
+			return new Pairs(xs, ys, ws);
+		}
+
+		boolean hasBothClasses() {
+			boolean one = false, zero = false;
+			for (double v : y) {
+				one |= v == 1;
+				zero |= v == 0;
+			}
+			return one && zero;
+		}
+
+		/** Weighted accuracy of "same" when z &gt;= cut. */
+		double accuracy(double[] beta, double cut) {
+			double right = 0, all = 0;
+			for (int i = 0; i < x.length; i++) {
+				all += weight[i];
+				if ((z(x[i], beta) >= cut) == (y[i] == 1)) right += weight[i];
+			}
+			return right / all;
+		}
+	}
+
+	private static double z(double[] x, double[] beta) {
+		int d = x.length;
+		double z = beta[d];
+		for (int k = 0; k < d; k++) z += beta[k] * x[k];
+		return z;
+	}
+
+	private static double sigmoid(double z) {
+		return 1 / (1 + Math.exp(-z));
+	}
+
+	private static double logit(double p) {
+		return Math.log(p / (1 - p));
+	}
+
+	/** The cut on z of best weighted accuracy over the pairs (accepting z &gt;= cut), in the middle of its interval. */
+	private static double bestCut(Pairs pairs, double[] beta) {
+		int n = pairs.x().length;
+		Integer[] order = new Integer[n];
+		double[] z = new double[n];
+		double right = 0;
+		for (int i = 0; i < n; i++) {
+			order[i] = i;
+			z[i] = z(pairs.x()[i], beta);
+			if (pairs.y()[i] == 0) right += pairs.weight()[i]; // accept none
+		}
+		java.util.Arrays.sort(order, (a, b) -> Double.compare(z[b], z[a]));
+		double best = right, cut = z[order[0]] + 1e-6;
+		for (int i = 0; i < n; ) {
+			double v = z[order[i]];
+			while (i < n && z[order[i]] == v) {
+				right += (pairs.y()[order[i]] == 1 ? 1 : -1) * pairs.weight()[order[i]];
+				i++;
+			}
+			if (right > best) {
+				best = right;
+				cut = i < n ? (v + z[order[i]]) / 2 : v;
 			}
 		}
-		double dissimilarity = org.convkit.face.eval.VerificationEvaluation.bestThreshold(pairs, i -> true)[0];
-		return Math.min(0.99, Math.max(0.01, 1 - dissimilarity));
+		return cut;
 	}
 
-	/** Minimises sum logloss + RIDGE/2 |w|^2 (bias not penalised) by Newton steps. */
-	private static double[] newton(double[][] x, double[] y) {
+	/**
+	 * Minimises sum weight x logloss + penalty/2 |w - mean w|^2 + {@value #RIDGE}/2 |w|^2 (the bias not
+	 * penalised) by Newton steps from {@code start}.
+	 */
+	private static double[] newton(Pairs pairs, double penalty, double[] start) {
+		double[][] x = pairs.x();
+		double[] y = pairs.y(), weight = pairs.weight();
 		int n = x.length, d = x[0].length, m = d + 1;
-		double[] beta = new double[m];
+		double[] beta = start.clone();
 		for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
 			double[] gradient = new double[m];
 			double[][] hessian = new double[m][m];
 			for (int i = 0; i < n; i++) {
-				double z = beta[d];
-				for (int k = 0; k < d; k++) z += beta[k] * x[i][k];
-				double q = 1 / (1 + Math.exp(-z)), r = q - y[i], s = q * (1 - q);
-				for (int k = 0; k < m; k++) {
-					double xk = k < d ? x[i][k] : 1;
-					gradient[k] += r * xk;
-					for (int l = 0; l <= k; l++) hessian[k][l] += s * xk * (l < d ? x[i][l] : 1);
+				double q = sigmoid(z(x[i], beta)), r = (q - y[i]) * weight[i], s = q * (1 - q) * weight[i];
+				double[] xi = x[i];
+				for (int k = 0; k < d; k++) {
+					double sk = s * xi[k];
+					gradient[k] += r * xi[k];
+					double[] row = hessian[k];
+					for (int l = 0; l <= k; l++) row[l] += sk * xi[l];
 				}
+				gradient[d] += r;
+				for (int l = 0; l < d; l++) hessian[d][l] += s * xi[l];
+				hessian[d][d] += s;
+			}
+			// penalty/2 w' C w with C = I - 11'/d (centring): gradient penalty C w, Hessian penalty C
+			double mean = 0;
+			for (int k = 0; k < d; k++) mean += beta[k] / d;
+			for (int k = 0; k < d; k++) {
+				gradient[k] += penalty * (beta[k] - mean) + RIDGE * beta[k];
+				for (int l = 0; l <= k; l++) hessian[k][l] += penalty * ((k == l ? 1 : 0) - 1.0 / d) + (k == l ? RIDGE : 0);
 			}
 			for (int k = 0; k < m; k++) {
-				if (k < d) {
-					gradient[k] += RIDGE * beta[k];
-					hessian[k][k] += RIDGE;
-				}
-				else hessian[k][k] += 1e-9;
+				hessian[k][k] += 1e-9;
 				for (int l = 0; l < k; l++) hessian[l][k] = hessian[k][l];
 			}
 			double[] step = solve(hessian, gradient);
@@ -167,15 +286,5 @@ public final class PairClassifierTrainer {
 			x[i] = sum / l[i][i];
 		}
 		return x;
-	}
-
-	private static double accuracy(double[][] x, double[] y, double[] beta) {
-		int d = x[0].length, right = 0;
-		for (int i = 0; i < x.length; i++) {
-			double z = beta[d];
-			for (int k = 0; k < d; k++) z += beta[k] * x[i][k];
-			if ((z >= 0) == (y[i] == 1)) right++;
-		}
-		return (double) right / x.length;
 	}
 }

@@ -55,7 +55,8 @@ class PairClassifierTest {
 				}
 				else noise += Math.abs(w[k]) / (w.length - 8);
 			}
-			assertTrue(informative > 2 * noise, form + ": the weights of the values that differ (" + informative + ") outweigh the others' (" + noise + ")");
+			// (the penalty pulls the weights towards their mean, as far as the persons' cross-validation wants)
+			assertTrue(informative > 1.5 * noise, form + ": the weights of the values that differ (" + informative + ") outweigh the others' (" + noise + ")");
 			// Unseen persons: every same pair accepted, different pairs rejected but for a few.
 			Map<String, List<float[]>> unseen = persons(10, 4, random);
 			int right = 0, pairs = 0;

@@ -1,8 +1,10 @@
 package org.convkit.commands.face;
 
+import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import org.convkit.face.FacePipeline;
 import org.convkit.face.LabelledFaces;
+import org.convkit.face.SliceLabels;
 import org.convkit.face.train.EmbeddingModel;
 import org.convkit.face.train.EmbeddingTrainer;
 import org.convkit.face.train.TripletMining;
@@ -16,13 +18,16 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Train Face Embedding: learns f(x) with the triplet loss on a
- * folder of {@code person/*} images ({@link EmbeddingTrainer}): from scratch or by fine-tuning the
+ * folder of {@code person/*} images, or on a stack with a labels table (the person of each slice)
+ * ({@link EmbeddingTrainer}): from scratch or by fine-tuning the
  * pretrained network, with semi-hard, hard or random triplets over batches of P persons x K
  * images. The last {@code validation_persons} persons (in name order) are held out: never trained
  * on, they choose the epoch kept (early stopping) and the tau the model recommends. The model folder
@@ -32,13 +37,21 @@ import java.util.concurrent.CancellationException;
 public class TrainFaceEmbeddingCommand extends FaceFindingCommand {
 
 	static final String NO_MODEL = "model: expected a folder to save the trained embedding in";
+	static final String ONE_VALIDATION_PERSON = "validation_persons: expected 0 or at least 2, got 1 (tau is chosen on pairs of different validation persons)";
+	static final String NO_FACES = "folder: expected a folder of person subfolders, or image=<a stack> with labels=<a CSV file or table with a column 'label', one row per slice>";
 	static final String FEW_PERSONS = "validation_persons: %d of the %d persons with two faces or more leaves %d to train on; expected at least 2";
 	static final String CANCELED = "Train Face Embedding: canceled at epoch %d; nothing was saved";
 	/** The fewest persons: two to train on (a negative exists), and the validation persons. */
 	static final int MIN_TRAINING_PERSONS = 2;
 
-	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder with one subfolder of images per person")
+	@Parameter(required = false, style = FileWidget.DIRECTORY_STYLE, description = "Folder with one subfolder of images per person; empty: the image and its labels")
 	private File folder;
+
+	@Parameter(required = false, description = "Without a folder: a stack of face images, the person of each slice given by labels")
+	private ImagePlus image;
+
+	@Parameter(required = false, description = "Without a folder: a CSV file (or an open table's title) with a column 'label', the person of each slice")
+	private String labels = "";
 
 	@Parameter(required = false, description = "Persons to use, e.g. 's1-s10' or 'ann, bob'; empty: every subfolder")
 	private String persons = "";
@@ -104,11 +117,15 @@ public class TrainFaceEmbeddingCommand extends FaceFindingCommand {
 		EmbeddingTrainer.Config config = new EmbeddingTrainer.Config(architecture, TripletMining.fromKey(mining), margin, persons_per_batch,
 			images_per_person, epochs, learning_rate > 0 ? learning_rate : EmbeddingTrainer.defaultLearningRate(architecture), optimizer, seed,
 			freeze_units, patience);
-		if (folder == null) throw new IllegalArgumentException(String.format(FaceModelFolders.NOT_A_FOLDER, folder));
-		FaceModelFolders.check("model", model.toPath(), overwrite, List.of(EmbeddingModel.PARAMETERS, EmbeddingModel.DESCRIPTOR), folder.toPath());
+		if (validation_persons == 1) throw new IllegalArgumentException(ONE_VALIDATION_PERSON);
+		boolean stack = isBlank(folder);
+		if (stack && (image == null || labels == null || labels.isBlank())) throw new IllegalArgumentException(NO_FACES);
+		FaceModelFolders.check("model", model.toPath(), overwrite, List.of(EmbeddingModel.PARAMETERS, EmbeddingModel.DESCRIPTOR), stack ? null : folder.toPath());
 		FacePipeline.Options options = options();
-		LabelledFaces faces = LabelledFaces.read(folder.toPath(), persons, new FacePipeline(convKit.runtime()), options, MIN_TRAINING_PERSONS + validation_persons);
-		faces.skipped().forEach(line -> log.warn("folder: " + line));
+		int minPersons = MIN_TRAINING_PERSONS + validation_persons;
+		LabelledFaces faces = stack ? LabelledFaces.read(image.getTitle(), FaceSupport.planes(image, "image"), sliceLabels(), new FacePipeline(convKit.runtime()), options, minPersons)
+			: LabelledFaces.read(folder.toPath(), persons, new FacePipeline(convKit.runtime()), options, minPersons);
+		faces.skipped().forEach(line -> log.warn((stack ? "image: " : "folder: ") + line));
 		List<String> names = faces.names();
 		int train = names.size() - validation_persons;
 		if (train < MIN_TRAINING_PERSONS) throw new IllegalArgumentException(String.format(FEW_PERSONS, validation_persons, names.size(), train));
@@ -150,5 +167,14 @@ public class TrainFaceEmbeddingCommand extends FaceFindingCommand {
 			validation == null ? ", no validation persons (tau chosen on the training persons)" : ", validated on " + validation.names(),
 			result.bestEpoch(), result.log().size(), result.model().tau(), model,
 			faces.skipped().isEmpty() ? "" : "\nskipped: " + String.join("\nskipped: ", faces.skipped()));
+	}
+
+	/** The labels of the stack's slices: a CSV file, or an open table of that title. */
+	private List<String> sliceLabels() throws IOException {
+		Path file = Path.of(labels.trim());
+		if (Files.isRegularFile(file)) return SliceLabels.read(file);
+		ResultsTable table = ResultsTable.getResultsTable(labels.trim());
+		if (table != null) return SliceLabels.of(table, labels.trim());
+		return SliceLabels.read(file); // names the missing file
 	}
 }

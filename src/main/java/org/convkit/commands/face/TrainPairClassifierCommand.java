@@ -20,7 +20,7 @@ import java.util.Locale;
 /**
  * Plugins &gt; ConvKit &gt; Faces &gt; Train Pair Classifier: y_hat = sigma(sum_k w_k x_k + b) on the
  * features of pairs of encodings by a frozen encoder ({@code model}; empty: the pretrained
- * network), learnt by logistic regression on balanced same/different pairs of a folder of
+ * network), learnt by logistic regression on all same/different pairs of a folder of
  * {@code person/*} images ({@link PairClassifierTrainer}). Each face is encoded once. Saved to
  * {@code classifier} for Verify Face, Recognize Faces and Evaluate Verification ({@code rule=classifier}).
  */
@@ -35,13 +35,13 @@ public class TrainPairClassifierCommand extends FaceCommand {
 	@Parameter(required = false, description = "Persons to use, e.g. 's1-s10' or 'ann, bob'; empty: every subfolder")
 	private String persons = "";
 
-	@Parameter(choices = { "absolute", "chi_square" }, description = "Pair features: |f_k(a) - f_k(b)|, or (f_k(a) - f_k(b))^2 / (|f_k(a)| + |f_k(b)|)")
+	@Parameter(choices = { "absolute", "chi_square", "squared" }, description = "Pair features: |f_k(a) - f_k(b)|, (f_k(a) - f_k(b))^2 / (|f_k(a)| + |f_k(b)|), or (f_k(a) - f_k(b))^2")
 	private String form = "absolute";
 
-	@Parameter(min = "0", max = "0.99", description = "The classifier's threshold on y_hat (0: the one of best accuracy over all pairs of these persons; 0.5 suits balanced pairs)")
+	@Parameter(min = "0", max = "0.99", description = "The classifier's threshold on y_hat (0: the one of best accuracy over all pairs of these persons)")
 	private double threshold = 0;
 
-	@Parameter(description = "Random seed (which different-person pairs balance the same-person ones)")
+	@Parameter(description = "Random seed (which different-person pairs are used beyond 60,000 pairs)")
 	private long seed = 1;
 
 	@Parameter(style = FileWidget.DIRECTORY_STYLE, description = "Folder to save the classifier in (created if needed): pair_classifier.json")
@@ -80,8 +80,9 @@ public class TrainPairClassifierCommand extends FaceCommand {
 		weights.incrementCounter();
 		weights.addValue("k", "b");
 		weights.addValue("w", trained.bias());
-		summary = String.format(Locale.ROOT, "trained a %s pair classifier on %d persons (%d faces) encoded by %s, threshold %.4f on y_hat; saved to %s%s", form,
-			faces.names().size(), faces.size(), encoder(), trained.probabilityThreshold(), classifier,
+		summary = String.format(Locale.ROOT, "trained a %s pair classifier on %d persons (%d faces) encoded by %s, penalty %s (%s), threshold %.4f on y_hat; saved to %s%s",
+			form, faces.names().size(), faces.size(), encoder(), trained.training().get("penalty").getAsString(),
+			trained.training().get("penalty_chosen_on").getAsString(), trained.probabilityThreshold(), classifier,
 			faces.skipped().isEmpty() ? "" : "\nskipped: " + String.join("\nskipped: ", faces.skipped()));
 	}
 }

@@ -97,11 +97,9 @@ public final class FaceTrainingEvaluation {
 		if (parts.contains("classifier")) {
 			Map<String, List<float[]>> pretrainedTrain = all.persons(train).encode(new FaceEncoder(ConvKitRuntime.get()));
 			for (PairClassifier.Form form : PairClassifier.Form.values()) {
-				PairClassifier balanced = PairClassifierTrainer.train(pretrainedTrain, form, FaceRecognitionNet.INSTANCE.id(), 1, PairClassifier.DEFAULT_THRESHOLD);
-				row("pair classifier " + form.key() + ", y_hat >= 0.5", pretrainedTest, testing, balanced, balanced.threshold());
 				PairClassifier own = PairClassifierTrainer.train(pretrainedTrain, form, FaceRecognitionNet.INSTANCE.id(), 1);
-				row(String.format(Locale.ROOT, "pair classifier %s, its own y_hat >= %.3f", form.key(), own.probabilityThreshold()), pretrainedTest, testing, own,
-					own.threshold());
+				row(String.format(Locale.ROOT, "pair classifier %s (penalty %.0f), y_hat >= %.3f", form.key(), own.training().get("penalty").getAsDouble(),
+					own.probabilityThreshold()), pretrainedTest, testing, own, own.threshold());
 			}
 		}
 	}

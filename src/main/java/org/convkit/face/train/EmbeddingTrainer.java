@@ -137,22 +137,14 @@ public final class EmbeddingTrainer {
 		List<List<float[]>> chips = new ArrayList<>(training.chips().values());
 		int[] counts = chips.stream().mapToInt(List::size).toArray();
 		Random random = new Random(config.seed());
-		Engine.getEngine(engine).setRandomSeed((int) config.seed());
 		PersonBatches batches = new PersonBatches(counts, config.personsPerBatch(), config.imagesPerPerson(), random);
-		Optimizer optimizer = config.optimizer().equals("adam")
-			? Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build()
-			: Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) config.learningRate())).optMomentum(0.9f).build();
-		// The loss is computed here (TripletLoss), not by the trainer's Loss.
-		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer).optDevices(new Device[] { device });
 		int chip = FaceEncoder.CHIP_SIZE, plane = chip * chip, size = 3 * plane;
 		List<EpochLog> log = new ArrayList<>();
 		byte[] best = null;
 		double bestAccuracy = Double.NEGATIVE_INFINITY, bestTau = Double.NaN;
 		int bestEpoch = 0;
-		try (Model model = EmbeddingModel.newModel(config.architecture(), engine, device)) {
-			freeze(model.getBlock());
-			try (Trainer trainer = model.newTrainer(trainingConfig)) {
-				trainer.initialize(ScratchEmbeddingNet.inputShape(2));
+		try (Model model = newModel(engine, device)) {
+			try (Trainer trainer = newTrainer(model, device)) {
 				for (int epoch = 1; epoch <= config.epochs(); epoch++) {
 					long start = System.nanoTime(), triplets = 0, images = 0;
 					double lossSum = 0, activeSum = 0;
@@ -166,24 +158,10 @@ public final class EmbeddingTrainer {
 							if (random.nextBoolean()) System.arraycopy(c, 0, input, i * size, size);
 							else flip(c, input, i * size, chip);
 						}
-						try (NDManager manager = trainer.getManager().newSubManager()) {
-							NDArray x = manager.create(input, new Shape(batch.size(), 3, chip, chip));
-							boolean stepped = false;
-							try (GradientCollector collector = trainer.newGradientCollector()) {
-								NDArray embeddings = trainer.forward(new NDList(x)).singletonOrThrow();
-								float[] squared = TripletLoss.squaredDistances(embeddings.stopGradient()).toFloatArray();
-								List<int[]> chosen = config.mining().select(squared, batch.labels(), config.margin(), random);
-								activeSum += TripletMining.activeFraction(squared, batch.labels(), config.margin());
-								if (!chosen.isEmpty()) {
-									NDArray loss = TripletLoss.loss(embeddings, chosen, config.margin());
-									collector.backward(loss);
-									lossSum += loss.getFloat();
-									triplets += chosen.size();
-									stepped = true;
-								}
-							}
-							if (stepped) trainer.step();
-						}
+						Step done = step(trainer, input, batch.labels(), random);
+						activeSum += done.activeFraction();
+						lossSum += done.loss();
+						triplets += done.triplets();
 						images += batch.size();
 					}
 					double seconds = (System.nanoTime() - start) / 1e9;
@@ -220,6 +198,61 @@ public final class EmbeddingTrainer {
 			if (validation != null) recipe.addProperty("validation_accuracy", bestAccuracy);
 			return new Result(new EmbeddingModel(config.architecture(), BlockParameters.toBytes(model.getBlock()), bestTau, recipe), log, bestEpoch);
 		}
+	}
+
+	/** What one training step did: the summed loss of its triplets, their number, and the batch's active fraction. */
+	public record Step(double loss, int triplets, double activeFraction) {}
+
+	/**
+	 * One training step on a batch: forward, the mining's triplets chosen on the embeddings' squared
+	 * distances, the triplet loss, backward and the optimizer's update (none without triplets).
+	 *
+	 * @param input the batch's chips, (n, 3, 150, 150) row-major
+	 * @param labels the person of each chip
+	 */
+	public Step step(Trainer trainer, float[] input, int[] labels, Random random) {
+		int chip = FaceEncoder.CHIP_SIZE;
+		try (NDManager manager = trainer.getManager().newSubManager()) {
+			NDArray x = manager.create(input, new Shape(labels.length, 3, chip, chip));
+			double loss = 0;
+			List<int[]> chosen;
+			double active;
+			try (GradientCollector collector = trainer.newGradientCollector()) {
+				NDArray embeddings = trainer.forward(new NDList(x)).singletonOrThrow();
+				float[] squared = TripletLoss.squaredDistances(embeddings.stopGradient()).toFloatArray();
+				chosen = config.mining().select(squared, labels, config.margin(), random);
+				active = TripletMining.activeFraction(squared, labels, config.margin());
+				if (!chosen.isEmpty()) {
+					NDArray j = TripletLoss.loss(embeddings, chosen, config.margin());
+					collector.backward(j);
+					loss = j.getFloat();
+				}
+			}
+			if (!chosen.isEmpty()) trainer.step();
+			return new Step(loss, chosen.size(), active);
+		}
+	}
+
+	/**
+	 * The network to train, initialised (random weights seeded by the config's seed, or the pretrained
+	 * ones), with the frozen part of a fine-tuning frozen.
+	 */
+	public Model newModel(String engine, Device device) throws IOException {
+		Engine.getEngine(engine).setRandomSeed((int) config.seed());
+		Model model = EmbeddingModel.newModel(config.architecture(), engine, device);
+		freeze(model.getBlock());
+		return model;
+	}
+
+	/** A trainer of the model with the config's optimizer (the loss is {@link TripletLoss}, computed in {@link #step}). */
+	public Trainer newTrainer(Model model, Device device) {
+		Optimizer optimizer = config.optimizer().equals("adam")
+			? Adam.builder().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build()
+			: Optimizer.sgd().setLearningRateTracker(Tracker.fixed((float) config.learningRate())).optMomentum(0.9f).build();
+		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer).optDevices(new Device[] { device });
+		Trainer trainer = model.newTrainer(trainingConfig);
+		trainer.initialize(ScratchEmbeddingNet.inputShape(2));
+		return trainer;
 	}
 
 	/** For fine-tuning: the first convolution (and what follows it up to the first unit) and the first units keep their weights. */

@@ -158,6 +158,41 @@ class FaceTrainingCommandsTest {
 		assertTrue(kind.startsWith("model: expected a folder holding embedding.params and embedding.json"), kind);
 	}
 
+	@Test
+	void aStackWithALabelsTableTrainsAsAFolderWould() throws Exception {
+		assumeTrue(Files.isDirectory(ORL), "ORL faces not found at " + ORL.toAbsolutePath() + ": skipping");
+		// s1..s4 with four images each, and s5 with one (skipped: no positive pair), as a stack
+		ij.ImageStack stack = new ij.ImageStack(92, 112);
+		StringBuilder csv = new StringBuilder("slice,label\n");
+		for (String person : List.of("s1", "s2", "s3", "s4", "s5")) {
+			for (int i = 1; i <= (person.equals("s5") ? 1 : 4); i++) {
+				stack.addSlice(person + "/" + i, IJ.openImage(ORL.resolve(person + "/" + i + ".pgm").toString()).getProcessor());
+				csv.append(stack.size()).append(',').append(person).append('\n');
+			}
+		}
+		ImagePlus faces = new ImagePlus("faces", stack);
+		Path labels = temp.resolve("labels.csv"), model = temp.resolve("stack-model");
+		Files.writeString(labels, csv);
+		Map<String, Object> out = commands.run("Train Face Embedding", image("image", faces, "labels", labels.toString(), "epochs", 1,
+			"validation_persons", 2, "persons_per_batch", 2, "model", model.toFile()));
+		String summary = (String) out.get("summary");
+		assertTrue(summary.contains("on 2 persons (8 faces), validated on [s3, s4]"), summary);
+		assertTrue(summary.contains("skipped: s5: skipped, only one image with a face (no positive pair)"), summary);
+		var training = JsonParser.parseString(Files.readString(model.resolve(EmbeddingModel.DESCRIPTOR))).getAsJsonObject().getAsJsonObject("training");
+		assertEquals("s1,s2", training.get("training_persons").getAsString());
+
+		Files.writeString(labels, "label\ns1\ns2\n");
+		String count = failure("Train Face Embedding", image("image", faces, "labels", labels.toString(), "model", temp.resolve("m2").toFile()));
+		assertEquals("labels: expected one label per slice, got 2 labels for 'faces' of 17 slices", count);
+		Files.writeString(labels, "slice,person\n1,s1\n");
+		String column = failure("Train Face Embedding", image("image", faces, "labels", labels.toString(), "model", temp.resolve("m2").toFile()));
+		assertTrue(column.startsWith("labels: " + labels + " has no column 'label' (columns: [slice, person])"), column);
+		String one = failure("Train Face Embedding", image("image", faces, "labels", labels.toString(), "validation_persons", 1, "model", temp.resolve("m2").toFile()));
+		assertTrue(one.startsWith("validation_persons: expected 0 or at least 2"), one);
+		String neither = failure("Train Face Embedding", image("model", temp.resolve("m2").toFile()));
+		assertTrue(neither.startsWith("folder: expected a folder of person subfolders, or image=<a stack> with labels="), neither);
+	}
+
 	/** A folder holding copies of these ORL persons' subfolders. */
 	private Path personsFolder(String... persons) throws IOException {
 		assumeTrue(Files.isDirectory(ORL), "ORL faces not found at " + ORL.toAbsolutePath() + ": skipping");
