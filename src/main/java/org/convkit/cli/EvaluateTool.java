@@ -35,33 +35,54 @@ final class EvaluateTool {
 
 	private EvaluateTool() {}
 
-	static int run(String[] args) throws IOException {
-		System.setProperty("java.awt.headless", "true");
-		if (args.length >= 1 && args[0].equals("ecg")) {
-			// Patient-wise cross-validation of the beat classifier inside MIT-BIH DS1; key=value options.
-			BeatCrossValidation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-			return 0;
-		}
-		if (args.length >= 1 && args[0].equals("ct-segment")) {
-			// The CT segmenter trained on slabs of a volume, Dice on the slabs held apart, beside a threshold baseline.
-			SegmentEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-			return 0;
-		}
-		if (args.length >= 1 && args[0].equals("faces-train")) {
-			// Triplet-loss embeddings, fine-tuning and the pair classifier on ORL, persons split; key=value options.
-			org.convkit.face.eval.FaceTrainingEvaluation.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-			return 0;
-		}
-		if (args.length >= 1 && args[0].equals("ct-denoise")) return ctDenoise(args);
-		if (args.length < 1 || !args[0].equals("faces") || args.length > 2) {
-			return Main.usage("evaluate: expected 'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA), 'faces-train [key=value ...]', "
-				+ "'ecg [key=value ...]', 'ct-segment [CT LABELS] [key=value ...]' or " + CT_DENOISE_USAGE);
-		}
-		faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
-		return 0;
+	static final String CT_DENOISE_USAGE = "'ct-denoise VOLUME [sigma=50]' (VOLUME: " + CtFiles.EXPECTED + ")";
+
+	/** One {@code evaluate} subcommand: its usage line and what runs it (with every argument, the name first). */
+	private record Evaluation(String usage, Runner runner) {}
+
+	private interface Runner {
+		int run(String[] args) throws IOException;
 	}
 
-	static final String CT_DENOISE_USAGE = "'ct-denoise VOLUME [sigma=50]' (VOLUME: " + CtFiles.EXPECTED + ")";
+	/** The subcommands by name, in the order the usage lists them. */
+	private static final Map<String, Evaluation> EVALUATIONS = new java.util.LinkedHashMap<>();
+	static {
+		EVALUATIONS.put("faces", new Evaluation("'faces [ORL_FOLDER]' (default: faces in the data folder, CONVKIT_DATA)", args -> {
+			if (args.length > 2) return Main.usage("evaluate: expected 'faces [ORL_FOLDER]'");
+			faces(args.length == 2 ? Path.of(args[1]) : SharedData.resolve("faces"));
+			return 0;
+		}));
+		// triplet-loss embeddings, fine-tuning and the pair classifier on ORL, persons split
+		EVALUATIONS.put("faces-train", new Evaluation("'faces-train [key=value ...]'", args -> {
+			org.convkit.face.eval.FaceTrainingEvaluation.main(rest(args));
+			return 0;
+		}));
+		// the beat classifier trained on half the patients and tested on the others (see BeatCrossValidation)
+		EVALUATIONS.put("ecg", new Evaluation("'ecg [key=value ...]'", args -> {
+			BeatCrossValidation.main(rest(args));
+			return 0;
+		}));
+		// the CT segmenter trained on slabs, Dice on the slabs held apart, beside a threshold baseline
+		EVALUATIONS.put("ct-segment", new Evaluation("'ct-segment [CT LABELS] [key=value ...]'", args -> {
+			SegmentEvaluation.main(rest(args));
+			return 0;
+		}));
+		EVALUATIONS.put("ct-denoise", new Evaluation(CT_DENOISE_USAGE, EvaluateTool::ctDenoise));
+	}
+
+	static int run(String[] args) throws IOException {
+		System.setProperty("java.awt.headless", "true");
+		Evaluation evaluation = args.length == 0 ? null : EVALUATIONS.get(args[0]);
+		if (evaluation == null) {
+			List<String> usages = EVALUATIONS.values().stream().map(Evaluation::usage).toList();
+			return Main.usage("evaluate: expected " + String.join(", ", usages.subList(0, usages.size() - 1)) + " or " + usages.get(usages.size() - 1));
+		}
+		return evaluation.runner().run(args);
+	}
+
+	private static String[] rest(String[] args) {
+		return java.util.Arrays.copyOfRange(args, 1, args.length);
+	}
 
 	/**
 	 * Noise of sigma HU added to a CT volume with a fixed seed, the denoiser trained with its
