@@ -2,7 +2,6 @@ package org.convkit.spark;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -28,23 +27,28 @@ final class InputFiles {
 
 	static List<String> list(String input, Set<String> extensions, boolean recursive, Configuration conf) throws IOException {
 		TreeSet<String> files = new TreeSet<>();
-		for (String part : input.split(",")) {
-			if (part.isBlank()) continue;
-			Path pattern = new Path(part.trim());
-			FileSystem fs = pattern.getFileSystem(conf);
-			FileStatus[] matches = fs.globStatus(pattern);
-			if (matches == null) continue;
-			for (FileStatus match : matches) {
-				if (match.isDirectory()) {
-					RemoteIterator<LocatedFileStatus> inside = fs.listFiles(match.getPath(), recursive);
-					while (inside.hasNext()) add(inside.next(), extensions, files);
-				} else {
-					add(match, extensions, files);
-				}
+		for (FileStatus match : matches(input, conf)) {
+			if (match.isDirectory()) {
+				RemoteIterator<LocatedFileStatus> inside = match.getPath().getFileSystem(conf).listFiles(match.getPath(), recursive);
+				while (inside.hasNext()) add(inside.next(), extensions, files);
+			} else {
+				add(match, extensions, files);
 			}
 		}
 		if (files.isEmpty()) throw new IllegalArgumentException(String.format(NOTHING, input, String.join(", ", extensions.stream().sorted().map(e -> "." + e).toList())));
 		return new ArrayList<>(files);
+	}
+
+	/** What the paths or globs of an input (commas between them) match, on their own file systems; blanks are skipped. */
+	static List<FileStatus> matches(String input, Configuration conf) throws IOException {
+		List<FileStatus> all = new ArrayList<>();
+		for (String part : input.split(",")) {
+			if (part.isBlank()) continue;
+			Path pattern = new Path(part.trim());
+			FileStatus[] matches = pattern.getFileSystem(conf).globStatus(pattern);
+			if (matches != null) all.addAll(java.util.Arrays.asList(matches));
+		}
+		return all;
 	}
 
 	private static void add(FileStatus file, Set<String> extensions, Set<String> files) {

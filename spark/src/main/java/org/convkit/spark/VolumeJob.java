@@ -196,35 +196,29 @@ final class VolumeJob implements Serializable {
 	 */
 	static List<String> volumes(String input, Configuration conf) throws IOException {
 		TreeSet<String> volumes = new TreeSet<>();
-		for (String part : input.split(",")) {
-			if (part.isBlank()) continue;
-			Path pattern = new Path(part.trim());
-			FileSystem fs = pattern.getFileSystem(conf);
-			FileStatus[] matches = fs.globStatus(pattern);
-			if (matches == null) continue;
-			for (FileStatus match : matches) {
-				if (!match.isDirectory()) {
-					if (isNifti(match.getPath().getName())) volumes.add(match.getPath().toString());
-					continue;
-				}
-				Map<Path, List<Path>> folders = new java.util.TreeMap<>();
-				RemoteIterator<LocatedFileStatus> inside = fs.listFiles(match.getPath(), true);
-				while (inside.hasNext()) {
-					Path file = inside.next().getPath();
-					if (!file.getName().startsWith(".")) folders.computeIfAbsent(file.getParent(), k -> new ArrayList<>()).add(file);
-				}
-				for (Map.Entry<Path, List<Path>> folder : folders.entrySet()) {
-					List<Path> files = folder.getValue();
-					files.sort(null);
-					boolean nifti = false;
-					for (Path file : files) {
-						if (isNifti(file.getName())) {
-							volumes.add(file.toString());
-							nifti = true;
-						}
+		for (FileStatus match : InputFiles.matches(input, conf)) {
+			FileSystem fs = match.getPath().getFileSystem(conf);
+			if (!match.isDirectory()) {
+				if (isNifti(match.getPath().getName())) volumes.add(match.getPath().toString());
+				continue;
+			}
+			Map<Path, List<Path>> folders = new java.util.TreeMap<>();
+			RemoteIterator<LocatedFileStatus> inside = fs.listFiles(match.getPath(), true);
+			while (inside.hasNext()) {
+				Path file = inside.next().getPath();
+				if (!file.getName().startsWith(".")) folders.computeIfAbsent(file.getParent(), k -> new ArrayList<>()).add(file);
+			}
+			for (Map.Entry<Path, List<Path>> folder : folders.entrySet()) {
+				List<Path> files = folder.getValue();
+				files.sort(null);
+				boolean nifti = false;
+				for (Path file : files) {
+					if (isNifti(file.getName())) {
+						volumes.add(file.toString());
+						nifti = true;
 					}
-					if (!nifti && isDicomSeries(fs, files)) volumes.add(folder.getKey().toString());
 				}
+				if (!nifti && isDicomSeries(fs, files)) volumes.add(folder.getKey().toString());
 			}
 		}
 		if (volumes.isEmpty()) throw new IllegalArgumentException(String.format(NOTHING, input));
