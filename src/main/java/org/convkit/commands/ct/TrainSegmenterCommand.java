@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.commands.ModelFolders;
@@ -114,8 +115,19 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
 			validation_fraction, true, true, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
 		training = new ResultsTable();
-		VolumeTrainer.Result result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
-			"'" + image.getTitle() + "'", new TrainingProgress("Train Segmenter", training, status, log, () -> false));
+		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);
+		VolumeTrainer.Result result;
+		try {
+			result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
+				"'" + image.getTitle() + "'", progress);
+		}
+		catch (CancellationException e) {
+			if (!isCanceled()) cancel(progress.canceledMessage());
+			return;
+		}
+		finally {
+			if (status != null) status.clearStatus();
+		}
 		result.model().save(model.toPath());
 		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for %d epochs (best %d) in %.0f s, %.0f voxels/s; saved to %s",
 			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs, result.bestEpoch(),
