@@ -141,6 +141,11 @@ public final class VolumeTrainer {
 			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
 		}
 
+		/** With or without the flips and in-plane rotations (intensity jitter stays). */
+		public Config withGeometricAugmentation(boolean on) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter);
+		}
+
 		public Config withLearningRate(float lr) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
 		}
