@@ -82,6 +82,9 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 	@Parameter(min = "2", max = "64", description = "U-Net channels at the first level (doubling per level)")
 	private int base_width = Segmenter.NETWORK.baseWidth();
 
+	@Parameter(description = "Also flip patches and rotate them in-plane (for structures whose side does not matter; CT anatomy keeps its orientation)")
+	private boolean flips_and_rotations = Segmenter.TRAINING.flips();
+
 	@Parameter(description = "Random seed (patches, augmentation, initialisation)")
 	private long seed = Segmenter.TRAINING.seed();
 
@@ -113,7 +116,7 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		ModelFolders.check("model", model.toPath(), overwrite, inputs, List.of(VolumeModel.PARAMETERS, VolumeModel.PROPERTIES));
 		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
-			validation_fraction, true, true, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
+			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
 		training = new ResultsTable();
 		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);
 		VolumeTrainer.Result result;
