@@ -73,7 +73,7 @@ final class CtSegmentDemo implements DemoPart {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		ImagePlus result = (ImagePlus) segmented.get("segmentation");
 		ResultsTable volumes = (ResultsTable) segmented.get("volumes");
-		volumes.save(folder.resolve("ct-segment-volumes.csv").toString());
+		AtomicFiles.writeString(folder.resolve("ct-segment-volumes.csv"), csv(volumes));
 		List<SegmentationMetrics.Label> dice = SegmentationMetrics.compare(rest(CtImages.toVolume(result, "segmentation").voxels(), train),
 			rest(labels.voxels(), train), image.geometry().spacing(), LABELS);
 		int slice = (train + nz) / 2;
@@ -90,6 +90,22 @@ final class CtSegmentDemo implements DemoPart {
 				seconds)),
 			new Item("ct-segment-volumes.csv", "ct-segment-volumes.csv: Segment Volume's table for the whole volume (voxels, mL, bounding box per label)"),
 			new Item("ct-segment-summary.txt", "ct-segment-summary.txt: " + summary.replace('\n', ' ')));
+	}
+
+	private static final String[] COLUMNS = {"label", "voxels", "volume_mL", "min_x", "min_y", "min_z", "max_x", "max_y", "max_z"};
+
+	/** Segment Volume's table as CSV. */
+	private static String csv(ResultsTable table) {
+		StringBuilder text = new StringBuilder(String.join(",", COLUMNS)).append('\n');
+		for (int row = 0; row < table.size(); row++) {
+			List<String> cells = new ArrayList<>();
+			for (String c : COLUMNS) {
+				double v = table.getValue(c, row);
+				cells.add(Double.isNaN(v) ? "" : c.equals("volume_mL") ? String.format(Locale.ROOT, "%.3f", v) : String.valueOf((long) v));
+			}
+			text.append(String.join(",", cells)).append('\n');
+		}
+		return text.toString();
 	}
 
 	/** The first {@code n} slices, on their own grid. */
