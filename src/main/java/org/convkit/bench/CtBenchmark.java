@@ -34,6 +34,9 @@ import org.convkit.ct.denoise.Noise2Void;
 import org.convkit.ct.net.Intensity;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
+import org.convkit.ct.train.VolumeTrainer;
+import org.convkit.ct.segment.SegmentationObjective;
+import org.convkit.ct.segment.Segmenter;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Random;
 
 /**
@@ -56,7 +60,11 @@ import java.util.Random;
  * network alone on the very tiles the tiler cut, against PyTorch on those tiles (outputs compared);</li>
  * <li>a Noise2Void training step (forward, backward, Adam) on {@link Noise2Void#TRAINING}'s patch and
  * batch, in voxels/s, against PyTorch's step on the same patches (first losses compared);</li>
- * <li>the network's ops one by one at the tile's shapes on both sides: where the time goes.</li>
+ * <li>the network's ops one by one at the tile's shapes on both sides: where the time goes;</li>
+ * <li>the segmenter ({@link Segmenter#NETWORK} with {@value #SEGMENT_CLASSES} classes, its default
+ * tile): Segment Volume's path ({@link Segmenter#segment}: clip, normalise, tile, network, softmax,
+ * labels) and the network alone on its tiles against PyTorch, and a training step of the
+ * segmentation loss (cross-entropy + Dice) on {@link Segmenter#TRAINING}'s patch and batch.</li>
  * </ul>
  * The values of the volume do not change the work, so a seeded synthetic one serves.
  */
@@ -68,6 +76,8 @@ public final class CtBenchmark implements Benchmark {
 	/** Noise variance of the probabilistic loss, in normalised units (about sigma 0.3 of the z-scored volume). */
 	private static final float NOISE_VARIANCE = 0.1f;
 	private static final int RUNS = 3;
+	/** Background and five labels, as the TotalSegmentator evaluation trains. */
+	static final int SEGMENT_CLASSES = 6;
 
 	@Override
 	public String name() {
@@ -102,6 +112,7 @@ public final class CtBenchmark implements Benchmark {
 		finally {
 			TempFolders.delete(folder);
 		}
+		segmentation(runtime, volume, reference, out);
 		out.println("  peak resident memory of this process: " + ProcessMemory.peakRss());
 	}
 
@@ -109,28 +120,41 @@ public final class CtBenchmark implements Benchmark {
 	private static int inference(ConvKitRuntime runtime, VolumeModel network, ArrayImg<FloatType, FloatArray> volume, Path folder,
 		Optional<PythonReference> reference, PrintStream out) throws IOException
 	{
+		return inference(runtime, network, volume, () -> network.apply(volume, network.tile(), 1), "Denoise Volume (normalise, tile, network, blend)", "ct",
+			folder, reference, out);
+	}
+
+	/**
+	 * A command's path over the volume ({@code path}, named {@code pathName}), then the network alone
+	 * on the tiles it cuts, against PyTorch on those tiles; {@code key} starts the ratio lines' names.
+	 * Returns the tiles' edge.
+	 */
+	private static int inference(ConvKitRuntime runtime, VolumeModel network, ArrayImg<FloatType, FloatArray> volume, Timing.Work path, String pathName,
+		String key, Path folder, Optional<PythonReference> reference, PrintStream out) throws IOException
+	{
+		UNet3d.Config config = network.config();
 		long tile = network.tile();
 		double voxels = (double) WIDTH * HEIGHT * DEPTH;
 		double whole;
 		try {
-			whole = Timing.medianSeconds(1, RUNS, () -> network.apply(volume, tile, 1));
+			whole = Timing.medianSeconds(1, RUNS, path);
 		}
 		catch (IllegalArgumentException refused) { // the engine is known to compute the network wrongly: time the network alone
 			out.println("    ConvKit Denoise Volume refused here: " + refused.getMessage());
 			whole = Double.NaN;
 		}
 		float[][] tiles = tiles(network, volume, tile);
-		int edge = (int) Math.round(Math.cbrt(tiles[0].length / (double) NETWORK.inChannels()));
-		out.printf(Locale.ROOT, "  %s, tile %d (halo %d): %d tiles of %d^3 over %dx%dx%d%n", NETWORK.describe(), tile, network.overlap(), tiles.length, edge,
+		int edge = (int) Math.round(Math.cbrt(tiles[0].length / (double) config.inChannels()));
+		out.printf(Locale.ROOT, "  %s, tile %d (halo %d): %d tiles of %d^3 over %dx%dx%d%n", config.describe(), tile, network.overlap(), tiles.length, edge,
 			WIDTH, HEIGHT, DEPTH);
 		if (!Double.isNaN(whole)) {
-			out.printf(Locale.ROOT, "    ConvKit Denoise Volume (normalise, tile, network, blend), batch 1: %.3f s = %.0f voxels/s%n", whole, voxels / whole);
+			out.printf(Locale.ROOT, "    ConvKit %s, batch 1: %.3f s = %.0f voxels/s%n", pathName, whole, voxels / whole);
 		}
 		float[][] outputs = new float[tiles.length][];
 		double net = Timing.medianSeconds(1, RUNS, () -> runtime.infer(network.spec(), session -> {
 			for (int i = 0; i < tiles.length; i++) {
-				NDArray x = session.manager().create(tiles[i], new Shape(1, NETWORK.inChannels(), edge, edge, edge));
-				outputs[i] = UNet3d.forward(session::forward, x, NETWORK).toFloatArray();
+				NDArray x = session.manager().create(tiles[i], new Shape(1, config.inChannels(), edge, edge, edge));
+				outputs[i] = UNet3d.forward(session::forward, x, config).toFloatArray();
 			}
 			return null;
 		}));
@@ -139,7 +163,7 @@ public final class CtBenchmark implements Benchmark {
 		if (reference.isEmpty()) return edge;
 		Path in = folder.resolve("tiles.f32"), result = folder.resolve("outputs.f32");
 		Float32Files.write(in, tiles);
-		Map<String, String> torch = PythonReference.line(reference.get().run("ct_reference.py", arguments("infer", folder, NETWORK, in,
+		Map<String, String> torch = PythonReference.line(reference.get().run("ct_reference.py", arguments("infer", folder, config, in,
 			tiles.length, edge, RUNS, result)), "seconds");
 		double seconds = Double.parseDouble(torch.get("seconds"));
 		out.printf(Locale.ROOT, "    %s network on the same tiles and weights: %.3f s = %.0f voxels/s (%s; %s threads; its peak RSS %s MB)%n",
@@ -148,8 +172,8 @@ public final class CtBenchmark implements Benchmark {
 		double difference = Float32Files.maxAbsDifference(convKit, torchOut), largest = Float32Files.maxAbsDifference(convKit, new float[convKit.length]);
 		out.printf(Locale.ROOT, "    outputs: max |ConvKit - PyTorch| over %d values = %.2g (values up to %.3g)%s%n", convKit.length, difference, largest,
 			difference > 1e-3 * Math.max(1, largest) ? "; NOT EQUAL: this engine computes the network differently (see README, Benchmarks, CT)" : "");
-		out.println(Benchmark.ratio("ct inference network " + edge + "^3 tiles batch 1", runtime, net, seconds));
-		if (!Double.isNaN(whole)) out.println(Benchmark.ratio("ct inference end to end vs PyTorch network", runtime, whole, seconds));
+		out.println(Benchmark.ratio(key + " inference network " + edge + "^3 tiles batch 1", runtime, net, seconds));
+		if (!Double.isNaN(whole)) out.println(Benchmark.ratio(key + " inference end to end vs PyTorch network", runtime, whole, seconds));
 		return edge;
 	}
 
@@ -213,6 +237,85 @@ public final class CtBenchmark implements Benchmark {
 			PythonReference.layouts(torch), torch.get("threads"), torch.get("peak_rss_mb"));
 		out.printf(Locale.ROOT, "    first loss (same weights and patches): ConvKit %.6g, PyTorch %s%n", losses.get(0), torch.get("first_loss"));
 		out.println(Benchmark.ratio("ct training step batch " + batch + " " + patch + "^3", runtime, step, seconds));
+	}
+
+	/**
+	 * The segmenter on this engine against PyTorch: Segment Volume's path and the network alone on its
+	 * tiles (freshly initialised weights, written for the reference), then a training step of the
+	 * segmentation loss on the trainer's default patch and batch (synthetic patches: smooth values,
+	 * classes from their levels; the values do not change the work).
+	 */
+	private static void segmentation(ConvKitRuntime runtime, ArrayImg<FloatType, FloatArray> volume, Optional<PythonReference> reference, PrintStream out)
+		throws IOException
+	{
+		UNet3d.Config net = Segmenter.NETWORK.withChannels(1, SEGMENT_CLASSES);
+		VolumeTrainer.Config recipe = Segmenter.TRAINING;
+		int batch = recipe.batchSize(), px = recipe.patchXY(), pz = recipe.patchZ();
+		out.printf(Locale.ROOT, "  segmenter (Segment Volume, Train Segmenter), %d classes:%n", SEGMENT_CLASSES);
+		Path folder = Files.createTempDirectory("convkit-ct-segment-bench");
+		try (Model model = Model.newInstance("ct-segment-bench", runtime.device(), runtime.engine().getEngineName())) {
+			model.setBlock(UNet3d.build(net));
+			DefaultTrainingConfig training = new DefaultTrainingConfig(Loss.l2Loss())
+				.optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+				.optDevices(new Device[] {runtime.device()});
+			Engine.getEngine(runtime.engine().getEngineName()).setRandomSeed(13);
+			try (Trainer trainer = model.newTrainer(training)) {
+				trainer.initialize(new Shape(batch, 1, pz, px, px));
+				ParameterFile.write(model.getBlock(), folder);
+				Properties labels = new Properties();
+				labels.setProperty(Segmenter.LABEL_VALUES, "1,2,3,4,5");
+				double[] spacing = {1, 1, 1};
+				VolumeModel segmenter = new VolumeModel(net, VolumeModel.Task.SEGMENT, Intensity.zscore(volume), Math.max(Segmenter.DEFAULT_TILE,
+					UNet3d.minimumTile(net)), spacing, labels, BlockParameters.toBytes(model.getBlock()));
+				inference(runtime, segmenter, volume, () -> Segmenter.segment(volume, spacing, segmenter, segmenter.tile(), 1, false, "bench"),
+					"Segment Volume (clip, normalise, tile, network, softmax, labels)", "ct segment", folder, reference, out);
+				segmentationStep(trainer, net, batch, px, pz, folder, reference, out, runtime);
+			}
+		}
+		finally {
+			TempFolders.delete(folder);
+		}
+	}
+
+	private static void segmentationStep(Trainer trainer, UNet3d.Config net, int batch, int px, int pz, Path folder, Optional<PythonReference> reference,
+		PrintStream out, ConvKitRuntime runtime) throws IOException
+	{
+		int n = batch * pz * px * px;
+		float[] x = new float[n], y = new float[n], w = new float[n];
+		Random random = new Random(17);
+		for (int i = 0; i < n; i++) {
+			int xx = i % px, yy = i / px % px, zz = i / (px * px) % pz;
+			x[i] = (float) (Math.sin(xx * 0.13) * Math.cos(yy * 0.09 + zz * 0.2) + 0.3 * random.nextGaussian());
+			y[i] = Math.min(SEGMENT_CLASSES - 1, (int) ((x[i] + 1.5) / 3 * SEGMENT_CLASSES));
+			if (y[i] < 0) y[i] = 0;
+			w[i] = 1;
+		}
+		SegmentationObjective objective = new SegmentationObjective(SEGMENT_CLASSES);
+		Shape shape = new Shape(batch, 1, pz, px, px);
+		List<Float> losses = new ArrayList<>();
+		double step = Timing.medianSeconds(1, RUNS, () -> {
+			try (NDManager m = trainer.getManager().newSubManager()) {
+				try (GradientCollector collector = trainer.newGradientCollector()) {
+					NDArray loss = objective.loss(trainer.forward(new NDList(m.create(x, shape))).singletonOrThrow(), m.create(y, shape), m.create(w, shape));
+					collector.backward(loss);
+					losses.add(loss.getFloat());
+				}
+				trainer.step();
+			}
+		});
+		out.printf(Locale.ROOT, "  segmenter training step (cross-entropy + Dice, backward, Adam), batch %d of %dx%dx%d patches:%n", batch, px, px, pz);
+		out.printf(Locale.ROOT, "    ConvKit: %.3f s = %.0f voxels/s%n", step, n / step);
+		if (reference.isEmpty()) return;
+		Path xf = folder.resolve("sx.f32"), yf = folder.resolve("sy.f32");
+		Float32Files.write(xf, x);
+		Float32Files.write(yf, y);
+		Map<String, String> torch = PythonReference.line(reference.get().run("ct_reference.py", arguments("train_segment", folder, net, batch, pz, px, px, xf,
+			yf, RUNS)), "seconds");
+		double seconds = Double.parseDouble(torch.get("seconds"));
+		out.printf(Locale.ROOT, "    %s: %.3f s = %.0f voxels/s (%s; %s threads; its peak RSS %s MB)%n", reference.get().label(), seconds, n / seconds,
+			PythonReference.layouts(torch), torch.get("threads"), torch.get("peak_rss_mb"));
+		out.printf(Locale.ROOT, "    first loss (same weights and patches): ConvKit %.6g, PyTorch %s%n", losses.get(0), torch.get("first_loss"));
+		out.println(Benchmark.ratio("ct segment training step batch " + batch + " " + px + "x" + px + "x" + pz, runtime, step, seconds));
 	}
 
 	/**

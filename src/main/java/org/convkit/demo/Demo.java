@@ -16,7 +16,7 @@ import java.util.List;
 public final class Demo {
 
 	/** Each capability adds its part here. */
-	private static final List<DemoPart> PARTS = List.of(new FilterDemo(), new FaceDemo(), new EcgDemo(), new StyleDemo(), new CtDemo());
+	private static final List<DemoPart> PARTS = List.of(new FilterDemo(), new FaceDemo(), new EcgDemo(), new StyleDemo(), new CtDemo(), new CtSegmentDemo());
 
 	private Demo() {}
 

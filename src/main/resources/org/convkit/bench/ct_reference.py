@@ -9,6 +9,10 @@
 #     Adam (lr 1e-3) steps of the probabilistic Noise2Void loss on (BATCH, 1, EDGE^3) patches, per layout.
 #     Prints "seconds <median step, best layout> layout <l> seconds_nchw <s> seconds_channels_last <s>
 #     first_loss <loss before any update> threads ...".
+#   ct_reference.py train_segment PARAMETERS NET BATCH Z Y X INPUTS CLASSES RUNS
+#     Adam (lr 1e-3) steps of the segmentation loss (softmax cross-entropy + 1 - mean foreground Dice over
+#     the batch, as SegmentationObjective) on (BATCH, 1, Z, Y, X) patches and their class indices, per layout.
+#     Prints "seconds ... first_loss <loss before any update> threads ...".
 #   ct_reference.py ops RUNS SPEC ...
 #     SPEC as CtBenchmark writes them: conv:CIN:COUT:K:EDGE, pool:C:EDGE, up:C:EDGE, cat:C1:C2:EDGE, relu:C:EDGE
 #     (batch 1, forward), in each layout. Prints one "op <spec> seconds <best layout's median> layout <l> ..." line each.
@@ -122,6 +126,42 @@ elif mode == "train":
         if first_loss is None:
             first_loss = losses[0]
     print("%s first_loss %.7g %s" % (timing_fields(seconds), first_loss, info()))
+elif mode == "train_segment":
+    folder = sys.argv[2]
+    depth, width, cin, cout, blind, batch, nz, ny, nx = (int(a) for a in sys.argv[3:12])
+    shape = (batch, 1, nz, ny, nx)
+    x_all, classes = load_f32(sys.argv[12], shape), load_f32(sys.argv[13], shape)
+    runs = int(sys.argv[14])
+    one_hot = F.one_hot(classes[:, 0].long(), cout).permute(0, 4, 1, 2, 3).float()
+
+    def segmentation_loss(out, hot):
+        cross_entropy = -(F.log_softmax(out, 1) * hot).sum() / hot[:, :1].numel()
+        p = F.softmax(out, 1)
+        dims = (0, 2, 3, 4)
+        dice = (2 * (p * hot).sum(dims) + 1) / (p.sum(dims) + hot.sum(dims) + 1)
+        return cross_entropy + 1 - dice[1:].mean()
+
+    seconds, first_loss = {}, None
+    for layout in LAYOUTS:
+        weights = []
+        net = unet(Parameters(folder), depth, width, blind, layout, weights)
+        x, hot = in_layout(x_all, layout), in_layout(one_hot, layout)
+        for p in weights:
+            p.requires_grad_(True)
+        optimizer = torch.optim.Adam(weights, lr=1e-3)
+        losses = []
+
+        def step():
+            optimizer.zero_grad(set_to_none=True)
+            loss = segmentation_loss(net(x), hot)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+
+        seconds[layout] = median_seconds(step, 1, runs)
+        if first_loss is None:
+            first_loss = losses[0]
+    print("%s first_loss %.7g %s" % (timing_fields(seconds), first_loss, info()))
 elif mode == "ops":
     runs = int(sys.argv[2])
     with torch.inference_mode():
@@ -156,4 +196,4 @@ elif mode == "ops":
             print("op %s %s" % (spec, timing_fields(seconds)))
     print(info())
 else:
-    raise SystemExit("mode: expected infer, train or ops, got " + mode)
+    raise SystemExit("mode: expected infer, train, train_segment or ops, got " + mode)

@@ -44,7 +44,6 @@ public class TrainDenoiserCommand extends ConvKitCommand {
 	static final String NO_MODEL = "model: expected a folder to save the trained model in";
 	static final String CHANNELS = "image: '%s' has %d channels; the denoiser learns one channel (split them first, Image > Color > Split Channels)";
 	static final String TOO_SMALL = "image: '%s' is %s; training needs at least %d voxels along x, y and the third axis";
-	static final String CANCELED = "canceled at epoch %d, step %d; no model was saved";
 	/** The smallest volume edge: two 16-voxel patches' worth of context and a validation slab. */
 	static final int MIN_EDGE = 16;
 
@@ -126,8 +125,7 @@ public class TrainDenoiserCommand extends ConvKitCommand {
 			result = Noise2Void.train(volumes, volume.spacing(), network, config, new Noise2Void(), progress);
 		}
 		catch (CancellationException e) {
-			VolumeTrainer.Progress at = progress.last();
-			if (!isCanceled()) cancel(String.format(Locale.ROOT, CANCELED, at == null ? 0 : at.epoch(), at == null ? 0 : at.step()));
+			if (!isCanceled()) cancel(progress.canceledMessage());
 			return;
 		}
 		finally {

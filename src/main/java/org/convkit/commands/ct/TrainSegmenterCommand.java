@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.commands.ModelFolders;
@@ -81,6 +82,9 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 	@Parameter(min = "2", max = "64", description = "U-Net channels at the first level (doubling per level)")
 	private int base_width = Segmenter.NETWORK.baseWidth();
 
+	@Parameter(description = "Also flip patches and rotate them in-plane (for structures whose side does not matter; CT anatomy keeps its orientation)")
+	private boolean flips_and_rotations = Segmenter.TRAINING.flips();
+
 	@Parameter(description = "Random seed (patches, augmentation, initialisation)")
 	private long seed = Segmenter.TRAINING.seed();
 
@@ -112,10 +116,21 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		ModelFolders.check("model", model.toPath(), overwrite, inputs, List.of(VolumeModel.PARAMETERS, VolumeModel.PROPERTIES));
 		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
-			validation_fraction, true, true, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
+			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
 		training = new ResultsTable();
-		VolumeTrainer.Result result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
-			"'" + image.getTitle() + "'", new TrainingProgress("Train Segmenter", training, status, log, () -> false));
+		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);
+		VolumeTrainer.Result result;
+		try {
+			result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
+				"'" + image.getTitle() + "'", progress);
+		}
+		catch (CancellationException e) {
+			if (!isCanceled()) cancel(progress.canceledMessage());
+			return;
+		}
+		finally {
+			if (status != null) status.clearStatus();
+		}
 		result.model().save(model.toPath());
 		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for %d epochs (best %d) in %.0f s, %.0f voxels/s; saved to %s",
 			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs, result.bestEpoch(),

@@ -2,6 +2,7 @@ package org.convkit.commands.ct;
 
 import ij.measure.ResultsTable;
 
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 import org.convkit.ct.train.VolumeTrainer;
@@ -14,6 +15,8 @@ import org.scijava.log.LogService;
  * step, so a run without validation still leaves one), and whether the command asks it to stop.
  */
 final class TrainingProgress implements VolumeTrainer.Listener {
+
+	static final String CANCELED = "canceled at epoch %d, step %d; no model was saved";
 
 	private final String command;
 	private final ResultsTable table;
@@ -55,5 +58,10 @@ final class TrainingProgress implements VolumeTrainer.Listener {
 	/** The last step reported, or null before the first. */
 	VolumeTrainer.Progress last() {
 		return last;
+	}
+
+	/** The cancel reason for a run stopped after the last step reported. */
+	String canceledMessage() {
+		return String.format(Locale.ROOT, CANCELED, last == null ? 0 : last.epoch(), last == null ? 0 : last.step());
 	}
 }

@@ -3,6 +3,7 @@ package org.convkit.ct.segment;
 import org.convkit.core.io.SharedData;
 import org.convkit.ct.CtFiles;
 import org.convkit.ct.Volume;
+import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
 import org.convkit.ct.train.VolumeTrainer;
 
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 
 import net.imglib2.FinalInterval;
-import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
@@ -23,19 +23,21 @@ import net.imglib2.view.Views;
 
 /**
  * {@code convkit evaluate ct-segment [CT LABELS] [key=value ...]}: trains the segmenter (its
- * defaults) on slabs of one volume and scores it on the slabs held apart, next to the threshold
- * baseline ({@link ThresholdBaseline}) learned from the same slabs.
+ * defaults) on part of one volume and scores it on the contiguous part held apart, next to the
+ * threshold baseline ({@link ThresholdBaseline}) learned from the same part, as the issue's
+ * measurement on other patients will be made ("trained on part of a volume and applied to the rest").
  * <p>
- * The volume is cut along z into slabs of {@code slab} slices (a shorter last one joins its
- * neighbour); fold 1 trains on the even slabs and segments the odd ones, fold 2 the reverse, so
- * every slab is segmented by a model that never saw its labels (the image around it is used, as it
- * would be when segmenting the rest of a volume). Dice, HD95 and volumes are computed once over the
- * pooled held-apart predictions. Defaults: {@code example_ct_sm.nii.gz} with {@code
- * example_seg.nii.gz} (TotalSegmentator, 3 mm) and the labels spleen 1, right and left kidney 2 and
- * 3, liver 5 and aorta 52.
+ * Two folds: fold 1 holds apart the last {@code held} fraction of the slices and trains on the
+ * slices before them, fold 2 holds apart as many first slices and trains on the slices after them.
+ * The whole volume is segmented (the image around the held-apart part is used, as it would be when
+ * segmenting the rest of a volume), and Dice, HD95 and volumes are computed per fold on its
+ * held-apart slices and once over both held-apart parts pooled. Defaults: {@code
+ * example_ct_sm.nii.gz} with {@code example_seg.nii.gz} (TotalSegmentator, 3 mm) and the labels
+ * spleen 1, right and left kidney 2 and 3, liver 5 and aorta 52.
  * <p>
- * Options: {@code labels=5,1,2,3,52}, {@code slab=8}, {@code epochs}, {@code steps} (per epoch),
- * {@code seed}.
+ * Options: {@code labels=5,1,2,3,52}, {@code held=0.333}, {@code epochs}, {@code steps} (per epoch),
+ * {@code seed}, and the recipe's {@code patch_xy}, {@code patch_z}, {@code depth}, {@code width},
+ * {@code augment} (true: flips and in-plane rotations as well as intensity jitter).
  */
 public final class SegmentEvaluation {
 
@@ -44,8 +46,9 @@ public final class SegmentEvaluation {
 	public static void main(String[] args) throws IOException {
 		List<Path> files = new ArrayList<>();
 		String labelText = "5,1,2,3,52";
-		int slab = 8, epochs = Segmenter.DEFAULT_EPOCHS, steps = Segmenter.DEFAULT_STEPS;
-		long seed = Segmenter.TRAINING.seed();
+		double held = 1 / 3.0;
+		VolumeTrainer.Config training = Segmenter.TRAINING;
+		UNet3d.Config network = Segmenter.NETWORK;
 		for (String a : args) {
 			int eq = a.indexOf('=');
 			if (eq < 0) {
@@ -55,13 +58,20 @@ public final class SegmentEvaluation {
 			String key = a.substring(0, eq), value = a.substring(eq + 1);
 			switch (key) {
 				case "labels" -> labelText = value;
-				case "slab" -> slab = Integer.parseInt(value);
-				case "epochs" -> epochs = Integer.parseInt(value);
-				case "steps" -> steps = Integer.parseInt(value);
-				case "seed" -> seed = Long.parseLong(value);
-				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, slab, epochs, steps or seed");
+				case "held" -> held = Double.parseDouble(value);
+				case "epochs" -> training = training.withEpochs(Integer.parseInt(value), training.stepsPerEpoch());
+				case "steps" -> training = training.withEpochs(training.epochs(), Integer.parseInt(value));
+				case "seed" -> training = training.withSeed(Long.parseLong(value));
+				case "patch_xy" -> training = training.withPatch(Integer.parseInt(value), training.patchZ(), training.batchSize());
+				case "patch_z" -> training = training.withPatch(training.patchXY(), Integer.parseInt(value), training.batchSize());
+				case "augment" -> training = training.withGeometricAugmentation(Boolean.parseBoolean(value));
+				case "depth" -> network = network.withDepth(Integer.parseInt(value));
+				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
+				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, depth "
+					+ "or width");
 			}
 		}
+		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);
 		if (files.size() != 0 && files.size() != 2) throw new IllegalArgumentException("expected CT and LABELS files, or neither (the TotalSegmentator example)");
 		Path ct = files.isEmpty() ? SharedData.resolve("ct/totalsegmentator/example_ct_sm.nii.gz") : files.get(0);
 		Path seg = files.isEmpty() ? SharedData.resolve("ct/totalsegmentator/example_seg.nii.gz") : files.get(1);
@@ -69,56 +79,57 @@ public final class SegmentEvaluation {
 		if (!Arrays.equals(image.voxels().dimensionsAsLongArray(), labels.voxels().dimensionsAsLongArray()))
 			throw new IllegalArgumentException(seg.getFileName() + ": " + labels.dimensionsText() + " voxels, but " + ct.getFileName() + " is " + image.dimensionsText());
 		LabelClasses classes = LabelClasses.of(labels.voxels(), LabelClasses.parse(labelText), seg.getFileName().toString());
-		VolumeTrainer.Config training = Segmenter.TRAINING.withEpochs(epochs, steps).withSeed(seed);
-		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; slabs of %d slices, 2 folds; %s, %s%n", ct.getFileName(), image.dimensionsText(),
-			image.geometry().describe(), seg.getFileName(), classes.text(), slab, Segmenter.NETWORK.describe(), training);
-		evaluate(image, labels, classes, slab, training).forEach(System.out::println);
+		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; held apart: %.3f of the slices at each end, 2 folds; %s, %s%n", ct.getFileName(),
+			image.dimensionsText(), image.geometry().describe(), seg.getFileName(), classes.text(), held, network.describe(), training);
+		evaluate(image, labels, classes, held, network, training).forEach(System.out::println);
 	}
 
 	/** The report's lines. */
-	static List<String> evaluate(Volume image, Volume labels, LabelClasses classes, int slab, VolumeTrainer.Config training) throws IOException {
+	static List<String> evaluate(Volume image, Volume labels, LabelClasses classes, double held, UNet3d.Config network, VolumeTrainer.Config training)
+		throws IOException
+	{
 		int nx = (int) image.width(), ny = (int) image.height(), nz = (int) image.depth(), plane = nx * ny;
+		int cut = (int) Math.round(nz * held);
+		if (cut < 1 || nz - cut < 2 * network.stride())
+			throw new IllegalArgumentException("held: " + nz + " slices leave too few to hold apart " + cut + " and train on the rest");
 		double[] spacing = image.geometry().spacing();
-		List<int[]> slabs = slabs(nz, slab);
 		float[] values = SegmentationMetrics.flat(image.voxels()), reference = SegmentationMetrics.flat(labels.voxels());
-		ArrayImg<FloatType, FloatArray> predicted = ArrayImgs.floats(nx, ny, nz), baseline = ArrayImgs.floats(nx, ny, nz);
-		float[] pred = predicted.update(null).getCurrentStorageArray(), base = baseline.update(null).getCurrentStorageArray();
+		float[] pred = new float[values.length], base = new float[values.length], truth = new float[values.length];
 		ArrayImg<FloatType, FloatArray> classIndices = classes.classIndices(labels.voxels());
 		List<String> lines = new ArrayList<>();
-		for (int f = 0; f < 2; f++) {
-			final int fold = f;
-			List<RandomAccessibleInterval<FloatType>> trainImages = new ArrayList<>(), trainLabels = new ArrayList<>();
+		List<List<SegmentationMetrics.Label>> perFold = new ArrayList<>();
+		for (int fold = 0; fold < 2; fold++) {
+			// [train0, train1) learnt, [test0, test1) held apart: the end after the training part, then the one before it
+			int test0 = fold == 0 ? nz - cut : 0, test1 = fold == 0 ? nz : cut, train0 = fold == 0 ? 0 : cut, train1 = fold == 0 ? nz - cut : nz;
+			FinalInterval trainPart = new FinalInterval(new long[] {0, 0, train0}, new long[] {nx - 1, ny - 1, train1 - 1});
 			boolean[] learn = new boolean[values.length];
-			List<int[]> test = new ArrayList<>();
-			for (int s = 0; s < slabs.size(); s++) {
-				int[] z = slabs.get(s);
-				if (s % 2 == fold) {
-					test.add(z);
-					continue;
-				}
-				FinalInterval interval = new FinalInterval(new long[] {0, 0, z[0]}, new long[] {nx - 1, ny - 1, z[1] - 1});
-				trainImages.add(Views.zeroMin(Views.interval(image.voxels(), interval)));
-				trainLabels.add(Views.zeroMin(Views.interval(classIndices, interval)));
-				Arrays.fill(learn, z[0] * plane, z[1] * plane, true);
-			}
+			Arrays.fill(learn, train0 * plane, train1 * plane, true);
 			long t0 = System.nanoTime();
-			VolumeTrainer.Result r = Segmenter.train(trainImages, trainLabels, classes, spacing, Segmenter.NETWORK, training, p -> {
-				if (p.step() % training.stepsPerEpoch() == 0) System.out.println("  fold " + (fold + 1) + ": " + p);
-			});
+			final int f = fold + 1;
+			VolumeTrainer.Result r = Segmenter.train(List.of(Views.zeroMin(Views.interval(image.voxels(), trainPart))),
+				List.of(Views.zeroMin(Views.interval(classIndices, trainPart))), classes, spacing, network, training, p -> {
+					if (p.step() % training.stepsPerEpoch() == 0) System.out.println("  fold " + f + ": " + p);
+				});
+			double seconds = (System.nanoTime() - t0) / 1e9;
 			VolumeModel model = r.model();
-			Segmenter.Segmentation s = Segmenter.segment(image.voxels(), spacing, model, model.tile(), 1, false, "fold " + (fold + 1));
+			Segmenter.Segmentation s = Segmenter.segment(image.voxels(), spacing, model, model.tile(), 1, false, "fold " + f);
 			float[] labelsOut = s.labels().update(null).getCurrentStorageArray();
 			float[] thresholded = ThresholdBaseline.segment(values, reference, learn, nx, ny, nz, classes.values());
-			for (int[] z : test) {
-				System.arraycopy(labelsOut, z[0] * plane, pred, z[0] * plane, (z[1] - z[0]) * plane);
-				System.arraycopy(thresholded, z[0] * plane, base, z[0] * plane, (z[1] - z[0]) * plane);
-			}
-			lines.add(String.format(Locale.ROOT, "fold %d: trained on slices %s, segmented %s: %.0f s (%.0f training voxels/s)", fold + 1, text(slabs, 1 - fold),
-				text(slabs, fold), (System.nanoTime() - t0) / 1e9, r.voxelsPerSecond()));
+			int from = test0 * plane, n = (test1 - test0) * plane;
+			System.arraycopy(labelsOut, from, pred, from, n);
+			System.arraycopy(thresholded, from, base, from, n);
+			System.arraycopy(reference, from, truth, from, n);
+			List<SegmentationMetrics.Label> foldScores = SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(labelsOut, from, from + n), nx, ny,
+				test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values());
+			perFold.add(foldScores);
+			lines.add(String.format(Locale.ROOT, "fold %d: trained on slices %d-%d, segmented %d-%d: %.0f s training and segmenting (%.0f training voxels/s, "
+				+ "best epoch %d); Dice %s", f, train0, train1 - 1, test0, test1 - 1, seconds, r.voxelsPerSecond(), r.bestEpoch(), diceText(foldScores)));
 		}
-		ArrayImg<FloatType, FloatArray> truth = ArrayImgs.floats(reference, nx, ny, nz);
-		List<SegmentationMetrics.Label> net = SegmentationMetrics.compare(predicted, truth, spacing, classes.values());
-		List<SegmentationMetrics.Label> thr = SegmentationMetrics.compare(baseline, truth, spacing, classes.values());
+		List<SegmentationMetrics.Label> net = SegmentationMetrics.compare(ArrayImgs.floats(pred, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
+			classes.values());
+		List<SegmentationMetrics.Label> thr = SegmentationMetrics.compare(ArrayImgs.floats(base, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
+			classes.values());
+		lines.add("both held-apart parts pooled:");
 		lines.add("label  reference_mL  |  U-Net: Dice  HD95_mm  volume_diff_mL  |  baseline (HU window + largest component): Dice  HD95_mm  volume_diff_mL");
 		double sumNet = 0, sumThr = 0;
 		for (int i = 0; i < net.size(); i++) {
@@ -128,25 +139,15 @@ public final class SegmentEvaluation {
 			sumNet += a.dice();
 			sumThr += b.dice();
 		}
-		lines.add(String.format(Locale.ROOT, "mean Dice on the held-apart slabs: U-Net %.3f, baseline %.3f", sumNet / net.size(), sumThr / thr.size()));
+		lines.add(String.format(Locale.ROOT, "mean Dice on the held-apart parts: U-Net %.3f, baseline %.3f", sumNet / net.size(), sumThr / thr.size()));
 		return lines;
 	}
 
-	/** Slabs [z0, z1) of {@code thickness} slices; a shorter last slab joins the one before. */
-	static List<int[]> slabs(int nz, int thickness) {
-		List<int[]> slabs = new ArrayList<>();
-		for (int z = 0; z < nz; z += thickness) slabs.add(new int[] {z, Math.min(nz, z + thickness)});
-		if (slabs.size() > 1 && slabs.get(slabs.size() - 1)[1] - slabs.get(slabs.size() - 1)[0] < thickness) {
-			int[] last = slabs.remove(slabs.size() - 1);
-			slabs.get(slabs.size() - 1)[1] = last[1];
-		}
-		if (slabs.size() < 2) throw new IllegalArgumentException("slab: " + nz + " slices make fewer than 2 slabs of " + thickness);
-		return slabs;
-	}
-
-	private static String text(List<int[]> slabs, int parity) {
+	/** "5: 0.912, 1: 0.801, ..." ("-" for a label absent from both). */
+	private static String diceText(List<SegmentationMetrics.Label> scores) {
 		List<String> parts = new ArrayList<>();
-		for (int s = parity; s < slabs.size(); s += 2) parts.add(slabs.get(s)[0] + "-" + (slabs.get(s)[1] - 1));
+		for (SegmentationMetrics.Label l : scores)
+			parts.add(l.value() + ": " + (l.referenceMl() == 0 && l.predictedMl() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", l.dice())));
 		return String.join(", ", parts);
 	}
 }

@@ -141,6 +141,11 @@ public final class VolumeTrainer {
 			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
 		}
 
+		/** With or without the flips and in-plane rotations (intensity jitter stays). */
+		public Config withGeometricAugmentation(boolean on) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter);
+		}
+
 		public Config withLearningRate(float lr) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
 		}
@@ -395,7 +400,8 @@ public final class VolumeTrainer {
 
 	/**
 	 * Fixed validation patches (input, target, weight and their shape) tiling each volume's last
-	 * slabs (beyond its training range) in x-y.
+	 * slabs (beyond its training range) in x-y, all of it: the last patch along an axis ends at the
+	 * volume's edge (overlapping its neighbour), so a structure off the patch grid is validated too.
 	 */
 	private List<float[][]> validationPatches(List<Data> data, int px, Random random) {
 		List<float[][]> patches = new ArrayList<>();
@@ -405,8 +411,8 @@ public final class VolumeTrainer {
 			if (slab <= 0) continue;
 			int[] shape = {slab, px, px};
 			int voxels = slab * px * px;
-			for (int y0 = 0; y0 + px <= d.ny; y0 += px) {
-				for (int x0 = 0; x0 + px <= d.nx; x0 += px) {
+			for (int y0 : starts(d.ny, px)) {
+				for (int x0 : starts(d.nx, px)) {
 					float[] patch = new float[voxels], labels = d.labels == null ? null : new float[voxels];
 					int i = 0;
 					for (int z = 0; z < slab; z++)
@@ -423,6 +429,14 @@ public final class VolumeTrainer {
 			}
 		}
 		return patches;
+	}
+
+	/** Patch starts along an axis of n voxels: every {@code patch} voxels, the last one flush with the end. */
+	static int[] starts(int n, int patch) {
+		int count = (n - patch + patch - 1) / patch + 1;
+		int[] starts = new int[count];
+		for (int i = 0; i < count; i++) starts[i] = Math.min(i * patch, n - patch);
+		return starts;
 	}
 
 	private double validationLoss(Model model, List<float[][]> patches) {

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.convkit.commands.HeadlessCommands;
 import org.convkit.commands.run.CommandFailedException;
@@ -24,6 +27,8 @@ import org.convkit.ct.segment.Segmenter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleService;
 
 import net.imglib2.img.planar.PlanarImg;
 
@@ -150,6 +155,26 @@ class SegmentCommandsTest {
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", denoise.toFile())));
 		assertTrue(e.getMessage().startsWith("model: " + denoise + " exists and is not empty"), e.getMessage());
 		assertFalse(Files.exists(model));
+	}
+
+	@Test
+	void aRunningTrainingCanBeCanceledAndSavesNothing() throws Exception {
+		ImagePlus[] in = volumeAndLabels(GEOMETRY);
+		Path model = dir.resolve("canceled");
+		ModuleService modules = commands.context().service(ModuleService.class);
+		Map<String, Object> inputs = new HashMap<>(Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "epochs", 1000, "steps_per_epoch", 1000,
+			"patch_xy", 16, "patch_z", 8));
+		Module module = modules.createModule(commands.executor().find("Train Segmenter"));
+		Future<Module> running = modules.run(module, true, inputs);
+		TrainSegmenterCommand command = (TrainSegmenterCommand) module.getDelegateObject();
+		Thread.sleep(1500); // some steps run (tens of ms each)
+		command.cancel("canceled by the user");
+		running.get(120, TimeUnit.SECONDS); // 10^6 steps would take hours: returning at all shows it stopped
+		assertTrue(command.isCanceled());
+		assertEquals("canceled by the user", command.getCancelReason());
+		assertNull(module.getOutput("summary"));
+		assertFalse(Files.exists(model.resolve(VolumeModel.PARAMETERS)), "no model after a cancel");
+		assertFalse(Files.exists(model.resolve(VolumeModel.PROPERTIES)));
 	}
 
 	private static byte[] parameters(UNet3d.Config net) throws Exception {

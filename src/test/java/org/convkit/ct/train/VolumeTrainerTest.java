@@ -106,6 +106,15 @@ class VolumeTrainerTest {
 	}
 
 	@Test
+	void validationPatchesCoverTheWholeSlabInPlane() {
+		// 122 voxels in patches of 64: two, the second flush with the edge (a corner patch alone left half the slab unvalidated)
+		assertArrayEquals(new int[] {0, 58}, VolumeTrainer.starts(122, 64));
+		assertArrayEquals(new int[] {0, 64}, VolumeTrainer.starts(128, 64));
+		assertArrayEquals(new int[] {0}, VolumeTrainer.starts(64, 64));
+		assertArrayEquals(new int[] {0, 32, 48}, VolumeTrainer.starts(80, 32));
+	}
+
+	@Test
 	void validationSlabsAreNeverSampledForTraining() {
 		// NaN in the validation slab (the last 20% of slices, 8 of 40 here) would make any training loss that touched it NaN.
 		ArrayImg<FloatType, FloatArray> volume = synthetic(40, 3);
