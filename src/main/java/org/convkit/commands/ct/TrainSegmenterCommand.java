@@ -13,11 +13,13 @@ import java.util.concurrent.CancellationException;
 
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.commands.ModelFolders;
+import org.convkit.core.runtime.MemoryGuard;
 import org.convkit.ct.Volume;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
 import org.convkit.ct.segment.LabelClasses;
 import org.convkit.ct.segment.Segmenter;
+import org.convkit.ct.train.TrainingMemory;
 import org.convkit.ct.train.VolumeTrainer;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -117,6 +119,7 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
 			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
+		checkMemory(volume, working, network, config);
 		training = new ResultsTable();
 		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);
 		VolumeTrainer.Result result;
@@ -135,6 +138,27 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for %d epochs (best %d) in %.0f s, %.0f voxels/s; saved to %s",
 			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs, result.bestEpoch(),
 			result.seconds(), result.voxelsPerSecond(), model);
+	}
+
+	/**
+	 * Refuses, before any work, a training that cannot fit: the image and its labels resampled to the
+	 * working spacing on the heap ({@code spacing} to coarsen), then a step's patches, cut down to
+	 * the resampled volume as the trainer does ({@code patch_xy} and {@code batch_size} to lower).
+	 */
+	private void checkMemory(Volume volume, double[] working, UNet3d.Config network, VolumeTrainer.Config config) {
+		long[] dims = volume.voxels().dimensionsAsLongArray();
+		double[] own = volume.geometry().spacing();
+		long[] resampled = new long[3];
+		for (int d = 0; d < 3; d++) resampled[d] = Math.max(1, Math.round(dims[d] * own[d] / working[d]));
+		long voxels = resampled[0] * resampled[1] * resampled[2];
+		String work = String.format(Locale.ROOT, "training a segmenter on %s resampled to %s mm (%dx%dx%d voxels)", volume.dimensionsText(),
+			spacingText(working), resampled[0], resampled[1], resampled[2]);
+		// the resampled image and labels as floats, twice (the trainer's normalised copy)
+		MemoryGuard.check("spacing", work, 0, 2L * 2 * Float.BYTES * voxels, "raise spacing (a coarser working spacing)");
+		int xy = (int) Math.min(config.patchXY(), Math.min(resampled[0], resampled[1])), z = (int) Math.min(config.patchZ(), resampled[2]);
+		VolumeTrainer.Config used = config.withPatch(xy, z, config.batchSize());
+		MemoryGuard.check("patch_xy", String.format(Locale.ROOT, "%s with %d patches of %dx%dx%d per step", work, config.batchSize(), xy, xy, z),
+			TrainingMemory.nativeBytes(network, used), TrainingMemory.heapBytes(0, used), (physical, heap) -> "use smaller patches or batch_size");
 	}
 
 	/** The spacing option: blank for {@code own}, one number for all axes, or x,y,z. */

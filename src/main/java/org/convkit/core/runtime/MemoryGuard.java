@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public final class MemoryGuard {
 
-	public static final String TOO_LARGE = "%s: %s needs about %s (%s native, %s Java heap), but %s; lower %s";
+	public static final String TOO_LARGE = "%s: %s needs about %s (%s native, %s Java heap), but %s; %s";
 
 	/** A limit read from the system, in bytes, or -1 when unknown. */
 	private static final long UNKNOWN = -1;
@@ -30,7 +30,7 @@ public final class MemoryGuard {
 	 * @throws IllegalArgumentException when it does not fit
 	 */
 	public static void check(String parameter, String work, long nativeBytes, long heapBytes) {
-		check(parameter, work, nativeBytes, heapBytes, null);
+		guard(parameter, work, nativeBytes, heapBytes, (physical, heap) -> "lower " + parameter);
 	}
 
 	/**
@@ -38,6 +38,18 @@ public final class MemoryGuard {
 	 * memory that is available (native, heap) when it does not fit.
 	 */
 	public static void check(String parameter, String work, long nativeBytes, long heapBytes, Advice advice) {
+		guard(parameter, work, nativeBytes, heapBytes, (physical, heap) -> "lower " + parameter + " (" + advice.value(physical, heap) + ")");
+	}
+
+	/**
+	 * As {@link #check(String, String, long, long)} where the remedy is not to lower the parameter
+	 * (a spacing is made coarser by raising it): {@code remedy} says what to do instead.
+	 */
+	public static void check(String parameter, String work, long nativeBytes, long heapBytes, String remedy) {
+		guard(parameter, work, nativeBytes, heapBytes, (physical, heap) -> remedy);
+	}
+
+	private static void guard(String parameter, String work, long nativeBytes, long heapBytes, Advice remedy) {
 		if (fits(nativeBytes, heapBytes)) return;
 		System.gc(); // what the heap holds may be garbage: count only what is live before refusing
 		if (fits(nativeBytes, heapBytes)) return;
@@ -45,9 +57,8 @@ public final class MemoryGuard {
 		String limit = heapBytes > heapFree
 			? "the Java heap has " + bytes(heapFree) + " free (raise it with -Xmx, e.g. JAVA_OPTS=-Xmx16g)"
 			: "this machine has " + bytes(physical) + " available";
-		String lower = parameter + (advice == null ? "" : " (" + advice.value(physical == UNKNOWN ? Long.MAX_VALUE : physical, heapFree) + ")");
 		throw new IllegalArgumentException(String.format(Locale.ROOT, TOO_LARGE, parameter, work, bytes(nativeBytes + heapBytes),
-			bytes(nativeBytes), bytes(heapBytes), limit, lower));
+			bytes(nativeBytes), bytes(heapBytes), limit, remedy.value(physical == UNKNOWN ? Long.MAX_VALUE : physical, heapFree)));
 	}
 
 	/** Heap and physical memory both suffice; heap not yet taken from the system counts as physical memory too. */

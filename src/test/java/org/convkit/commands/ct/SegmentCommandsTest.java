@@ -151,6 +151,12 @@ class SegmentCommandsTest {
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Segment Volume", Map.of("image", in[0], "model", dir.toFile())));
 		assertTrue(e.getMessage().startsWith("model: expected a folder holding unet3d.params"), e.getMessage());
 
+		// what cannot fit is refused before training, naming the option to change
+		e = assertThrows(CommandFailedException.class,
+			() -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "spacing", "0.02")));
+		assertTrue(e.getMessage().startsWith("spacing: training a segmenter on 32x28x16 resampled to 0.02000x0.02000x0.02000 mm (3200x2800x2400 voxels) needs about "),
+			e.getMessage());
+		assertTrue(e.getMessage().endsWith("; raise spacing (a coarser working spacing)"), e.getMessage());
 		// an existing model folder is not replaced without overwrite, and a refused training writes nothing
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", denoise.toFile())));
 		assertTrue(e.getMessage().startsWith("model: " + denoise + " exists and is not empty"), e.getMessage());
