@@ -213,12 +213,20 @@ public final class EmbeddingTrainer {
 	public Step step(Trainer trainer, float[] input, int[] labels, Random random) {
 		int chip = FaceEncoder.CHIP_SIZE;
 		try (NDManager manager = trainer.getManager().newSubManager()) {
-			NDArray x = manager.create(input, new Shape(labels.length, 3, chip, chip));
+			NDList x = new NDList(manager.create(input, new Shape(labels.length, 3, chip, chip)));
+			List<Block> layers = trainer.getModel().getBlock().getChildren().values();
+			int frozen = frozenLayers();
+			// the frozen layers learn nothing: run them before recording, so autograd neither records nor walks back through them
+			ParameterStore store = new ParameterStore(manager, false);
+			for (int i = 0; i < frozen; i++) x = layers.get(i).forward(store, x, false);
 			double loss = 0;
 			List<int[]> chosen;
 			double active;
 			try (GradientCollector collector = trainer.newGradientCollector()) {
-				NDArray embeddings = trainer.forward(new NDList(x)).singletonOrThrow();
+				NDList out = x;
+				if (frozen == 0) out = trainer.forward(out);
+				else for (int i = frozen; i < layers.size(); i++) out = layers.get(i).forward(store, out, true);
+				NDArray embeddings = out.singletonOrThrow();
 				float[] squared = TripletLoss.squaredDistances(embeddings.stopGradient()).toFloatArray();
 				chosen = config.mining().select(squared, labels, config.margin(), random);
 				active = TripletMining.activeFraction(squared, labels, config.margin());
@@ -257,10 +265,17 @@ public final class EmbeddingTrainer {
 
 	/** For fine-tuning: the first convolution (and what follows it up to the first unit) and the first units keep their weights. */
 	private void freeze(Block block) {
-		if (config.architecture() != EmbeddingModel.Architecture.FINETUNE || config.freezeUnits() == 0) return;
 		List<Block> children = block.getChildren().values();
-		// children: conv32_down, max pool, relu, 14 residual units, global average, fc
-		for (int i = 0; i < 3 + config.freezeUnits(); i++) children.get(i).freezeParameters(true);
+		for (int i = 0; i < frozenLayers(); i++) children.get(i).freezeParameters(true);
+	}
+
+	/**
+	 * How many of the network's top-level layers are frozen: for fine-tuning, conv32_down, max pool and
+	 * relu, then {@code freezeUnits} of the 14 residual units (then global average and fc); none otherwise.
+	 * None of them has batch norm or dropout, so they compute the same in training and inference mode.
+	 */
+	private int frozenLayers() {
+		return config.architecture() == EmbeddingModel.Architecture.FINETUNE ? 3 + config.freezeUnits() : 0;
 	}
 
 	/** {best threshold, accuracy at it} of the persons' encodings by the model in inference mode. */

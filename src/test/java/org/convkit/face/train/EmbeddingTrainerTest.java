@@ -71,4 +71,57 @@ class EmbeddingTrainerTest {
 	private static double auc(EmbeddingModel model) throws IOException {
 		return evaluate(model, OrlChips.persons(11, 12)).auc();
 	}
+
+	/**
+	 * Fine-tuning runs its frozen layers outside the gradient recording: those layers keep their
+	 * pretrained weights, the layers after them change, and the step's loss is the one the whole
+	 * network gives on the same chips (the frozen part computes the same in either mode).
+	 */
+	@Test
+	void fineTuningKeepsTheFrozenLayersAndTrainsTheRest() throws IOException {
+		int persons = 4, images = 2, n = persons * images, size = 3 * FaceEncoder.CHIP_SIZE * FaceEncoder.CHIP_SIZE;
+		float[] chips = new float[n * size];
+		java.util.Random random = new java.util.Random(3);
+		for (int i = 0; i < chips.length; i++) chips[i] = random.nextInt(256);
+		int[] labels = new int[n];
+		for (int i = 0; i < n; i++) labels[i] = i / images;
+		EmbeddingTrainer trainer = new EmbeddingTrainer(new EmbeddingTrainer.Config(EmbeddingModel.Architecture.FINETUNE, TripletMining.HARD, 0.2,
+			persons, images, 1, 1e-3, "adam", 1, 7, 0));
+		ConvKitRuntime runtime = ConvKitRuntime.get();
+		try (ai.djl.Model model = trainer.newModel(runtime.engine().getEngineName(), runtime.device());
+			ai.djl.training.Trainer djl = trainer.newTrainer(model, runtime.device()))
+		{
+			List<ai.djl.nn.Block> layers = model.getBlock().getChildren().values();
+			float[] frozenBefore = parameters(layers.subList(0, 3 + 7)), trainedBefore = parameters(layers.subList(3 + 7, layers.size()));
+			double expected;
+			try (ai.djl.ndarray.NDManager m = model.getNDManager().newSubManager()) {
+				ai.djl.ndarray.NDArray e = model.getBlock().forward(new ai.djl.training.ParameterStore(m, false),
+					new ai.djl.ndarray.NDList(m.create(chips, new ai.djl.ndarray.types.Shape(n, 3, FaceEncoder.CHIP_SIZE, FaceEncoder.CHIP_SIZE))), false)
+					.singletonOrThrow();
+				float[] squared = TripletLoss.squaredDistances(e).toFloatArray();
+				expected = TripletLoss.loss(e, TripletMining.HARD.select(squared, labels, 0.2, new java.util.Random(1)), 0.2).getFloat();
+			}
+			EmbeddingTrainer.Step step = trainer.step(djl, chips, labels, new java.util.Random(1));
+			assertEquals(expected, step.loss(), 1e-4 * Math.max(1, Math.abs(expected)), "the step's loss is the whole network's");
+			for (int i = 0; i < 3; i++) trainer.step(djl, chips, labels, new java.util.Random(1 + i));
+			assertArrayEquals(frozenBefore, parameters(layers.subList(0, 3 + 7)), "frozen layers keep their weights");
+			float[] trainedAfter = parameters(layers.subList(3 + 7, layers.size()));
+			double change = 0;
+			for (int i = 0; i < trainedAfter.length; i++) change = Math.max(change, Math.abs(trainedAfter[i] - trainedBefore[i]));
+			assertTrue(change > 1e-6, "the layers after the frozen ones learn: largest change " + change);
+		}
+	}
+
+	/** Every parameter value of the blocks, one after the other. */
+	private static float[] parameters(List<ai.djl.nn.Block> blocks) {
+		List<float[]> values = new java.util.ArrayList<>();
+		for (ai.djl.nn.Block b : blocks) for (ai.djl.nn.Parameter p : b.getParameters().values()) values.add(p.getArray().toFloatArray());
+		float[] all = new float[values.stream().mapToInt(v -> v.length).sum()];
+		int at = 0;
+		for (float[] v : values) {
+			System.arraycopy(v, 0, all, at, v.length);
+			at += v.length;
+		}
+		return all;
+	}
 }
