@@ -193,6 +193,25 @@ public final class CtBenchmark implements Benchmark {
 		return tiles.toArray(float[][]::new);
 	}
 
+	/**
+	 * The median seconds of {@link #RUNS} training steps (after one untimed) on one batch: forward,
+	 * the objective's loss, backward, the optimizer's update; each step's loss is added to {@code losses}.
+	 */
+	private static double timedSteps(Trainer trainer, VolumeTrainer.Objective objective, float[] x, float[] y, float[] w, Shape shape,
+		List<Float> losses)
+	{
+		return Timing.medianSeconds(1, RUNS, () -> {
+			try (NDManager m = trainer.getManager().newSubManager()) {
+				try (GradientCollector collector = trainer.newGradientCollector()) {
+					NDArray loss = objective.loss(trainer.forward(new NDList(m.create(x, shape))).singletonOrThrow(), m.create(y, shape), m.create(w, shape));
+					collector.backward(loss);
+					losses.add(loss.getFloat());
+				}
+				trainer.step();
+			}
+		});
+	}
+
 	private static void training(ConvKitRuntime runtime, Trainer trainer, ArrayImg<FloatType, FloatArray> volume, int batch, int patch, Path folder,
 		Optional<PythonReference> reference, PrintStream out) throws IOException
 	{
@@ -212,16 +231,7 @@ public final class CtBenchmark implements Benchmark {
 		}
 		Shape shape = new Shape(batch, 1, patch, patch, patch);
 		List<Float> losses = new ArrayList<>();
-		double step = Timing.medianSeconds(1, RUNS, () -> {
-			try (NDManager m = trainer.getManager().newSubManager()) {
-				try (GradientCollector collector = trainer.newGradientCollector()) {
-					NDArray loss = objective.loss(trainer.forward(new NDList(m.create(x, shape))).singletonOrThrow(), m.create(y, shape), m.create(w, shape));
-					collector.backward(loss);
-					losses.add(loss.getFloat());
-				}
-				trainer.step();
-			}
-		});
+		double step = timedSteps(trainer, objective, x, y, w, shape, losses);
 		double stepVoxels = (double) batch * voxels;
 		out.printf(Locale.ROOT, "  training step (Noise2Void loss, backward, Adam), batch %d of %d^3 patches:%n", batch, patch);
 		out.printf(Locale.ROOT, "    ConvKit: %.3f s = %.0f voxels/s%n", step, stepVoxels / step);
@@ -293,16 +303,7 @@ public final class CtBenchmark implements Benchmark {
 		SegmentationObjective objective = new SegmentationObjective(SEGMENT_CLASSES);
 		Shape shape = new Shape(batch, 1, pz, px, px);
 		List<Float> losses = new ArrayList<>();
-		double step = Timing.medianSeconds(1, RUNS, () -> {
-			try (NDManager m = trainer.getManager().newSubManager()) {
-				try (GradientCollector collector = trainer.newGradientCollector()) {
-					NDArray loss = objective.loss(trainer.forward(new NDList(m.create(x, shape))).singletonOrThrow(), m.create(y, shape), m.create(w, shape));
-					collector.backward(loss);
-					losses.add(loss.getFloat());
-				}
-				trainer.step();
-			}
-		});
+		double step = timedSteps(trainer, objective, x, y, w, shape, losses);
 		out.printf(Locale.ROOT, "  segmenter training step (cross-entropy + Dice, backward, Adam), batch %d of %dx%dx%d patches:%n", batch, px, px, pz);
 		out.printf(Locale.ROOT, "    ConvKit: %.3f s = %.0f voxels/s%n", step, n / step);
 		if (reference.isEmpty()) return;
