@@ -60,6 +60,12 @@ public final class Segmenter {
 	public static final String CLIP = "recipe.clip";
 	public static final int DEFAULT_EPOCHS = 20, DEFAULT_STEPS = 25;
 	public static final long DEFAULT_TILE = 112;
+	/**
+	 * The least core a model's tile keeps (the default network's core in the default tile): a deeper
+	 * network's halo grows to 64 voxels at depth 3, and its smallest tile (136) would keep a core of
+	 * 8, so a 122x101x30 volume took 832 tiles of 136^3 and did not finish in 10 minutes.
+	 */
+	static final long MIN_CORE = DEFAULT_TILE - 2 * UNet3d.halo(UNet3d.Config.DEFAULT);
 	public static final UNet3d.Config NETWORK = UNet3d.Config.DEFAULT.withBaseWidth(8);
 	public static final VolumeTrainer.Config TRAINING = new VolumeTrainer.Config(64, 32, 2, DEFAULT_EPOCHS, DEFAULT_STEPS, 2e-3f, 42, 0.1, false, false,
 		0.1, 0.1);
@@ -110,7 +116,7 @@ public final class Segmenter {
 		List<RandomAccessibleInterval<FloatType>> clipped = new ArrayList<>();
 		for (RandomAccessibleInterval<? extends RealType<?>> v : images) clipped.add(clip(v, clip));
 		Intensity intensity = zscore(clipped, classIndices);
-		long tile = Math.max(DEFAULT_TILE, UNet3d.minimumTile(net));
+		long tile = tile(net);
 		VolumeTrainer.Result r = new VolumeTrainer(net, training, new SegmentationObjective(classes.classes())).train(clipped, classIndices, intensity,
 			VolumeModel.Task.SEGMENT, tile, spacing, listener);
 		VolumeModel m = r.model();
@@ -119,6 +125,12 @@ public final class Segmenter {
 		recipe.setProperty(CLIP, clip[0] + "," + clip[1]);
 		VolumeModel labelled = new VolumeModel(m.config(), m.task(), m.intensity(), m.tile(), m.spacing(), recipe, m.parameters());
 		return new VolumeTrainer.Result(labelled, r.validationLosses(), r.bestEpoch(), r.voxelsPerSecond(), r.seconds());
+	}
+
+	/** The tile a model of this network is saved with: the default, or a larger one that keeps {@link #MIN_CORE} for a deeper network. */
+	static long tile(UNet3d.Config net) {
+		long stride = net.stride(), core = (MIN_CORE + stride - 1) / stride * stride;
+		return Math.max(DEFAULT_TILE, 2 * UNet3d.halo(net) + core);
 	}
 
 	/** The 0.5th and 99.5th percentiles of the foreground voxels (class &gt; 0) of all volumes. */

@@ -21,6 +21,23 @@ class SegmenterTest {
 	@TempDir
 	Path dir;
 
+	/**
+	 * A model's tile keeps a core of at least the default network's whatever the depth: at depth 3
+	 * the halo is 64, and the smallest tile (136) would leave 8 voxels of core, hundreds of tiles for
+	 * a small volume. Default network: the default tile, 112.
+	 */
+	@Test
+	void deeperNetworksGetTilesWithARealCore() {
+		assertEquals(Segmenter.DEFAULT_TILE, Segmenter.tile(Segmenter.NETWORK));
+		for (int depth = 1; depth <= 4; depth++) {
+			UNet3d.Config net = Segmenter.NETWORK.withDepth(depth);
+			long tile = Segmenter.tile(net), core = tile - 2 * UNet3d.halo(net);
+			assertTrue(core >= Segmenter.MIN_CORE && core % net.stride() == 0, "depth " + depth + ": tile " + tile + ", core " + core);
+			assertTrue(tile >= UNet3d.minimumTile(net));
+		}
+		assertEquals(2 * 64 + 56, Segmenter.tile(Segmenter.NETWORK.withDepth(3)), "depth 3: halo 64 each side, core 56");
+	}
+
 	@Test
 	void learnsTheNoisyPhantomToDiceAbove09AndAppliesAtAnotherSpacing() throws Exception {
 		Phantom train = Phantom.make(40, 40, 24, 20, 1);
