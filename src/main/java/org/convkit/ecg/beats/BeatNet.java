@@ -227,21 +227,23 @@ public final class BeatNet {
 
 	/**
 	 * A batch as the network reads it: {@code signal} is (b, {@link #CHANNELS}, 1, length) row-major,
-	 * {@code features} (b, {@code set.count()}) computed from {@code rr} (b, {@link BeatDataset#RR_VALUES}),
+	 * {@code rr} the beats' raw values (b, {@link BeatDataset#RR_VALUES}; augmentation changes them),
 	 * {@code labels} class ordinals. Public so that the benchmark gives a reference implementation the
 	 * very inputs ConvKit's network reads.
 	 */
-	public record Batch(int size, int length, RrFeatures set, float[] signal, float[] features, float[] rr, int[] labels) {
-		/** Recomputes the features of beat {@code k} from its raw RR values (after augmentation changed them). */
-		void updateFeatures(int k) {
-			set.compute(rr, k * BeatDataset.RR_VALUES, features, k * set.count());
+	public record Batch(int size, int length, RrFeatures set, float[] signal, float[] rr, int[] labels) {
+		/** The network's RR features, (b, {@code set.count()}), from the raw values as they are now. */
+		public float[] features() {
+			float[] f = new float[size * set.count()];
+			for (int k = 0; k < size; k++) set.compute(rr, k * BeatDataset.RR_VALUES, f, k * set.count());
+			return f;
 		}
 	}
 
 	/** The batch of beats {@code from} (inclusive) to {@code to} of an index list (null: in order). */
 	public static Batch batch(BeatDataset data, int[] order, int from, int to, RrFeatures set) {
 		int b = to - from, len = data.length();
-		float[] w = new float[b * CHANNELS * len], f = new float[b * set.count()], rr = new float[b * BeatDataset.RR_VALUES];
+		float[] w = new float[b * CHANNELS * len], rr = new float[b * BeatDataset.RR_VALUES];
 		int[] labels = new int[b];
 		for (int k = 0; k < b; k++) {
 			int i = order == null ? from + k : order[from + k];
@@ -250,10 +252,9 @@ public final class BeatNet {
 			data.residual(i, w, at + len);
 			for (int j = 0; j < len - 1; j++) w[at + 2 * len + j] = SLOPE_SCALE * (w[at + j + 1] - w[at + j]);
 			data.rr(i, rr, k * BeatDataset.RR_VALUES);
-			set.compute(rr, k * BeatDataset.RR_VALUES, f, k * set.count());
 			labels[k] = data.labelIndex(i);
 		}
-		return new Batch(b, len, set, w, f, rr, labels);
+		return new Batch(b, len, set, w, rr, labels);
 	}
 
 	static NDList inputs(NDManager manager, Batch batch) {

@@ -48,7 +48,6 @@ final class PrematureBeats {
 				rr[at] = local * (0.60f + 0.25f * random.nextFloat());
 				rr[at + 1] = local * (1.00f + 0.30f * random.nextFloat());
 			}
-			batch.updateFeatures(k);
 			batch.labels()[k] = AamiClass.S.ordinal();
 		}
 	}

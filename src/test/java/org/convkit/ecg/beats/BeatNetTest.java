@@ -59,10 +59,10 @@ class BeatNetTest {
 		String engine = ConvKitRuntime.get().engine().getEngineName();
 		Random random = new Random(4);
 		int n = 50;
-		float[] signal = new float[n * BeatNet.CHANNELS * length], features = new float[n * shipped.rrFeatures().count()];
+		float[] signal = new float[n * BeatNet.CHANNELS * length], rr = new float[n * BeatDataset.RR_VALUES];
 		for (int i = 0; i < signal.length; i++) signal[i] = (float) random.nextGaussian();
-		for (int i = 0; i < features.length; i++) features[i] = (float) random.nextGaussian();
-		BeatNet.Batch batch = new BeatNet.Batch(n, length, shipped.rrFeatures(), signal, features, new float[n * BeatDataset.RR_VALUES], new int[n]);
+		for (int i = 0; i < rr.length; i++) rr[i] = 0.3f + 1.5f * random.nextFloat(); // RR values in seconds, ratios for irregularity and coherence
+		BeatNet.Batch batch = new BeatNet.Batch(n, length, shipped.rrFeatures(), signal, rr, new int[n]);
 		float[] trained, folded;
 		try (Model model = BeatNet.load(parameters(), length, members, shipped.rrFeatures(), engine, ConvKitRuntime.get().device())) {
 			trained = logProbabilities(model, batch);
