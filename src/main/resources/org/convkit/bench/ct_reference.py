@@ -73,6 +73,32 @@ def unet(params, depth, width, blind, layout, weights):
     return forward
 
 
+def timed_training(folder, depth, width, blind, runs, inputs_in, loss_of):
+    """Per layout, the median seconds of an Adam step (lr 1e-3) of the U-Net from the folder's weights on
+    inputs_in(layout) with loss_of(net, inputs); and the first step's loss (same weights and inputs as ConvKit)."""
+    seconds, first_loss = {}, None
+    for layout in LAYOUTS:
+        weights = []
+        net = unet(Parameters(folder), depth, width, blind, layout, weights)
+        inputs = inputs_in(layout)
+        for p in weights:
+            p.requires_grad_(True)
+        optimizer = torch.optim.Adam(weights, lr=1e-3)
+        losses = []
+
+        def step():
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_of(net, inputs)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+
+        seconds[layout] = median_seconds(step, 1, runs)
+        if first_loss is None:
+            first_loss = losses[0]
+    return seconds, first_loss
+
+
 def nll(out, target, weight, noise):
     """Noise2Void.loss (probabilistic): with s = softplus(raw), (y - mean)^2 / noise * exp(-s) + s over the masked voxels."""
     s = F.softplus(out[:, 1:2])
@@ -105,26 +131,12 @@ elif mode == "train":
     shape = (batch, 1, edge, edge, edge)
     inputs = [load_f32(f, shape) for f in sys.argv[11:14]]
     runs = int(sys.argv[14])
-    seconds, first_loss = {}, None
-    for layout in LAYOUTS:
-        weights = []
-        net = unet(Parameters(folder), depth, width, blind, layout, weights)
-        x, y, w = (in_layout(t, layout) for t in inputs)
-        for p in weights:
-            p.requires_grad_(True)
-        optimizer = torch.optim.Adam(weights, lr=1e-3)
-        losses = []
 
-        def step():
-            optimizer.zero_grad(set_to_none=True)
-            loss = nll(net(x), y, w, noise)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
+    def noise2void(net, layout_inputs):
+        x, y, w = layout_inputs
+        return nll(net(x), y, w, noise)
 
-        seconds[layout] = median_seconds(step, 1, runs)
-        if first_loss is None:
-            first_loss = losses[0]
+    seconds, first_loss = timed_training(folder, depth, width, blind, runs, lambda layout: [in_layout(t, layout) for t in inputs], noise2void)
     print("%s first_loss %.7g %s" % (timing_fields(seconds), first_loss, info()))
 elif mode == "train_segment":
     folder = sys.argv[2]
@@ -141,26 +153,8 @@ elif mode == "train_segment":
         dice = (2 * (p * hot).sum(dims) + 1) / (p.sum(dims) + hot.sum(dims) + 1)
         return cross_entropy + 1 - dice[1:].mean()
 
-    seconds, first_loss = {}, None
-    for layout in LAYOUTS:
-        weights = []
-        net = unet(Parameters(folder), depth, width, blind, layout, weights)
-        x, hot = in_layout(x_all, layout), in_layout(one_hot, layout)
-        for p in weights:
-            p.requires_grad_(True)
-        optimizer = torch.optim.Adam(weights, lr=1e-3)
-        losses = []
-
-        def step():
-            optimizer.zero_grad(set_to_none=True)
-            loss = segmentation_loss(net(x), hot)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
-
-        seconds[layout] = median_seconds(step, 1, runs)
-        if first_loss is None:
-            first_loss = losses[0]
+    seconds, first_loss = timed_training(folder, depth, width, blind, runs, lambda layout: (in_layout(x_all, layout), in_layout(one_hot, layout)),
+                                         lambda net, layout_inputs: segmentation_loss(net(layout_inputs[0]), layout_inputs[1]))
     print("%s first_loss %.7g %s" % (timing_fields(seconds), first_loss, info()))
 elif mode == "ops":
     runs = int(sys.argv[2])
