@@ -38,6 +38,7 @@ public final class ConvKitRuntime implements AutoCloseable {
 		String name = engineName(options.engine());
 		// PyTorch's OpenMP may start with one thread (seen here: 1 of 2 cores); DJL passes this on.
 		if (System.getProperty(PYTORCH_THREADS) == null) System.setProperty(PYTORCH_THREADS, String.valueOf(options.threads()));
+		NativeMemory.retainFreedMemory();
 		this.engine = Engine.getEngine(name);
 		this.device = options.gpuAllowed() && engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
 		LOG.log(Level.INFO, "ConvKit runtime: {0} {1} on {2}", engine.getEngineName(), engine.getVersion(), device);
@@ -90,6 +91,11 @@ public final class ConvKitRuntime implements AutoCloseable {
 		}
 		String omp = System.getenv("OMP_NUM_THREADS");
 		return omp == null ? "engine default (environment variable OMP_NUM_THREADS unset)" : "OMP_NUM_THREADS=" + omp;
+	}
+
+	/** What the C library's allocator does with the memory the engine frees ({@link NativeMemory}). */
+	String nativeMemory() {
+		return NativeMemory.retainFreedMemory();
 	}
 
 	/** The model of this spec on this runtime's engine and device, loaded on first use. */

@@ -7,13 +7,13 @@ import java.util.List;
 
 /** A snapshot of what the runtime is, for {@code convkit info} and the "ConvKit Info" command. */
 public record RuntimeInfo(String engine, String engineVersion, String djlVersion, String device, int gpuCount,
-	int cpuCores, String threads, Path cacheDirectory, List<ModelCache.Key> loadedModels)
+	int cpuCores, String threads, String nativeMemory, Path cacheDirectory, List<ModelCache.Key> loadedModels)
 {
 	static RuntimeInfo of(ConvKitRuntime runtime) {
 		Engine engine = runtime.engine();
 		return new RuntimeInfo(engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(),
 			runtime.device().toString(), engine.getGpuCount(), Runtime.getRuntime().availableProcessors(),
-			runtime.threadSettings(), runtime.cacheDirectory(), runtime.models().loaded());
+			runtime.threadSettings(), runtime.nativeMemory(), runtime.cacheDirectory(), runtime.models().loaded());
 	}
 
 	/** A human-readable multi-line description. */
@@ -25,6 +25,7 @@ public record RuntimeInfo(String engine, String engineVersion, String djlVersion
 			.append("  device:        ").append(device).append(" (GPUs visible: ").append(gpuCount).append(")\n")
 			.append("  CPU cores:     ").append(cpuCores).append('\n')
 			.append("  threads:       ").append(threads).append('\n')
+			.append("  memory:        ").append(nativeMemory).append('\n')
 			.append("  cache:         ").append(cacheDirectory).append('\n')
 			.append("  loaded models: ");
 		if (loadedModels.isEmpty()) text.append("none");
