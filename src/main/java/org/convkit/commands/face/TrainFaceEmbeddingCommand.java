@@ -37,7 +37,6 @@ import java.util.concurrent.CancellationException;
 public class TrainFaceEmbeddingCommand extends FaceFindingCommand {
 
 	static final String NO_MODEL = "model: expected a folder to save the trained embedding in";
-	static final String ONE_VALIDATION_PERSON = "validation_persons: expected 0 or at least 2, got 1 (tau is chosen on pairs of different validation persons)";
 	static final String NO_FACES = "folder: expected a folder of person subfolders, or image=<a stack> with labels=<a CSV file or table with a column 'label', one row per slice>";
 	static final String FEW_PERSONS = "validation_persons: %d of the %d persons with two faces or more leaves %d to train on; expected at least 2";
 	static final String CANCELED = "Train Face Embedding: canceled at epoch %d; nothing was saved";
@@ -117,7 +116,7 @@ public class TrainFaceEmbeddingCommand extends FaceFindingCommand {
 		EmbeddingTrainer.Config config = new EmbeddingTrainer.Config(architecture, TripletMining.fromKey(mining), margin, persons_per_batch,
 			images_per_person, epochs, learning_rate > 0 ? learning_rate : EmbeddingTrainer.defaultLearningRate(architecture), optimizer, seed,
 			freeze_units, patience);
-		if (validation_persons == 1) throw new IllegalArgumentException(ONE_VALIDATION_PERSON);
+		if (validation_persons == 1) throw new IllegalArgumentException(EmbeddingTrainer.ONE_VALIDATION_PERSON);
 		boolean stack = isBlank(folder);
 		if (stack && (image == null || labels == null || labels.isBlank())) throw new IllegalArgumentException(NO_FACES);
 		FaceModelFolders.check("model", model.toPath(), overwrite, List.of(EmbeddingModel.PARAMETERS, EmbeddingModel.DESCRIPTOR), stack ? null : folder.toPath());

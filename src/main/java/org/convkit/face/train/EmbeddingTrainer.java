@@ -117,6 +117,9 @@ public final class EmbeddingTrainer {
 		this.config = config;
 	}
 
+	/** Validation needs pairs of different persons: none (tau from the training persons) or at least two. */
+	public static final String ONE_VALIDATION_PERSON = "validation_persons: expected 0 or at least 2, got 1 (tau is chosen on pairs of different validation persons)";
+
 	/** Trains on the shared runtime's engine and device. */
 	public Result train(LabelledFaces training, LabelledFaces validation, Listener listener) throws IOException {
 		ConvKitRuntime runtime = ConvKitRuntime.get();
@@ -130,6 +133,7 @@ public final class EmbeddingTrainer {
 	public Result train(LabelledFaces training, LabelledFaces validation, Listener listener, String engine, Device device) throws IOException {
 		if (training.names().size() < 2) throw new IllegalArgumentException("folder: expected at least 2 training persons, got " + training.names().size());
 		if (validation != null) {
+			if (validation.names().size() < 2) throw new IllegalArgumentException(ONE_VALIDATION_PERSON);
 			for (String name : validation.names()) {
 				if (training.chips().containsKey(name)) throw new IllegalArgumentException("validation: person '" + name + "' is also a training person");
 			}

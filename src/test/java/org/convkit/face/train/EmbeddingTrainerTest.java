@@ -68,6 +68,24 @@ class EmbeddingTrainerTest {
 		assertTrue(other.getMessage().contains("is not a face embedding"), other.getMessage());
 	}
 
+	/** One validation person has no pair of different persons to choose tau on: refused before any step, as the command does. */
+	@Test
+	void oneValidationPersonIsRefusedBeforeTraining() {
+		EmbeddingTrainer.Config config = new EmbeddingTrainer.Config(EmbeddingModel.Architecture.SCRATCH, TripletMining.HARD, 0.2, 8, 4, 8,
+			EmbeddingTrainer.SCRATCH_LEARNING_RATE, "adam", 1, 0, 0);
+		int[] steps = {0};
+		EmbeddingTrainer.Listener counting = new EmbeddingTrainer.Listener() {
+			@Override
+			public void epoch(EmbeddingTrainer.EpochLog log) {
+				steps[0]++;
+			}
+		};
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+			() -> new EmbeddingTrainer(config).train(OrlChips.persons(1, 4), OrlChips.persons(5, 5), counting));
+		assertEquals(EmbeddingTrainer.ONE_VALIDATION_PERSON, e.getMessage());
+		assertEquals(0, steps[0], "no epoch ran");
+	}
+
 	private static double auc(EmbeddingModel model) throws IOException {
 		return evaluate(model, OrlChips.persons(11, 12)).auc();
 	}
