@@ -26,8 +26,12 @@ public final class RecordAdaptation {
 
 	/** Below this many beats a record's statistics are too unsteady: the training statistics stay. */
 	public static final int MIN_BEATS = 100;
-	/** At most this many beats, evenly spread over the record, give the statistics (a 24-hour Holter stays cheap). */
-	public static final int MAX_BEATS = 2048;
+	/**
+	 * The statistics pass always reads this many beats, spread evenly over the record (a shorter
+	 * record's beats each once or twice as often as the next, a 24-hour Holter's one in a hundred):
+	 * one batch shape for every record, which the engine prepares once.
+	 */
+	public static final int SAMPLE = 512;
 
 	private final float trainingWeight;
 	private final boolean meanOnly;
@@ -94,7 +98,7 @@ public final class RecordAdaptation {
 			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, beats.length(), features));
 			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
 			for (RecordNorm n : norms) n.mix(trainingWeight, meanOnly);
-			int[] sample = sample(beats.size(), MAX_BEATS);
+			int[] sample = sample(beats.size(), SAMPLE);
 			try (NDManager manager = pass.getNDManager().newSubManager()) {
 				pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(beats, sample, 0, sample.length, features)),
 					false);
@@ -103,9 +107,8 @@ public final class RecordAdaptation {
 		}
 	}
 
-	/** {@code min(n, max)} indices spread evenly over 0 .. n - 1, in order. */
-	static int[] sample(int n, int max) {
-		int k = Math.min(n, max);
+	/** {@code k} indices spread evenly over 0 .. n - 1, in order (with repeats when n < k). */
+	static int[] sample(int n, int k) {
 		int[] s = new int[k];
 		for (int i = 0; i < k; i++) s[i] = (int) ((long) i * n / k);
 		return s;

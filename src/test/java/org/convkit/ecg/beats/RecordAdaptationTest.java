@@ -28,7 +28,7 @@ class RecordAdaptationTest {
 	@Test
 	void theAdaptedNetworkIsTheTrainedOneNormalisedByTheRecordsBeats() throws Exception {
 		BeatDataset all = reference("108");
-		int[] first = new int[Math.min(all.size(), RecordAdaptation.MAX_BEATS)];
+		int[] first = new int[RecordAdaptation.SAMPLE]; // the pass reads exactly these, once each
 		for (int i = 0; i < first.length; i++) first[i] = i;
 		BeatDataset beats = all.subset(first);
 		BeatModel shipped = BeatModel.shipped();
@@ -56,27 +56,57 @@ class RecordAdaptationTest {
 	/**
 	 * Adapted, the network reads a record whose windows are scaled and shifted as it reads the
 	 * original: the first convolution's output changes by an affine map per channel, which the
-	 * record's own statistics take out. Without adaptation the classes change.
+	 * record's own statistics take out (all but the 3 samples at each end, where the convolution's
+	 * zero padding is not shifted). Without adaptation the classes change.
 	 */
 	@Test
 	void aScaledAndShiftedRecordGetsTheSameClassesWhenAdapted() throws Exception {
-		BeatDataset beats = reference("100");
+		assertSameClassesAdapted(RecordAdaptation.RECORD, 1.8f, 0.4f);
+	}
+
+	/** With the record's means only, a shifted baseline (a constant added to each convolution's output) is taken out. */
+	@Test
+	void aShiftedRecordGetsTheSameClassesWithTheRecordsMeans() throws Exception {
+		assertSameClassesAdapted(RecordAdaptation.MEAN, 1, 0.4f);
+	}
+
+	private static void assertSameClassesAdapted(RecordAdaptation adaptation, float scale, float shift) throws Exception {
+		BeatDataset beats = reference("101");
 		int n = beats.size(), len = beats.length();
 		float[] windows = new float[n * len], rr = new float[n * BeatDataset.RR_VALUES];
 		int[] labels = new int[n];
 		for (int i = 0; i < n; i++) {
 			float[] w = beats.window(i);
-			for (int j = 0; j < len; j++) windows[i * len + j] = 1.8f * w[j] + 0.4f;
+			for (int j = 0; j < len; j++) windows[i * len + j] = scale * w[j] + shift;
 			System.arraycopy(beats.rr(i), 0, rr, i * BeatDataset.RR_VALUES, BeatDataset.RR_VALUES);
 			labels[i] = beats.labelIndex(i);
 		}
-		BeatDataset altered = BeatDataset.ofArrays("100", len, windows, rr, labels);
+		BeatDataset altered = BeatDataset.ofArrays("101", len, windows, rr, labels);
 		BeatModel shipped = BeatModel.shipped();
-		BeatClassifier plain = new BeatClassifier(shipped), adapted = new BeatClassifier(shipped.withAdaptation(RecordAdaptation.RECORD));
-		int[] original = DecisionBias.NONE.classify(adapted.probabilities(beats), beats), moved = DecisionBias.NONE.classify(adapted.probabilities(altered), altered);
-		int[] unadapted = DecisionBias.NONE.classify(plain.probabilities(beats), beats), unadaptedMoved = DecisionBias.NONE.classify(plain.probabilities(altered), altered);
-		assertEquals(0, differences(original, moved), "adapted: beats whose class changed");
-		assertTrue(differences(unadapted, unadaptedMoved) > 10, "without adaptation the altered windows change classes: " + differences(unadapted, unadaptedMoved));
+		BeatClassifier plain = new BeatClassifier(shipped), adapted = new BeatClassifier(shipped.withAdaptation(adaptation));
+		int adaptedChanged = differences(classes(adapted, beats), classes(adapted, altered)), changed = differences(classes(plain, beats), classes(plain, altered));
+		// measured, 2026-12-06: 1 of 1,866 beats adapted, 1,847 (scaled and shifted) and 1,856 (shifted) without
+		assertTrue(adaptedChanged <= n / 100, "adapted (" + adaptation.format() + "): " + adaptedChanged + " of " + n + " beats changed class");
+		assertTrue(changed > n / 2, "without adaptation the altered windows change classes: " + changed + " of " + n);
+	}
+
+	/**
+	 * On records of normal beats the record's means keep the accuracy (the shipped model, trained on
+	 * these records; measured, 2026-12-06: 101 99.52% -> 99.68%, 112 99.96% -> 100%, 122 100% -> 100%).
+	 */
+	@Test
+	void normalRecordsKeepTheirAccuracyWithTheRecordsMeans() throws Exception {
+		BeatModel shipped = BeatModel.shipped();
+		BeatClassifier plain = new BeatClassifier(shipped), adapted = new BeatClassifier(shipped.withAdaptation(RecordAdaptation.MEAN));
+		for (String name : List.of("101", "112", "122")) {
+			BeatDataset beats = reference(name);
+			double before = BeatEvaluation.of(beats, classes(plain, beats)).accuracy(), after = BeatEvaluation.of(beats, classes(adapted, beats)).accuracy();
+			assertTrue(after >= before - 0.002, name + ": accuracy " + before + " without adaptation, " + after + " with");
+		}
+	}
+
+	private static int[] classes(BeatClassifier classifier, BeatDataset beats) throws Exception {
+		return DecisionBias.NONE.classify(classifier.probabilities(beats), beats);
 	}
 
 	private static int differences(int[] a, int[] b) {
