@@ -55,7 +55,8 @@ final class RecordNorm extends AbstractBlock {
 	protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
 		NDArray x = inputs.singletonOrThrow();
 		NDManager manager = x.getManager();
-		// (batch, channels, 1, length); in Java: the engines' reductions over three axes cost far more than one pass here
+		// (batch, channels, 1, length); in Java, in and out once: the engines' reductions over three axes and
+		// element-wise passes on their convolution's layout cost several times more
 		Shape shape = x.getShape();
 		int batch = (int) shape.get(0), channels = (int) shape.get(1), positions = (int) (shape.get(2) * shape.get(3));
 		float[] data = x.toFloatArray();
@@ -82,7 +83,10 @@ final class RecordNorm extends AbstractBlock {
 			scale[c] = gamma[c] / (float) Math.sqrt(variance[c] + BeatNet.BN_EPSILON);
 			shift[c] = beta[c] - mean[c] * scale[c];
 		}
-		return new NDList(x.mul(manager.create(scale, new Shape(1, channels, 1, 1))).add(manager.create(shift, new Shape(1, channels, 1, 1))));
+		for (int b = 0; b < batch; b++) for (int c = 0; c < channels; c++) {
+			for (int at = (b * channels + c) * positions, k = 0; k < positions; k++) data[at + k] = data[at + k] * scale[c] + shift[c];
+		}
+		return new NDList(manager.create(data, shape));
 	}
 
 	@Override
