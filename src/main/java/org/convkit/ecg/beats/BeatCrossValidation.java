@@ -29,14 +29,14 @@ import java.util.Map;
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
  * [epochs=4] [batch=64] [lr=0.001] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3]
- * [calibrate=0] [adapt=off|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
+ * [calibrate=0] [adapt=off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
  * model's recipe; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
  * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
  * pooled figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is
  * in atrial fibrillation (with several seeds, one file per seed, named with a -seedS suffix). {@code adapt}
- * adapts each fold's model to each test record's unlabelled beats ({@link RecordAdaptation}) and logs
- * the figures without it too.
+ * (default off, as the shipped model) adapts each fold's model to each test record's unlabelled beats
+ * ({@link RecordAdaptation}; calibration too) and logs the figures without it too.
  */
 public final class BeatCrossValidation {
 
@@ -111,7 +111,7 @@ public final class BeatCrossValidation {
 				testCount, trainData.size(), counts(trainData)));
 			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
 			DecisionBias bias = calibrationFolds > 0
-				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, line -> print(log, "  " + line))
+				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, adaptation, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
 				// each test record classified once; the fold's figures are the sum of its records'
@@ -179,9 +179,7 @@ public final class BeatCrossValidation {
 
 	/** The probabilities of a record's beats by the model adapted to them (by the model itself when they are too few to adapt). */
 	private static float[] adaptedProbabilities(Model model, BeatDataset record, RecordAdaptation adaptation) {
-		try (Model adapted = adaptation.adapted(model, record, RrFeatures.CURRENT)) {
-			return BeatTrainer.probabilities(adapted == null ? model : adapted, record, 256);
-		}
+		return RecordAdaptation.probabilities(model, record, adaptation, 256);
 	}
 
 	/** Each test beat's record, sample, reference class, out-of-fold probabilities and atrial fibrillation (true/false), one per line. */
@@ -292,7 +290,7 @@ public final class BeatCrossValidation {
 		catch (IllegalArgumentException e) {
 			throw new IllegalArgumentException("adapt: " + e.getMessage(), e);
 		}
-		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " adapt=" + o.getOrDefault("adapt", "off") + " seeds=" + seeds + " " + config
+		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " adapt=" + o.getOrDefault("adapt", RecordAdaptation.OFF) + " seeds=" + seeds + " " + config
 			+ " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();

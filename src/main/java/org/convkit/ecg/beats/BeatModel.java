@@ -33,7 +33,8 @@ public final class BeatModel {
 	static final String RR_FEATURES = "rr_features";
 	/**
 	 * Whether the network adapts to each record's own beats before classifying them ({@link RecordAdaptation}):
-	 * {@code off} (absent: off), {@code record} or the share of the training statistics kept, from 0 up to but not 1.
+	 * {@code off} (absent: off, as {@link #save} leaves it unless the recipe sets it), {@code mean}, {@code record} or the share
+	 * of the training statistics kept, from 0 up to but not 1. The shipped model has none (off).
 	 */
 	static final String ADAPTATION = "record_adaptation";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES

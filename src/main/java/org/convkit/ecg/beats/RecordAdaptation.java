@@ -107,6 +107,29 @@ public final class RecordAdaptation {
 		}
 	}
 
+	/**
+	 * Class probabilities (n x 5) of the beats of one or more records, each record in one piece, from a
+	 * model as trained: each record classified by the model adapted to its own beats ({@code adaptation}
+	 * null: by the model itself).
+	 */
+	static float[] probabilities(Model trained, BeatDataset beats, RecordAdaptation adaptation, int batch) {
+		if (adaptation == null) return BeatTrainer.probabilities(trained, beats, batch);
+		float[] out = new float[beats.size() * AamiClass.COUNT];
+		int at = 0;
+		for (String name : beats.recordNames()) {
+			BeatDataset record = beats.ofRecords(name::equals);
+			if (!beats.record(at).equals(name) || !beats.record(at + record.size() - 1).equals(name)) {
+				throw new IllegalArgumentException("beats: record " + name + " is not in one piece");
+			}
+			try (Model adapted = adaptation.adapted(trained, record, RrFeatures.CURRENT)) {
+				float[] p = BeatTrainer.probabilities(adapted == null ? trained : adapted, record, batch);
+				System.arraycopy(p, 0, out, at * AamiClass.COUNT, p.length);
+			}
+			at += record.size();
+		}
+		return out;
+	}
+
 	/** {@code k} indices spread evenly over 0 .. n - 1, in order (with repeats when n < k). */
 	static int[] sample(int n, int k) {
 		int[] s = new int[k];
