@@ -71,6 +71,16 @@ public final class BeatCalibration {
 	 * as the final model is.
 	 */
 	public static DecisionBias calibrate(BeatDataset data, BeatDataset validation, BeatTrainer.Config config, int folds, Consumer<String> log) {
+		return calibrate(data, validation, config, folds, null, log); // as Train ECG Classifier's models classify: without adaptation
+	}
+
+	/**
+	 * As {@link #calibrate(BeatDataset, BeatDataset, BeatTrainer.Config, int, Consumer)}, each held-out
+	 * record classified as the model will classify it: adapted to its own beats ({@code adaptation}; null: not).
+	 */
+	public static DecisionBias calibrate(BeatDataset data, BeatDataset validation, BeatTrainer.Config config, int folds, RecordAdaptation adaptation,
+		Consumer<String> log)
+	{
 		data = data.labelled();
 		List<String> names = data.recordNames();
 		String problem = checkFolds(folds, names.size());
@@ -84,7 +94,7 @@ public final class BeatCalibration {
 			BeatDataset held = data.ofRecords(r -> names.indexOf(r) % folds == f), rest = data.ofRecords(r -> names.indexOf(r) % folds != f);
 			log.accept(String.format(Locale.ROOT, "calibration fold %d of %d: %d held-out beats of %s", fold + 1, folds, held.size(), held.recordNames()));
 			try (Model model = BeatTrainer.train(rest, validation, config.withSeed(config.seed() + fold), e -> log.accept("  " + e))) {
-				float[] p = BeatTrainer.probabilities(model, held, 256);
+				float[] p = RecordAdaptation.probabilities(model, held, adaptation, 256);
 				System.arraycopy(p, 0, probabilities, at * AamiClass.COUNT, p.length);
 			}
 			for (int i = 0; i < held.size(); i++) {

@@ -1,5 +1,8 @@
 package org.convkit.ecg.beats;
 
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgRecord;
@@ -36,10 +39,21 @@ public final class BeatClassifier {
 		return model;
 	}
 
-	/** Class probabilities of the beats: n x 5, row-major, in {@link AamiClass} order. */
+	/**
+	 * Class probabilities of the beats: n x 5, row-major, in {@link AamiClass} order. With the model's
+	 * {@link BeatModel#adaptation() record adaptation}, the beats are one record's (or one lead's):
+	 * the network is adapted to them first.
+	 */
 	public float[] probabilities(BeatDataset beats) throws IOException {
 		if (beats.length() != model.window().length()) {
 			throw new IllegalArgumentException("beats: windows of " + beats.length() + " samples, but the model expects " + model.window().length());
+		}
+		RecordAdaptation adaptation = model.adaptation();
+		if (adaptation != null && RecordAdaptation.adapts(beats.size())) {
+			// the record's own network, in the inference form as the cached one is; used once
+			try (Model folded = adaptation.adapted(runtime.model(model.specAsTrained()), beats, model.rrFeatures())) {
+				return probabilities(folded, beats);
+			}
 		}
 		int n = beats.size();
 		float[] out = new float[n * AamiClass.COUNT];
@@ -48,6 +62,21 @@ public final class BeatClassifier {
 			float[] p = runtime.infer(model.spec(), session ->
 				session.forward(BeatNet.inputs(session.manager(), beats, start, to, model.rrFeatures())).singletonOrThrow().softmax(1).toFloatArray());
 			System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
+		}
+		return out;
+	}
+
+	private float[] probabilities(Model folded, BeatDataset beats) {
+		int n = beats.size();
+		float[] out = new float[n * AamiClass.COUNT];
+		ParameterStore store = new ParameterStore(folded.getNDManager(), false);
+		for (int from = 0; from < n; from += BATCH) {
+			int to = Math.min(n, from + BATCH);
+			try (NDManager manager = folded.getNDManager().newSubManager()) {
+				float[] p = folded.getBlock().forward(store, BeatNet.inputs(manager, beats, from, to, model.rrFeatures()), false).singletonOrThrow()
+					.softmax(1).toFloatArray();
+				System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
+			}
 		}
 		return out;
 	}

@@ -29,12 +29,14 @@ import java.util.Map;
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
  * [epochs=4] [batch=64] [lr=0.001] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3]
- * [calibrate=0] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
+ * [calibrate=0] [adapt=off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
  * model's recipe; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
  * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
  * pooled figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is
- * in atrial fibrillation (with several seeds, one file per seed, named with a -seedS suffix).
+ * in atrial fibrillation (with several seeds, one file per seed, named with a -seedS suffix). {@code adapt}
+ * (default off, as the shipped model) adapts each fold's model to each test record's unlabelled beats
+ * ({@link RecordAdaptation}; calibration too) and logs the figures without it too.
  */
 public final class BeatCrossValidation {
 
@@ -76,6 +78,19 @@ public final class BeatCrossValidation {
 	public static Result run(Map<String, BeatDataset> records, Map<String, BeatDataset> detected, List<List<String>> testFolds,
 		BeatTrainer.Config config, int calibrationFolds, StringBuilder log)
 	{
+		return run(records, detected, testFolds, config, calibrationFolds, null, log);
+	}
+
+	/**
+	 * As {@link #run(Map, Map, List, BeatTrainer.Config, int, StringBuilder)}; with an
+	 * {@code adaptation} (else null) each test record, reference and detected beats, is classified by
+	 * the fold's model adapted to that record's unlabelled beats ({@link RecordAdaptation}), and the
+	 * figures are those; the figures without it are logged too (same models, so the difference is the
+	 * adaptation's alone).
+	 */
+	public static Result run(Map<String, BeatDataset> records, Map<String, BeatDataset> detected, List<List<String>> testFolds,
+		BeatTrainer.Config config, int calibrationFolds, RecordAdaptation adaptation, StringBuilder log)
+	{
 		List<String> names = new ArrayList<>(records.keySet());
 		List<String> assigned = testFolds.stream().flatMap(List::stream).sorted().toList();
 		if (testFolds.size() < 2 || !assigned.equals(names.stream().sorted().toList())) {
@@ -83,6 +98,7 @@ public final class BeatCrossValidation {
 		}
 		int folds = testFolds.size();
 		BeatEvaluation pooled = new BeatEvaluation(), pooledUnbiased = new BeatEvaluation(), pooledDetected = new BeatEvaluation();
+		BeatEvaluation pooledUnadapted = new BeatEvaluation(), pooledDetectedUnadapted = new BeatEvaluation();
 		List<BeatDataset> testBeats = new ArrayList<>();
 		List<float[]> testProbabilities = new ArrayList<>();
 		for (int fold = 0; fold < folds; fold++) {
@@ -95,36 +111,62 @@ public final class BeatCrossValidation {
 				testCount, trainData.size(), counts(trainData)));
 			BeatTrainer.Config foldConfig = config.withSeed(config.seed() + fold);
 			DecisionBias bias = calibrationFolds > 0
-				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, line -> print(log, "  " + line))
+				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, adaptation, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
 				// each test record classified once; the fold's figures are the sum of its records'
 				long t0 = System.nanoTime();
-				BeatEvaluation e = new BeatEvaluation(), unbiased = new BeatEvaluation();
-				List<BeatEvaluation> perRecord = new ArrayList<>();
+				double adaptS = 0;
+				BeatEvaluation e = new BeatEvaluation(), unbiased = new BeatEvaluation(), unadapted = new BeatEvaluation();
+				List<BeatEvaluation> perRecord = new ArrayList<>(), perRecordUnadapted = new ArrayList<>();
 				for (BeatDataset record : test) {
-					float[] p = BeatTrainer.probabilities(model, record, 256);
+					float[] plain = BeatTrainer.probabilities(model, record, 256);
+					long a0 = System.nanoTime();
+					float[] p = adaptation == null ? plain : adaptedProbabilities(model, record, adaptation);
+					adaptS += adaptation == null ? 0 : (System.nanoTime() - a0) / 1e9;
 					testBeats.add(record);
 					testProbabilities.add(p);
 					BeatEvaluation r = BeatEvaluation.of(record, bias.classify(p, record));
 					perRecord.add(r);
 					e.add(r);
 					unbiased.add(BeatEvaluation.of(record, DecisionBias.NONE.classify(p, record)));
+					BeatEvaluation u = BeatEvaluation.of(record, bias.classify(plain, record));
+					perRecordUnadapted.add(u);
+					unadapted.add(u);
 				}
 				double s = (System.nanoTime() - t0) / 1e9;
-				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)", testCount, s, testCount / s));
+				print(log, String.format(Locale.ROOT, "  classified %d beats in %.1f s (%.0f beats/s)%s", testCount, s, testCount / s,
+					adaptation == null ? "" : String.format(Locale.ROOT, ", of which %.1f s adapted and classified again", adaptS)));
 				if (calibrationFolds > 0) print(log, "  without decision bias: " + summary(unbiased));
+				if (adaptation != null) print(log, "  without record adaptation: " + summary(unadapted));
 				print(log, "  " + summary(e));
-				for (int i = 0; i < test.size(); i++) print(log, "    " + recordLine(testNames.get(i), test.get(i).size(), perRecord.get(i)));
+				for (int i = 0; i < test.size(); i++) {
+					print(log, "    " + recordLine(testNames.get(i), test.get(i).size(), perRecord.get(i)));
+					if (adaptation != null) print(log, "      without adaptation: " + recordLine(testNames.get(i), test.get(i).size(), perRecordUnadapted.get(i)));
+				}
 				pooled.add(e);
 				pooledUnbiased.add(unbiased);
+				pooledUnadapted.add(unadapted);
 				if (detected != null) {
-					BeatDataset d = BeatDataset.concat(testNames.stream().map(detected::get).toList());
-					BeatEvaluation ed = BeatEvaluation.of(d, bias.classify(BeatTrainer.probabilities(model, d, 256), d));
+					BeatEvaluation ed = new BeatEvaluation(), edUnadapted = new BeatEvaluation();
+					for (String name : testNames) {
+						BeatDataset d = detected.get(name);
+						float[] plain = BeatTrainer.probabilities(model, d, 256);
+						float[] p = adaptation == null ? plain : adaptedProbabilities(model, d, adaptation);
+						ed.add(BeatEvaluation.of(d, bias.classify(p, d)));
+						edUnadapted.add(BeatEvaluation.of(d, bias.classify(plain, d)));
+					}
+					if (adaptation != null) print(log, "  detected beats without record adaptation: " + summary(edUnadapted));
 					print(log, "  detected beats: " + summary(ed));
 					pooledDetected.add(ed);
+					pooledDetectedUnadapted.add(edUnadapted);
 				}
 			}
+		}
+		if (adaptation != null) {
+			print(log, "pooled over " + folds + " folds without record adaptation, at reference beats:\n" + pooledUnadapted.report()
+				+ summary(pooledUnadapted));
+			if (detected != null) print(log, "pooled over " + folds + " folds without record adaptation, at detected beats: " + summary(pooledDetectedUnadapted));
 		}
 		if (calibrationFolds > 0) print(log, "pooled over " + folds + " folds without decision bias: " + summary(pooledUnbiased));
 		print(log, "pooled over " + folds + " folds (inter-patient, leave-records-out), at reference beats:\n" + pooled.report() + summary(pooled));
@@ -133,6 +175,11 @@ public final class BeatCrossValidation {
 				+ pooledDetected.report() + summary(pooledDetected));
 		}
 		return new Result(pooled, detected == null ? null : pooledDetected, testBeats, testProbabilities);
+	}
+
+	/** The probabilities of a record's beats by the model adapted to them (by the model itself when they are too few to adapt). */
+	private static float[] adaptedProbabilities(Model model, BeatDataset record, RecordAdaptation adaptation) {
+		return RecordAdaptation.probabilities(model, record, adaptation, 256);
 	}
 
 	/** Each test beat's record, sample, reference class, out-of-fold probabilities and atrial fibrillation (true/false), one per line. */
@@ -208,6 +255,7 @@ public final class BeatCrossValidation {
 	}
 
 	static final String SERIES = "series";
+
 	/** The seeds of a default run: the spread over them is part of the estimate. */
 	static final String DEFAULT_SEEDS = "42,142,242,342";
 
@@ -235,7 +283,14 @@ public final class BeatCrossValidation {
 		int trainingRecords = testFolds.stream().mapToInt(f -> LabelledRecords.DS1.size() - f.size()).min().orElse(0);
 		String problem = BeatCalibration.checkFolds(calibrate, trainingRecords);
 		if (problem != null) throw new IllegalArgumentException("calibrate: " + problem);
-		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " seeds=" + seeds + " " + config
+		RecordAdaptation adaptation;
+		try {
+			adaptation = RecordAdaptation.parse(o.getOrDefault("adapt", RecordAdaptation.OFF));
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("adapt: " + e.getMessage(), e);
+		}
+		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " adapt=" + o.getOrDefault("adapt", RecordAdaptation.OFF) + " seeds=" + seeds + " " + config
 			+ " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();
@@ -250,7 +305,7 @@ public final class BeatCrossValidation {
 		List<String> lines = new ArrayList<>();
 		for (long seed : seeds) {
 			if (seeds.size() > 1) System.out.println("== seed " + seed);
-			Result result = run(records, detected, testFolds, config.withSeed(seed), calibrate, null);
+			Result result = run(records, detected, testFolds, config.withSeed(seed), calibrate, adaptation, null);
 			String suffix = seeds.size() > 1 ? "-seed" + seed : "";
 			if (o.containsKey("csv")) result.reference().writeCsv(Path.of(o.get("csv") + suffix));
 			if (o.containsKey("predictions")) AtomicFiles.writeString(Path.of(o.get("predictions") + suffix), predictionsCsv(result));

@@ -31,6 +31,12 @@ public final class BeatModel {
 	static final String BIAS = "decision_bias";
 	/** Which {@link RrFeatures} the network reads; absent in models saved before the pace features ({@link RrFeatures#LOCAL}). */
 	static final String RR_FEATURES = "rr_features";
+	/**
+	 * Whether the network adapts to each record's own beats before classifying them ({@link RecordAdaptation}):
+	 * {@code off} (absent: off, as {@link #save} leaves it unless the recipe sets it), {@code mean}, {@code record} or the share
+	 * of the training statistics kept, from 0 up to but not 1. The shipped model has none (off).
+	 */
+	static final String ADAPTATION = "record_adaptation";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
 	static final String DAMAGED = "model: %s of %s cannot be read: %s; train the model again or choose another model folder";
@@ -53,6 +59,7 @@ public final class BeatModel {
 	private final int networks;
 	private final DecisionBias bias;
 	private final RrFeatures rrFeatures;
+	private final RecordAdaptation adaptation;
 	private final Source parameters;
 
 	private BeatModel(String id, String description, Properties properties, Source parameters) throws IOException {
@@ -67,6 +74,12 @@ public final class BeatModel {
 		}
 		catch (IllegalArgumentException e) {
 			throw new IOException("model: " + PROPERTIES + " of " + description + ": " + RR_FEATURES + ": " + e.getMessage(), e);
+		}
+		try {
+			this.adaptation = RecordAdaptation.parse(properties.getProperty(ADAPTATION, RecordAdaptation.OFF));
+		}
+		catch (IllegalArgumentException e) {
+			throw new IOException("model: " + PROPERTIES + " of " + description + ": " + ADAPTATION + ": " + e.getMessage(), e);
 		}
 		this.parameters = parameters;
 	}
@@ -185,6 +198,22 @@ public final class BeatModel {
 	/** The rhythm features the network reads. */
 	public RrFeatures rrFeatures() {
 		return rrFeatures;
+	}
+
+	/**
+	 * This model with another {@link RecordAdaptation} (null: none) instead of its {@value #ADAPTATION}
+	 * property; the same network, so the runtime loads it once for both.
+	 */
+	public BeatModel withAdaptation(RecordAdaptation adaptation) throws IOException {
+		Properties p = new Properties();
+		p.putAll(properties);
+		p.setProperty(ADAPTATION, adaptation == null ? RecordAdaptation.OFF : adaptation.format());
+		return new BeatModel(id, description, p, parameters);
+	}
+
+	/** How the network adapts to each record's unlabelled beats before classifying them; null: it does not. */
+	public RecordAdaptation adaptation() {
+		return adaptation;
 	}
 
 	/** The offsets added to the log-probabilities before the class is taken. */

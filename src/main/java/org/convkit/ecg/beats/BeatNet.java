@@ -70,14 +70,25 @@ public final class BeatNet {
 	 * and no BatchNorm after it (see {@link #fold}).
 	 */
 	static Block build(boolean folded) {
+		return build(folded ? Form.FOLDED : Form.TRAINED);
+	}
+
+	/**
+	 * What follows each convolution: a BatchNorm ({@code TRAINED}), nothing, the convolution
+	 * having a bias ({@code FOLDED}, see {@link #fold}), or a {@link RecordNorm} ({@code RECORD}, see
+	 * {@link RecordAdaptation}). The parameters of {@code TRAINED} are those of the file.
+	 */
+	enum Form { TRAINED, FOLDED, RECORD }
+
+	private static Block build(Form form) {
 		SequentialBlock trunk = new SequentialBlock()
 			.add(new LambdaBlock(list -> new NDList(list.get(0)), "signal"))
-			.add(conv(16, 7, 2, folded));
-		normalise(trunk, folded)
+			.add(conv(16, 7, 2, form));
+		normalise(trunk, form)
 			.add(Activation.reluBlock())
-			.add(residual(16, 32, 2, folded))
-			.add(residual(32, 64, 2, folded))
-			.add(residual(64, 64, 2, folded))
+			.add(residual(16, 32, 2, form))
+			.add(residual(32, 64, 2, form))
+			.add(residual(64, 64, 2, form))
 			.add(LambdaBlock.singleton(x -> x.mean(new int[] {3}).mean(new int[] {2}), "globalAverage")); // one axis at a time: PyTorch reduces one
 		// The RR features get their own layer so that a handful of numbers are not drowned by 64 morphology channels.
 		Block features = new SequentialBlock()
@@ -99,14 +110,14 @@ public final class BeatNet {
 	 * probabilities (so its softmax is that mean); one member is the plain network.
 	 */
 	public static Block build(int members) {
-		return build(members, false);
+		return build(members, Form.TRAINED);
 	}
 
-	private static Block build(int members, boolean folded) {
+	static Block build(int members, Form form) {
 		if (members < 1) throw new IllegalArgumentException("members: expected at least 1, got " + members);
-		if (members == 1) return build(folded);
+		if (members == 1) return build(form);
 		List<Block> networks = new ArrayList<>();
-		for (int m = 0; m < members; m++) networks.add(build(folded));
+		for (int m = 0; m < members; m++) networks.add(build(form));
 		return new ParallelBlock(outputs -> {
 			NDArray sum = outputs.get(0).singletonOrThrow().softmax(1);
 			for (int m = 1; m < outputs.size(); m++) sum = sum.add(outputs.get(m).singletonOrThrow().softmax(1));
@@ -172,17 +183,28 @@ public final class BeatNet {
 		throws IOException
 	{
 		try (Model trained = load(parameters, length, members, features, engine, device)) {
-			Model folded = Model.newInstance(NAME, device, engine);
-			try {
-				folded.setBlock(build(members, true));
-				folded.getBlock().initialize(folded.getNDManager(), DataType.FLOAT32, inputShapes(1, length, features));
-				fold(trained.getBlock(), folded.getBlock());
-				return folded;
-			}
-			catch (RuntimeException e) {
-				folded.close();
-				throw new IOException("model: not a beat classifier of this version (" + e.getMessage() + ")", e);
-			}
+			return folded(trained, null, length, features);
+		}
+		catch (RuntimeException e) {
+			throw new IOException("model: not a beat classifier of this version (" + e.getMessage() + ")", e);
+		}
+	}
+
+	/**
+	 * A new model: the inference form ({@link #fold}) of a network as trained, with its BatchNorms'
+	 * running statistics or, given {@code statistics} (else null), with theirs.
+	 */
+	static Model folded(Model trained, List<RecordNorm> statistics, int length, RrFeatures features) {
+		Model folded = Model.newInstance(NAME, trained.getNDManager().getDevice(), trained.getNDManager().getEngine().getEngineName());
+		try {
+			folded.setBlock(build(members(trained.getBlock()), Form.FOLDED));
+			folded.getBlock().initialize(folded.getNDManager(), DataType.FLOAT32, inputShapes(1, length, features));
+			fold(trained.getBlock(), folded.getBlock(), statistics);
+			return folded;
+		}
+		catch (RuntimeException e) {
+			folded.close();
+			throw e;
 		}
 	}
 
@@ -193,36 +215,80 @@ public final class BeatNet {
 	 * bias {@code beta - mean * s}, with {@code s = gamma / sqrt(var + eps)}; Linear layers are copied.
 	 */
 	static void fold(Block trained, Block folded) {
+		fold(trained, folded, null);
+	}
+
+	/**
+	 * {@link #fold(Block, Block)} with the means and variances of these {@link RecordNorm}s (null: the
+	 * running statistics), in order. In Java arrays (a few thousand numbers), so that folding leaves
+	 * nothing in the trained network's manager, which may be the runtime's cached model.
+	 */
+	private static void fold(Block trained, Block folded, List<RecordNorm> statistics) {
 		List<Parameter> from = trained.getParameters().values(), to = folded.getParameters().values();
-		int j = 0;
-		try (NDManager scratch = from.get(0).getArray().getManager().newSubManager()) {
-			for (int i = 0; i < from.size(); i++, j++) {
-				NDArray value = from.get(i).getArray();
-				if (value.getShape().dimension() == 4) {
-					NDArray gamma = arrayOf(from, ++i, "gamma"), beta = arrayOf(from, ++i, "beta"), mean = arrayOf(from, ++i, "runningMean"),
-						variance = arrayOf(from, ++i, "runningVar");
-					NDArray scale = gamma.div(variance.add(BN_EPSILON).sqrt());
-					scale.attach(scratch);
-					copy(value.mul(scale.reshape(-1, 1, 1, 1)), to.get(j++), scratch);
-					copy(beta.sub(mean.mul(scale)), to.get(j), scratch);
+		int j = 0, norm = 0;
+		for (int i = 0; i < from.size(); i++, j++) {
+			float[] value = from.get(i).getArray().toFloatArray();
+			if (from.get(i).getArray().getShape().dimension() == 4) {
+				float[] gamma = arrayOf(from, ++i, "gamma"), beta = arrayOf(from, ++i, "beta"), mean = arrayOf(from, ++i, "runningMean"),
+					variance = arrayOf(from, ++i, "runningVar");
+				if (statistics != null) {
+					RecordNorm n = statistics.get(norm++);
+					mean = n.mean();
+					variance = n.variance();
 				}
-				else copy(value, to.get(j), scratch);
+				int channels = gamma.length, per = value.length / channels;
+				float[] bias = new float[channels];
+				for (int c = 0; c < channels; c++) {
+					float scale = gamma[c] / (float) Math.sqrt(variance[c] + BN_EPSILON);
+					for (int k = 0; k < per; k++) value[c * per + k] *= scale;
+					bias[c] = beta[c] - mean[c] * scale;
+				}
+				set(to.get(j++), value);
+				set(to.get(j), bias);
 			}
+			else set(to.get(j), value);
 		}
 		if (j != to.size()) throw new IllegalStateException("folding left " + (to.size() - j) + " parameters unset");
+		if (statistics != null && norm != statistics.size()) throw new IllegalStateException("folding used " + norm + " of " + statistics.size() + " statistics");
 	}
 
-	private static NDArray arrayOf(List<Parameter> parameters, int i, String name) {
+	/**
+	 * Sets a network built in {@link Form#RECORD} from the trained one: its convolutions and Linear
+	 * layers take the trained parameters, its {@link RecordNorm}s (returned, in order) the BatchNorms'.
+	 */
+	static List<RecordNorm> loadRecordForm(Block trained, Block record) {
+		List<Parameter> from = trained.getParameters().values(), to = record.getParameters().values();
+		List<RecordNorm> norms = new ArrayList<>();
+		collect(record, norms);
+		int j = 0, norm = 0;
+		for (int i = 0; i < from.size(); i++, j++) {
+			set(to.get(j), from.get(i).getArray().toFloatArray());
+			if (from.get(i).getArray().getShape().dimension() == 4) {
+				norms.get(norm++).set(arrayOf(from, ++i, "gamma"), arrayOf(from, ++i, "beta"), arrayOf(from, ++i, "runningMean"),
+					arrayOf(from, ++i, "runningVar"));
+			}
+		}
+		if (j != to.size() || norm != norms.size()) throw new IllegalStateException("the record form's parameters do not match the trained network's");
+		return norms;
+	}
+
+	/** The {@link RecordNorm}s of a block, depth first: the order of the BatchNorms' parameters in the trained network. */
+	private static void collect(Block block, List<RecordNorm> norms) {
+		if (block instanceof RecordNorm n) norms.add(n);
+		for (Block child : block.getChildren().values()) collect(child, norms);
+	}
+
+	private static float[] arrayOf(List<Parameter> parameters, int i, String name) {
 		Parameter p = parameters.get(i);
 		if (!p.getName().equals(name)) throw new IllegalStateException("expected a BatchNorm's " + name + " after a convolution, got " + p.getName());
-		return p.getArray();
+		return p.getArray().toFloatArray();
 	}
 
-	private static void copy(NDArray value, Parameter into, NDManager scratch) {
-		value.attach(scratch);
-		if (!into.getArray().getShape().equals(value.getShape()))
-			throw new IllegalStateException(into.getName() + ": shape " + into.getArray().getShape() + ", folded value " + value.getShape());
-		into.getArray().set(value.toFloatArray());
+	private static void set(Parameter into, float[] value) {
+		if (into.getArray().getShape().size() != value.length) {
+			throw new IllegalStateException(into.getName() + ": shape " + into.getArray().getShape() + ", " + value.length + " values");
+		}
+		into.getArray().set(value);
 	}
 
 	/**
@@ -269,23 +335,27 @@ public final class BeatNet {
 	}
 
 	/** A 1 x k convolution; folded: with the bias that takes the BatchNorm's shift. */
-	private static Block conv(int filters, int kernel, int stride, boolean folded) {
+	private static Block conv(int filters, int kernel, int stride, Form form) {
 		return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(1, kernel)).optStride(new Shape(1, stride))
-			.optPadding(new Shape(0, kernel / 2)).optBias(folded).build();
+			.optPadding(new Shape(0, kernel / 2)).optBias(form == Form.FOLDED).build();
 	}
 
 	/**
 	 * Adds the BatchNorm after the convolution just added, unless it is folded into it. (Added to the
 	 * same sequence, not nested: the block tree is the parameter file's format.)
 	 */
-	private static SequentialBlock normalise(SequentialBlock block, boolean folded) {
-		return folded ? block : block.add(BatchNorm.builder().optEpsilon(BN_EPSILON).build());
+	private static SequentialBlock normalise(SequentialBlock block, Form form) {
+		return switch (form) {
+			case TRAINED -> block.add(BatchNorm.builder().optEpsilon(BN_EPSILON).build());
+			case FOLDED -> block;
+			case RECORD -> block.add(new RecordNorm());
+		};
 	}
 
-	private static Block residual(int in, int out, int stride, boolean folded) {
-		SequentialBlock main = normalise(new SequentialBlock().add(conv(out, 3, stride, folded)), folded).add(Activation.reluBlock());
-		normalise(main.add(conv(out, 3, 1, folded)), folded);
-		Block shortcut = in == out && stride == 1 ? Blocks.identityBlock() : normalise(new SequentialBlock().add(conv(out, 1, stride, folded)), folded);
+	private static Block residual(int in, int out, int stride, Form form) {
+		SequentialBlock main = normalise(new SequentialBlock().add(conv(out, 3, stride, form)), form).add(Activation.reluBlock());
+		normalise(main.add(conv(out, 3, 1, form)), form);
+		Block shortcut = in == out && stride == 1 ? Blocks.identityBlock() : normalise(new SequentialBlock().add(conv(out, 1, stride, form)), form);
 		return new SequentialBlock()
 			.add(new ParallelBlock(list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
 				List.of(main, shortcut)))

@@ -136,6 +136,7 @@ class BeatNetTest {
 		assertEquals(window, saved.window());
 		assertEquals("synthetic", saved.property("training.records"));
 		assertEquals(bias, saved.bias());
+		assertNull(saved.adaptation(), "a new model does not adapt unless its recipe says so");
 		// loaded through the runtime's model cache, in batches
 		assertArrayEquals(before, new BeatClassifier(saved).probabilities(test), 1e-5f);
 	}

@@ -1,0 +1,139 @@
+package org.convkit.ecg.beats;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+
+import java.util.List;
+
+/**
+ * Adapts a trained network to the record it classifies, from that record's unlabelled beats only
+ * (AdaBN: Li et al. 2016, "Revisiting batch normalization for practical domain adaptation"): each
+ * BatchNorm normalises with the per-channel statistics of its input over the record's beats
+ * instead of the training set's running statistics. A new patient's amplitude, baseline and
+ * dominant morphology then reach the later layers as the training patients' did.
+ * <p>
+ * One forward pass of (an even sample of) the record's beats as a single batch, through the
+ * network with {@link RecordNorm}s in place of its BatchNorms, gives those statistics layer by
+ * layer, each layer's from the earlier layers' adapted outputs; they are folded into the
+ * convolutions as the running statistics are ({@link BeatNet#fold}). No label is read. The
+ * statistics kept are {@code trainingWeight * training + (1 - trainingWeight) * record}; with
+ * {@code meanOnly} the variances stay the training set's (a patient's beats vary less than the
+ * training set's many patients do, so the record's own variance magnifies its beats' small differences).
+ */
+public final class RecordAdaptation {
+
+	/** Below this many beats a record's statistics are too unsteady: the training statistics stay. */
+	public static final int MIN_BEATS = 100;
+	/**
+	 * The statistics pass always reads this many beats, spread evenly over the record (a shorter
+	 * record's beats each once or twice as often as the next, a 24-hour Holter's one in a hundred):
+	 * one batch shape for every record, which the engine prepares once.
+	 */
+	public static final int SAMPLE = 512;
+
+	private final float trainingWeight;
+	private final boolean meanOnly;
+
+	/** {@code trainingWeight}: the share of the training statistics kept, 0 (the record's alone) up to but not 1. */
+	public RecordAdaptation(float trainingWeight, boolean meanOnly) {
+		if (!(trainingWeight >= 0 && trainingWeight < 1)) {
+			throw new IllegalArgumentException("trainingWeight: expected 0 (the record's statistics alone) up to but not 1, got " + trainingWeight);
+		}
+		this.trainingWeight = trainingWeight;
+		this.meanOnly = meanOnly;
+	}
+
+	/** Pure AdaBN: the record's means and variances alone. */
+	public static final RecordAdaptation RECORD = new RecordAdaptation(0, false);
+	/** The record's means, the training set's variances. */
+	public static final RecordAdaptation MEAN = new RecordAdaptation(0, true);
+	/** The text of no adaptation (a null adaptation) for {@link #parse}. */
+	public static final String OFF = "off";
+	static final String EXPECTED = "expected off, record, mean or the share of the training statistics kept (0 up to but not 1), got '%s'";
+
+	/**
+	 * {@value #OFF} (null: no adaptation), {@code record} ({@link #RECORD}), {@code mean} ({@link #MEAN})
+	 * or the share of the training statistics kept, from 0 up to but not 1.
+	 */
+	public static RecordAdaptation parse(String value) {
+		String v = value.trim();
+		switch (v) {
+			case OFF: return null;
+			case "record": return RECORD;
+			case "mean": return MEAN;
+			default:
+				try {
+					return new RecordAdaptation(Float.parseFloat(v), false);
+				}
+				catch (IllegalArgumentException e) {
+					throw new IllegalArgumentException(String.format(EXPECTED, value), e);
+				}
+		}
+	}
+
+	/** The text {@link #parse} reads back. */
+	public String format() {
+		if (meanOnly && trainingWeight == 0) return "mean";
+		if (meanOnly) throw new IllegalStateException("a mean-only adaptation with a training weight has no text");
+		return trainingWeight == 0 ? "record" : String.valueOf(trainingWeight);
+	}
+
+	/** Whether a record of so many beats is adapted (else it is classified with the training statistics). */
+	public static boolean adapts(int beats) {
+		return beats >= MIN_BEATS;
+	}
+
+	/**
+	 * A new model: the inference form of {@code trained} (the network as trained, BatchNorms as
+	 * layers; one network or an ensemble) with these beats' statistics; null when they are too few
+	 * ({@link #adapts}). {@code trained} is only read.
+	 */
+	public Model adapted(Model trained, BeatDataset beats, RrFeatures features) {
+		if (!adapts(beats.size())) return null;
+		NDManager from = trained.getNDManager();
+		try (Model pass = Model.newInstance(BeatNet.NAME, from.getDevice(), from.getEngine().getEngineName())) {
+			pass.setBlock(BeatNet.build(BeatNet.members(trained.getBlock()), BeatNet.Form.RECORD));
+			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, beats.length(), features));
+			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
+			for (RecordNorm n : norms) n.mix(trainingWeight, meanOnly);
+			int[] sample = sample(beats.size(), SAMPLE);
+			try (NDManager manager = pass.getNDManager().newSubManager()) {
+				pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(beats, sample, 0, sample.length, features)),
+					false);
+			}
+			return BeatNet.folded(trained, norms, beats.length(), features);
+		}
+	}
+
+	/**
+	 * Class probabilities (n x 5) of the beats of one or more records, each record in one piece, from a
+	 * model as trained: each record classified by the model adapted to its own beats ({@code adaptation}
+	 * null: by the model itself).
+	 */
+	static float[] probabilities(Model trained, BeatDataset beats, RecordAdaptation adaptation, int batch) {
+		if (adaptation == null) return BeatTrainer.probabilities(trained, beats, batch);
+		float[] out = new float[beats.size() * AamiClass.COUNT];
+		int at = 0;
+		for (String name : beats.recordNames()) {
+			BeatDataset record = beats.ofRecords(name::equals);
+			if (!beats.record(at).equals(name) || !beats.record(at + record.size() - 1).equals(name)) {
+				throw new IllegalArgumentException("beats: record " + name + " is not in one piece");
+			}
+			try (Model adapted = adaptation.adapted(trained, record, RrFeatures.CURRENT)) {
+				float[] p = BeatTrainer.probabilities(adapted == null ? trained : adapted, record, batch);
+				System.arraycopy(p, 0, out, at * AamiClass.COUNT, p.length);
+			}
+			at += record.size();
+		}
+		return out;
+	}
+
+	/** {@code k} indices spread evenly over 0 .. n - 1, in order (with repeats when n < k). */
+	static int[] sample(int n, int k) {
+		int[] s = new int[k];
+		for (int i = 0; i < k; i++) s[i] = (int) ((long) i * n / k);
+		return s;
+	}
+}
