@@ -87,6 +87,12 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 	@Parameter(description = "Also flip patches and rotate them in-plane (for structures whose side does not matter; CT anatomy keeps its orientation)")
 	private boolean flips_and_rotations = Segmenter.TRAINING.flips();
 
+	@Parameter(min = "0", max = "45", description = "Rotate patches about the body (z) axis by up to this many degrees either way (keeps left and right)")
+	private double tilt_degrees = Segmenter.TRAINING.tiltDegrees();
+
+	@Parameter(min = "0", max = "0.49", description = "Scale patches by up to this fraction either way (a patient's size)")
+	private double zoom_jitter = Segmenter.TRAINING.zoomJitter();
+
 	@Parameter(description = "Random seed (patches, augmentation, initialisation)")
 	private long seed = Segmenter.TRAINING.seed();
 
@@ -118,7 +124,8 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		ModelFolders.check("model", model.toPath(), overwrite, inputs, List.of(VolumeModel.PARAMETERS, VolumeModel.PROPERTIES));
 		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
-			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter());
+			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter(), tilt_degrees,
+			zoom_jitter);
 		checkMemory(volume, working, network, config);
 		training = new ResultsTable();
 		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);

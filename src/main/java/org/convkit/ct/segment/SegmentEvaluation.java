@@ -37,7 +37,10 @@ import net.imglib2.view.Views;
  * <p>
  * Options: {@code labels=5,1,2,3,52}, {@code held=0.333}, {@code epochs}, {@code steps} (per epoch),
  * {@code seed}, and the recipe's {@code patch_xy}, {@code patch_z}, {@code depth}, {@code width},
- * {@code augment} (true: flips and in-plane rotations as well as intensity jitter).
+ * {@code augment} (true: flips and in-plane rotations as well as intensity jitter), {@code tilt}
+ * (degrees either way about z) and {@code zoom} (scale fraction).
+ * The U-Net's Dice is reported as the network predicts and as Segment Volume gives it (the largest
+ * component of each label that is one piece in the training labels, {@link Segmenter#ONE_PIECE}).
  */
 public final class SegmentEvaluation {
 
@@ -65,10 +68,12 @@ public final class SegmentEvaluation {
 				case "patch_xy" -> training = training.withPatch(Integer.parseInt(value), training.patchZ(), training.batchSize());
 				case "patch_z" -> training = training.withPatch(training.patchXY(), Integer.parseInt(value), training.batchSize());
 				case "augment" -> training = training.withGeometricAugmentation(Boolean.parseBoolean(value));
+				case "tilt" -> training = training.withTiltAndZoom(Double.parseDouble(value), training.zoomJitter());
+				case "zoom" -> training = training.withTiltAndZoom(training.tiltDegrees(), Double.parseDouble(value));
 				case "depth" -> network = network.withDepth(Integer.parseInt(value));
 				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
-				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, depth "
-					+ "or width");
+				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, tilt, "
+					+ "zoom, depth or width");
 			}
 		}
 		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);
@@ -80,7 +85,7 @@ public final class SegmentEvaluation {
 			throw new IllegalArgumentException(seg.getFileName() + ": " + labels.dimensionsText() + " voxels, but " + ct.getFileName() + " is " + image.dimensionsText());
 		LabelClasses classes = LabelClasses.of(labels.voxels(), LabelClasses.parse(labelText), seg.getFileName().toString());
 		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; held apart: %.3f of the slices at each end, 2 folds; %s, %s%n", ct.getFileName(),
-			image.dimensionsText(), image.geometry().describe(), seg.getFileName(), classes.text(), held, network.describe(), training);
+			image.dimensionsText(), image.geometry().describe(), seg.getFileName(), classes.text(), held, network.withChannels(1, classes.classes()).describe(), training);
 		evaluate(image, labels, classes, held, network, training).forEach(System.out::println);
 	}
 
@@ -94,10 +99,9 @@ public final class SegmentEvaluation {
 			throw new IllegalArgumentException("held: " + nz + " slices leave too few to hold apart " + cut + " and train on the rest");
 		double[] spacing = image.geometry().spacing();
 		float[] values = SegmentationMetrics.flat(image.voxels()), reference = SegmentationMetrics.flat(labels.voxels());
-		float[] pred = new float[values.length], base = new float[values.length], truth = new float[values.length];
+		float[] pred = new float[values.length], kept = new float[values.length], base = new float[values.length], truth = new float[values.length];
 		ArrayImg<FloatType, FloatArray> classIndices = classes.classIndices(labels.voxels());
 		List<String> lines = new ArrayList<>();
-		List<List<SegmentationMetrics.Label>> perFold = new ArrayList<>();
 		for (int fold = 0; fold < 2; fold++) {
 			// [train0, train1) learnt, [test0, test1) held apart: the end after the training part, then the one before it
 			int test0 = fold == 0 ? nz - cut : 0, test1 = fold == 0 ? nz : cut, train0 = fold == 0 ? 0 : cut, train1 = fold == 0 ? nz - cut : nz;
@@ -112,34 +116,47 @@ public final class SegmentEvaluation {
 				});
 			double seconds = (System.nanoTime() - t0) / 1e9;
 			VolumeModel model = r.model();
-			Segmenter.Segmentation s = Segmenter.segment(image.voxels(), spacing, model, model.tile(), 1, false, "fold " + f);
+			Segmenter.Segmentation s = Segmenter.segment(image.voxels(), spacing, model, model.tile(), 1, false, "fold " + f, false);
 			float[] labelsOut = s.labels().update(null).getCurrentStorageArray();
+			// as Segment Volume gives it: the largest component of each label that is one piece in the training labels
+			float[] largest = labelsOut.clone();
+			int[] onePiece = Segmenter.onePieceValues(model);
+			Segmenter.keepOnePiece(largest, nx, ny, nz, onePiece);
 			float[] thresholded = ThresholdBaseline.segment(values, reference, learn, nx, ny, nz, classes.values());
 			int from = test0 * plane, n = (test1 - test0) * plane;
 			System.arraycopy(labelsOut, from, pred, from, n);
+			System.arraycopy(largest, from, kept, from, n);
 			System.arraycopy(thresholded, from, base, from, n);
 			System.arraycopy(reference, from, truth, from, n);
 			List<SegmentationMetrics.Label> foldScores = SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(labelsOut, from, from + n), nx, ny,
 				test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values());
-			perFold.add(foldScores);
+			List<SegmentationMetrics.Label> foldKept = SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(largest, from, from + n), nx, ny,
+				test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values());
 			lines.add(String.format(Locale.ROOT, "fold %d: trained on slices %d-%d, segmented %d-%d: %.0f s training and segmenting (%.0f training voxels/s, "
-				+ "best epoch %d); Dice %s", f, train0, train1 - 1, test0, test1 - 1, seconds, r.voxelsPerSecond(), r.bestEpoch(), diceText(foldScores)));
+				+ "best epoch %d); Dice %s; one piece (%s): %s", f, train0, train1 - 1, test0, test1 - 1, seconds, r.voxelsPerSecond(), r.bestEpoch(),
+				diceText(foldScores), Arrays.toString(onePiece), diceText(foldKept)));
 		}
 		List<SegmentationMetrics.Label> net = SegmentationMetrics.compare(ArrayImgs.floats(pred, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
+			classes.values());
+		List<SegmentationMetrics.Label> onePieces = SegmentationMetrics.compare(ArrayImgs.floats(kept, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
 			classes.values());
 		List<SegmentationMetrics.Label> thr = SegmentationMetrics.compare(ArrayImgs.floats(base, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
 			classes.values());
 		lines.add("both held-apart parts pooled:");
-		lines.add("label  reference_mL  |  U-Net: Dice  HD95_mm  volume_diff_mL  |  baseline (HU window + largest component): Dice  HD95_mm  volume_diff_mL");
-		double sumNet = 0, sumThr = 0;
+		lines.add("label  reference_mL  |  U-Net: Dice  HD95_mm  volume_diff_mL  |  Segment Volume (one piece): Dice  HD95_mm  volume_diff_mL  |  "
+			+ "baseline (HU window + largest component): Dice  HD95_mm  volume_diff_mL");
+		double sumNet = 0, sumKept = 0, sumThr = 0;
 		for (int i = 0; i < net.size(); i++) {
-			SegmentationMetrics.Label a = net.get(i), b = thr.get(i);
-			lines.add(String.format(Locale.ROOT, "%5d  %12.1f  |  %11.3f  %7.1f  %14.1f  |  %45.3f  %7.1f  %14.1f", a.value(), a.referenceMl(), a.dice(), a.hd95(),
-				a.volumeDifferenceMl(), b.dice(), b.hd95(), b.volumeDifferenceMl()));
+			SegmentationMetrics.Label a = net.get(i), c = onePieces.get(i), b = thr.get(i);
+			lines.add(String.format(Locale.ROOT, "%5d  %12.1f  |  %11.3f  %7.1f  %14.1f  |  %32.3f  %7.1f  %14.1f  |  %45.3f  %7.1f  %14.1f", a.value(),
+				a.referenceMl(), a.dice(), a.hd95(), a.volumeDifferenceMl(), c.dice(), c.hd95(), c.volumeDifferenceMl(), b.dice(), b.hd95(),
+				b.volumeDifferenceMl()));
 			sumNet += a.dice();
+			sumKept += c.dice();
 			sumThr += b.dice();
 		}
-		lines.add(String.format(Locale.ROOT, "mean Dice on the held-apart parts: U-Net %.3f, baseline %.3f", sumNet / net.size(), sumThr / thr.size()));
+		lines.add(String.format(Locale.ROOT, "mean Dice on the held-apart parts: U-Net %.3f, Segment Volume (one piece) %.3f, baseline %.3f", sumNet / net.size(),
+			sumKept / onePieces.size(), sumThr / thr.size()));
 		return lines;
 	}
 

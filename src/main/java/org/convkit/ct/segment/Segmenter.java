@@ -51,11 +51,21 @@ import net.imglib2.view.Views;
  * volumes of other scanners are normalised alike. A z-score over the whole volume, air included,
  * left 40 HU of organ contrast at 0.08 std and the phantom did not train; over the foreground it is
  * about 1 std. Validation on the last 10% of slices.</li>
+ * <li>Each label that is one connected piece in the training labels ({@link #ONE_PIECE}: an organ,
+ * a vessel) keeps only its largest predicted component: the other pieces are false positives away
+ * from it. Labels of scattered structures are left as predicted.</li>
  * </ul>
  */
 public final class Segmenter {
 
 	public static final String LABEL_VALUES = "recipe.label_values";
+	/** Descriptor key: the label values that are one piece in the training labels; segmentation keeps their largest component. */
+	public static final String ONE_PIECE = "recipe.one_piece";
+	/**
+	 * A label is one piece when its largest 6-connected component holds at least this fraction of its
+	 * training voxels in every training volume (a few stray voxels of labelling noise allowed).
+	 */
+	static final double ONE_PIECE_FRACTION = 0.95;
 	/** Descriptor key: the intensity range "low,high" voxels are clipped to before the z-score. */
 	public static final String CLIP = "recipe.clip";
 	public static final int DEFAULT_EPOCHS = 20, DEFAULT_STEPS = 25;
@@ -123,6 +133,7 @@ public final class Segmenter {
 		Properties recipe = m.recipe();
 		recipe.setProperty(LABEL_VALUES, classes.text());
 		recipe.setProperty(CLIP, clip[0] + "," + clip[1]);
+		recipe.setProperty(ONE_PIECE, onePiece(classIndices, classes));
 		VolumeModel labelled = new VolumeModel(m.config(), m.task(), m.intensity(), m.tile(), m.spacing(), recipe, m.parameters());
 		return new VolumeTrainer.Result(labelled, r.validationLosses(), r.bestEpoch(), r.voxelsPerSecond(), r.seconds());
 	}
@@ -131,6 +142,32 @@ public final class Segmenter {
 	static long tile(UNet3d.Config net) {
 		long stride = net.stride(), core = (MIN_CORE + stride - 1) / stride * stride;
 		return Math.max(DEFAULT_TILE, 2 * UNet3d.halo(net) + core);
+	}
+
+	/**
+	 * The label values that are one connected piece in every training volume they occur in (see
+	 * {@link #ONE_PIECE_FRACTION}), comma-separated: an organ or a vessel, whose other predicted
+	 * pieces segmentation removes; a label of scattered structures (lesions, both kidneys as one
+	 * value) is left as predicted. Learnt from the user's labels, not assumed, as nnU-Net decides its
+	 * largest-component post-processing per label.
+	 */
+	static String onePiece(List<? extends RandomAccessibleInterval<? extends RealType<?>>> classIndices, LabelClasses classes) {
+		boolean[] whole = new boolean[classes.classes()];
+		Arrays.fill(whole, true);
+		for (RandomAccessibleInterval<? extends RealType<?>> c : classIndices) {
+			float[] flat = SegmentationMetrics.flat(c);
+			int nx = (int) c.dimension(0), ny = (int) c.dimension(1), nz = (int) c.dimension(2);
+			for (int k = 1; k < whole.length; k++) if (LargestComponent.fraction(flat, nx, ny, nz, k) < ONE_PIECE_FRACTION) whole[k] = false;
+		}
+		List<String> values = new ArrayList<>();
+		for (int k = 1; k < whole.length; k++) if (whole[k]) values.add(String.valueOf(classes.value(k)));
+		return String.join(",", values);
+	}
+
+	/** The label values a model keeps one piece of (none for a model saved before the rule). */
+	static int[] onePieceValues(VolumeModel model) {
+		String text = model.recipe().getProperty(ONE_PIECE, "");
+		return text.isBlank() ? new int[0] : Arrays.stream(text.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
 	}
 
 	/** The 0.5th and 99.5th percentiles of the foreground voxels (class &gt; 0) of all volumes. */
@@ -216,6 +253,13 @@ public final class Segmenter {
 	public static Segmentation segment(RandomAccessibleInterval<? extends RealType<?>> volume, double[] spacing, VolumeModel model, long tile, int batch,
 		boolean probabilities, String source) throws IOException
 	{
+		return segment(volume, spacing, model, tile, batch, probabilities, source, true);
+	}
+
+	/** @param onePiece whether to keep only the largest component of the model's one-piece labels ({@link #ONE_PIECE}) */
+	static Segmentation segment(RandomAccessibleInterval<? extends RealType<?>> volume, double[] spacing, VolumeModel model, long tile, int batch,
+		boolean probabilities, String source, boolean onePiece) throws IOException
+	{
 		model.check(source, VolumeModel.Task.SEGMENT, 1);
 		LabelClasses classes = classes(model, source);
 		int k = classes.classes();
@@ -250,7 +294,15 @@ public final class Segmenter {
 			}
 			if (probs != null) System.arraycopy(p, 0, probs.update(null).getCurrentStorageArray(), (int) (c * voxels), p.length);
 		}
+		if (onePiece) keepOnePiece(label, (int) dims[0], (int) dims[1], (int) dims[2], onePieceValues(model));
 		return new Segmentation(labels, probs, classes);
+	}
+
+	/** Sets to background, in place, the voxels of each of {@code values} outside its largest component. */
+	static void keepOnePiece(float[] labels, int nx, int ny, int nz, int[] values) {
+		if (values.length == 0) return;
+		float[] kept = LargestComponent.perLabel(labels, nx, ny, nz, values);
+		for (int value : values) for (int i = 0; i < labels.length; i++) if (labels[i] == value) labels[i] = kept[i];
 	}
 
 	/** Class scores, channel-major ({@code k} blocks of {@code voxels}), to probabilities in place. */

@@ -25,7 +25,7 @@ public final class ThresholdBaseline {
 			if (window == null) continue;
 			boolean[] inside = new boolean[image.length];
 			for (int i = 0; i < image.length; i++) inside[i] = out[i] == 0 && image[i] >= window[0] && image[i] <= window[1];
-			boolean[] largest = largestComponent(inside, nx, ny, nz);
+			boolean[] largest = LargestComponent.of(inside, nx, ny, nz);
 			for (int i = 0; i < out.length; i++) if (largest[i]) out[i] = value;
 		}
 		return out;
@@ -41,37 +41,5 @@ public final class ThresholdBaseline {
 		for (int i = 0; i < image.length; i++) if (learn[i] && labels[i] == value) v[n++] = image[i];
 		Arrays.sort(v);
 		return new double[] {v[(int) (0.05 * (n - 1))], v[(int) Math.ceil(0.95 * (n - 1))]};
-	}
-
-	/** The largest 6-connected component of a mask (first found on ties). */
-	static boolean[] largestComponent(boolean[] mask, int nx, int ny, int nz) {
-		int[] component = new int[mask.length];
-		int[] queue = new int[mask.length];
-		int label = 0, best = 0, bestSize = 0;
-		for (int start = 0; start < mask.length; start++) {
-			if (!mask[start] || component[start] != 0) continue;
-			label++;
-			int head = 0, tail = 0;
-			queue[tail++] = start;
-			component[start] = label;
-			while (head < tail) {
-				int i = queue[head++], x = i % nx, y = i / nx % ny, z = i / (nx * ny);
-				int[] neighbours = {x > 0 ? i - 1 : -1, x < nx - 1 ? i + 1 : -1, y > 0 ? i - nx : -1, y < ny - 1 ? i + nx : -1, z > 0 ? i - nx * ny : -1,
-					z < nz - 1 ? i + nx * ny : -1};
-				for (int j : neighbours) {
-					if (j >= 0 && mask[j] && component[j] == 0) {
-						component[j] = label;
-						queue[tail++] = j;
-					}
-				}
-			}
-			if (tail > bestSize) {
-				bestSize = tail;
-				best = label;
-			}
-		}
-		boolean[] out = new boolean[mask.length];
-		for (int i = 0; i < mask.length; i++) out[i] = best != 0 && component[i] == best;
-		return out;
 	}
 }

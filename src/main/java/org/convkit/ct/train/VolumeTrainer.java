@@ -37,10 +37,11 @@ import net.imglib2.view.Views;
  * a patch are: Noise2Void masking for denoising).
  * <p>
  * Volumes are normalised ({@link Intensity}) and copied once into float arrays. Each volume gives
- * its last slabs along z ({@link Config#validationFraction}, at least one 2^depth step) to
+ * its last slabs along z ({@link Config#validationFraction}, in steps of 2^depth up to 4 slices) to
  * validation: training patches never reach into them, so validation voxels are never neighbours
  * of training voxels. Training patches are drawn uniformly, augmented (flips along x, y and z;
- * in-plane rotations by 90 degrees when the patch is square in x-y; an intensity scale and shift),
+ * in-plane rotations by 90 degrees when the patch is square in x-y; small rotations about z and
+ * scaling, resampled; an intensity scale and shift; each as the {@link Config} asks),
  * then passed to the objective. With label volumes (class indices 0..K-1, e.g. for segmentation),
  * label patches go through the same flips and rotations, and sampling is balanced between classes:
  * each patch is centred on a voxel of a class drawn uniformly from the classes present in the
@@ -111,11 +112,22 @@ public final class VolumeTrainer {
 	/**
 	 * Training settings. Patch edges are in voxels (x, y, z), rounded down to a multiple of 2^depth
 	 * and to the volume; {@code scaleJitter}/{@code shiftJitter}: intensity augmentation, in
-	 * normalised units (0: none).
+	 * normalised units (0: none); {@code tiltDegrees}/{@code zoomJitter}: each patch rotated about the
+	 * z axis by up to that angle either way and scaled (all three axes alike) by up to that fraction,
+	 * resampled linearly (labels: nearest), 0: none. Unlike flips and 90-degree turns, small angles
+	 * and scales keep left and right and head and feet where they are: they vary a patient's posture
+	 * and size, not the anatomy's orientation.
 	 */
 	public record Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed,
-		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter)
+		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter)
 	{
+		/** Without small rotations and scaling. */
+		public Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed, double validationFraction,
+			boolean flips, boolean rotations, double scaleJitter, double shiftJitter)
+		{
+			this(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter, 0, 0);
+		}
+
 		public Config {
 			if (patchXY < 4 || patchZ < 4) throw new IllegalArgumentException("patch_size: expected at least 4, got " + patchXY + " x " + patchZ);
 			if (batchSize < 1) throw new IllegalArgumentException("batch_size: expected at least 1, got " + batchSize);
@@ -126,28 +138,40 @@ public final class VolumeTrainer {
 				throw new IllegalArgumentException("validation_fraction: expected in [0, 0.5), got " + validationFraction);
 			if (!(scaleJitter >= 0 && scaleJitter < 1)) throw new IllegalArgumentException("scale_jitter: expected in [0, 1), got " + scaleJitter);
 			if (!(shiftJitter >= 0)) throw new IllegalArgumentException("shift_jitter: expected >= 0, got " + shiftJitter);
+			if (!(tiltDegrees >= 0 && tiltDegrees <= 45)) throw new IllegalArgumentException("tilt_degrees: expected in [0, 45], got " + tiltDegrees);
+			if (!(zoomJitter >= 0 && zoomJitter < 0.5)) throw new IllegalArgumentException("zoom_jitter: expected in [0, 0.5), got " + zoomJitter);
 		}
 
 		public Config withEpochs(int e, int steps) {
-			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
+			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
+				tiltDegrees, zoomJitter);
 		}
 
 		public Config withSeed(long s) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, s, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter);
+				shiftJitter, tiltDegrees, zoomJitter);
 		}
 
 		public Config withPatch(int xy, int z, int batch) {
-			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
+			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
+				tiltDegrees, zoomJitter);
 		}
 
 		/** With or without the flips and in-plane rotations (intensity jitter stays). */
 		public Config withGeometricAugmentation(boolean on) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter);
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter,
+				tiltDegrees, zoomJitter);
+		}
+
+		/** With small rotations about z (up to {@code degrees} either way) and scaling (up to {@code zoom}); 0, 0: none. */
+		public Config withTiltAndZoom(double degrees, double zoom) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter, degrees, zoom);
 		}
 
 		public Config withLearningRate(float lr) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter);
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
+				tiltDegrees, zoomJitter);
 		}
 
 		void store(Properties p) {
@@ -158,7 +182,8 @@ public final class VolumeTrainer {
 			p.setProperty("recipe.learning_rate", String.valueOf(learningRate));
 			p.setProperty("recipe.seed", String.valueOf(seed));
 			p.setProperty("recipe.validation_fraction", String.valueOf(validationFraction));
-			p.setProperty("recipe.augmentation", "flips=" + flips + ", rotations=" + rotations + ", scale=" + scaleJitter + ", shift=" + shiftJitter);
+			p.setProperty("recipe.augmentation", "flips=" + flips + ", rotations=" + rotations + ", scale=" + scaleJitter + ", shift=" + shiftJitter
+				+ (tiltDegrees > 0 || zoomJitter > 0 ? ", tilt_degrees=" + tiltDegrees + ", zoom=" + zoomJitter : ""));
 		}
 	}
 
@@ -390,13 +415,22 @@ public final class VolumeTrainer {
 		return positions;
 	}
 
-	/** Validation slab thickness of a volume of nz slices (0 without validation). */
+	/**
+	 * Validation slab thickness of a volume of nz slices (0 without validation): the fraction, in
+	 * steps of the network's stride but at most {@value #VALIDATION_STEP} slices, at least two steps
+	 * or a quarter of the volume. The step stops at 4: validation pads to the stride ({@link
+	 * UNet3d#forward}), and a depth-3 network (stride 8) rounded a 20-slice volume's slab down to 0
+	 * and lost its validation and best-epoch checkpoint.
+	 */
 	int validationSlices(int nz) {
 		if (config.validationFraction() == 0) return 0;
-		int s = network.stride();
+		int s = Math.min(network.stride(), VALIDATION_STEP);
 		int slab = (int) Math.round(config.validationFraction() * nz) / s * s;
 		return Math.max(slab, Math.min(2 * s, nz / 4 / s * s));
 	}
+
+	/** The largest step of validation slabs (the stride of a depth-2 network). */
+	static final int VALIDATION_STEP = 4;
 
 	/**
 	 * Fixed validation patches (input, target, weight and their shape) tiling each volume's last
@@ -480,6 +514,13 @@ public final class VolumeTrainer {
 		int rot = config.rotations() ? random.nextInt(4) : 0;
 		float scale = (float) (1 + config.scaleJitter() * (2 * random.nextDouble() - 1));
 		float shift = (float) (config.shiftJitter() * (2 * random.nextDouble() - 1));
+		// drawn only when asked for, so that runs without them keep their random sequence
+		double tilt = config.tiltDegrees() > 0 ? Math.toRadians(config.tiltDegrees() * (2 * random.nextDouble() - 1)) : 0;
+		double zoom = config.zoomJitter() > 0 ? 1 + config.zoomJitter() * (2 * random.nextDouble() - 1) : 1;
+		if (tilt != 0 || zoom != 1) {
+			resampled(d, patch, labels, x0, y0, z0, px, pz, fx, fy, fz, rot, tilt, zoom, scale, shift);
+			return;
+		}
 		int last = px - 1, i = 0;
 		for (int z = 0; z < pz; z++) {
 			int sz = z0 + (fz ? pz - 1 - z : z);
@@ -499,6 +540,52 @@ public final class VolumeTrainer {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The patch at (x0, y0, z0) after its flips and turn (as {@link #sample}), rotated by {@code tilt}
+	 * radians about the z axis through its centre and scaled by {@code zoom}: image values by
+	 * trilinear interpolation, labels from the nearest voxel, positions beyond the volume or the
+	 * training slabs clamped to their edge (never reading the validation slabs).
+	 */
+	private static void resampled(Data d, float[] patch, float[] labels, int x0, int y0, int z0, int px, int pz, boolean fx, boolean fy, boolean fz,
+		int rot, double tilt, double zoom, float scale, float shift)
+	{
+		int last = px - 1, i = 0;
+		double c = last / 2.0, cz = (pz - 1) / 2.0, cos = Math.cos(tilt) / zoom, sin = Math.sin(tilt) / zoom;
+		for (int z = 0; z < pz; z++) {
+			double sz = clamp(z0 + cz + ((fz ? pz - 1 - z : z) - cz) / zoom, d.trainZ - 1);
+			for (int y = 0; y < px; y++) {
+				for (int x = 0; x < px; x++) {
+					int rx, ry;
+					switch (rot) {
+						case 1 -> { rx = y; ry = last - x; }
+						case 2 -> { rx = last - x; ry = last - y; }
+						case 3 -> { rx = last - y; ry = x; }
+						default -> { rx = x; ry = y; }
+					}
+					if (fx) rx = last - rx;
+					if (fy) ry = last - ry;
+					double sx = clamp(x0 + c + cos * (rx - c) - sin * (ry - c), d.nx - 1), sy = clamp(y0 + c + sin * (rx - c) + cos * (ry - c), d.ny - 1);
+					if (labels != null) labels[i] = d.label((int) Math.round(sx), (int) Math.round(sy), (int) Math.round(sz));
+					patch[i++] = linear(d, sx, sy, sz) * scale + shift;
+				}
+			}
+		}
+	}
+
+	/** Trilinear interpolation at a position inside the training slabs (no neighbour beyond them is read). */
+	private static float linear(Data d, double x, double y, double z) {
+		int x0 = Math.max(0, Math.min((int) x, d.nx - 2)), y0 = Math.max(0, Math.min((int) y, d.ny - 2)), z0 = Math.max(0, Math.min((int) z, d.trainZ - 2));
+		int x1 = Math.min(x0 + 1, d.nx - 1), y1 = Math.min(y0 + 1, d.ny - 1), z1 = Math.min(z0 + 1, d.trainZ - 1);
+		double ax = x - x0, ay = y - y0, az = z - z0;
+		double v00 = d.at(x0, y0, z0) * (1 - ax) + d.at(x1, y0, z0) * ax, v10 = d.at(x0, y1, z0) * (1 - ax) + d.at(x1, y1, z0) * ax;
+		double v01 = d.at(x0, y0, z1) * (1 - ax) + d.at(x1, y0, z1) * ax, v11 = d.at(x0, y1, z1) * (1 - ax) + d.at(x1, y1, z1) * ax;
+		return (float) (((v00 * (1 - ay) + v10 * ay) * (1 - az)) + (v01 * (1 - ay) + v11 * ay) * az);
+	}
+
+	private static double clamp(double v, double max) {
+		return Math.max(0, Math.min(v, max));
 	}
 
 	private static int clamp(int v, int max) {

@@ -49,6 +49,7 @@ class SegmenterTest {
 		System.out.printf("phantom training: %.1f s, %.0f voxels/s%n", (System.nanoTime() - t0) / 1e9, r.voxelsPerSecond());
 		r.model().save(dir);
 		VolumeModel model = VolumeModel.open(dir, VolumeModel.Task.SEGMENT, 1);
+		assertEquals("1,2", model.recipe().getProperty(Segmenter.ONE_PIECE), "each ellipsoid is one piece");
 
 		Phantom test = Phantom.make(40, 40, 24, 20, 2); // new noise
 		Segmenter.Segmentation s = Segmenter.segment(test.image(), spacing, model, model.tile(), 1, true, dir.toString());

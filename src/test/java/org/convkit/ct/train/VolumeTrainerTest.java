@@ -17,6 +17,7 @@ import org.convkit.ct.net.VolumeModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -128,6 +129,65 @@ class VolumeTrainerTest {
 		assertEquals(8, losses.size());
 		for (double l : losses) assertTrue(Double.isFinite(l), "a training patch reached the validation slab: " + losses);
 		assertTrue(Double.isNaN(r.validationLosses().get(0)), "the validation slab is what validation reads");
+	}
+
+	@Test
+	void tiltAndZoomKeepLeftAndRight() {
+		// image value = x (a ramp), labels 1 left of x = 23.5 and 2 right of it; NaN in the validation slabs (z >= 20)
+		int nx = 48, ny = 40, nz = 24;
+		ArrayImg<FloatType, FloatArray> image = ArrayImgs.floats(nx, ny, nz), labels = ArrayImgs.floats(nx, ny, nz);
+		float[] v = image.update(null).getCurrentStorageArray(), l = labels.update(null).getCurrentStorageArray();
+		for (int i = 0; i < v.length; i++) {
+			int x = i % nx, z = i / (nx * ny);
+			v[i] = z >= 20 ? Float.NaN : x;
+			l[i] = x < 24 ? 1 : 2;
+		}
+		List<float[][]> patches = new ArrayList<>();
+		VolumeTrainer.Objective recording = new VolumeTrainer.Objective() {
+			@Override
+			public void prepare(float[] patch, int[] shape, float[] input, float[] target, float[] weight, Random random) {
+				throw new AssertionError("labels expected");
+			}
+
+			@Override
+			public void prepare(float[] patch, float[] labels, int[] shape, float[] input, float[] target, float[] weight, Random random) {
+				if (shape[0] == 8) patches.add(new float[][] {patch.clone(), labels.clone()}); // training patches (validation: 4 slices)
+				Arrays.fill(input, 0f);
+				System.arraycopy(labels, 0, target, 0, labels.length);
+				Arrays.fill(weight, 1f);
+			}
+
+			@Override
+			public String describe() {
+				return "recording";
+			}
+		};
+		VolumeTrainer.Config config = new VolumeTrainer.Config(16, 8, 2, 1, 20, 1e-3f, 3, 0.2, false, false, 0, 0).withTiltAndZoom(10, 0.1);
+		new VolumeTrainer(NET, config, recording).train(List.of(image), List.of(labels), Intensity.NONE, VolumeModel.Task.SEGMENT, 36, null, null);
+		assertEquals(40, patches.size());
+		boolean tilted = false, zoomed = false;
+		for (float[][] p : patches) {
+			for (int i = 0; i < p[0].length; i++) {
+				assertTrue(Float.isFinite(p[0][i]), "a training patch read the validation slabs");
+				assertEquals(p[0][i] < 23.5f ? 1f : 2f, p[1][i], "image and labels resampled alike");
+			}
+			for (int row = 0; row < 8 * 16; row++)
+				for (int x = 1; x < 16; x++) assertTrue(p[0][row * 16 + x] >= p[0][row * 16 + x - 1], "left stays left of right along every row");
+			float corner = p[0][0], below = p[0][15 * 16], end = p[0][15];
+			tilted |= Math.abs(corner - below) > 0.5; // a rotation about z: x changes along y
+			zoomed |= Math.abs(Math.abs(end - corner) - 15) > 0.5 && end < nx - 1 && corner > 0;
+		}
+		assertTrue(tilted && zoomed, "patches are rotated and scaled: tilted " + tilted + ", zoomed " + zoomed);
+	}
+
+	@Test
+	void aDeeperNetworkKeepsAValidationSlab() {
+		// 20 training slices (two thirds of a 30-slice volume): 4 for validation at depth 2 and at depth 3 (stride 8 rounded it to 0)
+		for (int depth : new int[] {2, 3}) {
+			VolumeTrainer trainer = new VolumeTrainer(NET.withDepth(depth), TRAIN, new Noise2Void());
+			assertEquals(4, trainer.validationSlices(20), "depth " + depth);
+			assertEquals(8, trainer.validationSlices(40), "depth " + depth);
+		}
 	}
 
 	@Test
