@@ -526,20 +526,30 @@ public final class VolumeTrainer {
 			int sz = z0 + (fz ? pz - 1 - z : z);
 			for (int y = 0; y < px; y++) {
 				for (int x = 0; x < px; x++) {
-					int rx, ry;
-					switch (rot) {
-						case 1 -> { rx = y; ry = last - x; }
-						case 2 -> { rx = last - x; ry = last - y; }
-						case 3 -> { rx = last - y; ry = x; }
-						default -> { rx = x; ry = y; }
-					}
-					if (fx) rx = last - rx;
-					if (fy) ry = last - ry;
+					long t = turned(x, y, last, rot, fx, fy);
+					int rx = (int) (t >> 32), ry = (int) t;
 					if (labels != null) labels[i] = d.label(x0 + rx, y0 + ry, sz);
 					patch[i++] = d.at(x0 + rx, y0 + ry, sz) * scale + shift;
 				}
 			}
 		}
+	}
+
+	/**
+	 * Where voxel (x, y) of a patch reads from after {@code rot} quarter turns and the flips: x in the
+	 * high 32 bits, y in the low (packed, so the per-voxel loops allocate nothing).
+	 */
+	private static long turned(int x, int y, int last, int rot, boolean fx, boolean fy) {
+		int rx, ry;
+		switch (rot) {
+			case 1 -> { rx = y; ry = last - x; }
+			case 2 -> { rx = last - x; ry = last - y; }
+			case 3 -> { rx = last - y; ry = x; }
+			default -> { rx = x; ry = y; }
+		}
+		if (fx) rx = last - rx;
+		if (fy) ry = last - ry;
+		return (long) rx << 32 | ry;
 	}
 
 	/**
@@ -557,15 +567,8 @@ public final class VolumeTrainer {
 			double sz = clamp(z0 + cz + ((fz ? pz - 1 - z : z) - cz) / zoom, d.trainZ - 1);
 			for (int y = 0; y < px; y++) {
 				for (int x = 0; x < px; x++) {
-					int rx, ry;
-					switch (rot) {
-						case 1 -> { rx = y; ry = last - x; }
-						case 2 -> { rx = last - x; ry = last - y; }
-						case 3 -> { rx = last - y; ry = x; }
-						default -> { rx = x; ry = y; }
-					}
-					if (fx) rx = last - rx;
-					if (fy) ry = last - ry;
+					long t = turned(x, y, last, rot, fx, fy);
+					int rx = (int) (t >> 32), ry = (int) t;
 					double sx = clamp(x0 + c + cos * (rx - c) - sin * (ry - c), d.nx - 1), sy = clamp(y0 + c + sin * (rx - c) + cos * (ry - c), d.ny - 1);
 					if (labels != null) labels[i] = d.label((int) Math.round(sx), (int) Math.round(sy), (int) Math.round(sz));
 					patch[i++] = linear(d, sx, sy, sz) * scale + shift;
