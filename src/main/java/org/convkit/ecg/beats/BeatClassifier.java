@@ -1,8 +1,6 @@
 package org.convkit.ecg.beats;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.ecg.Annotation;
 import org.convkit.ecg.EcgRecord;
@@ -52,7 +50,7 @@ public final class BeatClassifier {
 		if (adaptation != null && RecordAdaptation.adapts(beats.size())) {
 			// the record's own network, in the inference form as the cached one is; used once
 			try (Model folded = adaptation.adapted(runtime.model(model.specAsTrained()), beats, model.rrFeatures())) {
-				return probabilities(folded, beats);
+				return BeatTrainer.probabilities(folded, beats, BATCH, model.rrFeatures());
 			}
 		}
 		int n = beats.size();
@@ -62,21 +60,6 @@ public final class BeatClassifier {
 			float[] p = runtime.infer(model.spec(), session ->
 				session.forward(BeatNet.inputs(session.manager(), beats, start, to, model.rrFeatures())).singletonOrThrow().softmax(1).toFloatArray());
 			System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
-		}
-		return out;
-	}
-
-	private float[] probabilities(Model folded, BeatDataset beats) {
-		int n = beats.size();
-		float[] out = new float[n * AamiClass.COUNT];
-		ParameterStore store = new ParameterStore(folded.getNDManager(), false);
-		for (int from = 0; from < n; from += BATCH) {
-			int to = Math.min(n, from + BATCH);
-			try (NDManager manager = folded.getNDManager().newSubManager()) {
-				float[] p = folded.getBlock().forward(store, BeatNet.inputs(manager, beats, from, to, model.rrFeatures()), false).singletonOrThrow()
-					.softmax(1).toFloatArray();
-				System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
-			}
 		}
 		return out;
 	}

@@ -231,13 +231,18 @@ public final class BeatTrainer {
 
 	/** Class probabilities (n x 5, row-major) of the beats, in batches, in inference mode, from a model this trainer made. */
 	public static float[] probabilities(Model model, BeatDataset data, int batchSize) {
+		return probabilities(model, data, batchSize, RrFeatures.CURRENT);
+	}
+
+	/** As {@link #probabilities(Model, BeatDataset, int)}, for a network that reads {@code features} (a saved model's own). */
+	static float[] probabilities(Model model, BeatDataset data, int batchSize, RrFeatures features) {
 		int n = data.size();
 		float[] out = new float[n * AamiClass.COUNT];
 		ai.djl.training.ParameterStore store = new ai.djl.training.ParameterStore(model.getNDManager(), false);
 		for (int from = 0; from < n; from += batchSize) {
 			int to = Math.min(n, from + batchSize);
 			try (NDManager manager = model.getNDManager().newSubManager()) {
-				NDList inputs = BeatNet.inputs(manager, data, from, to, RrFeatures.CURRENT);
+				NDList inputs = BeatNet.inputs(manager, data, from, to, features);
 				NDArray logits = model.getBlock().forward(store, inputs, false).singletonOrThrow();
 				float[] p = logits.softmax(1).toFloatArray();
 				System.arraycopy(p, 0, out, from * AamiClass.COUNT, p.length);
