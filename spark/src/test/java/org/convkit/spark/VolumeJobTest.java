@@ -252,9 +252,7 @@ class VolumeJobTest {
 		try (ai.djl.Model m = ai.djl.Model.newInstance("t")) {
 			m.setBlock(UNet3d.build(net));
 			m.getBlock().initialize(m.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 1, 2, 2, 2));
-			var bytes = new java.io.ByteArrayOutputStream();
-			m.getBlock().saveParameters(new java.io.DataOutputStream(bytes));
-			return bytes.toByteArray();
+			return org.convkit.core.runtime.BlockParameters.toBytes(m.getBlock());
 		}
 	}
 }

@@ -11,11 +11,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import org.convkit.core.runtime.BlockParameters;
 import org.convkit.core.runtime.ConvKitRuntime;
 import org.convkit.core.tensor.Tensors;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.util.Random;
 
 import net.imglib2.FinalInterval;
@@ -153,12 +152,8 @@ class UNet3dTest {
 		return model;
 	}
 
-	static byte[] parameters(Model model) throws Exception {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			model.getBlock().saveParameters(out);
-		}
-		return bytes.toByteArray();
+	static byte[] parameters(Model model) {
+		return BlockParameters.toBytes(model.getBlock());
 	}
 
 	private static float[] forward(Model model, UNet3d.Config c, float[] values, int n) {
