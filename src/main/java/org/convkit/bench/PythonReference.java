@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class PythonReference {
 
 	static final String HELPER = "reference_io.py";
+	/** oneDNN's verbose switches (MXNet's oneDNN 2.x and libtorch's 3.x read different names), never passed to the reference. */
+	static final List<String> VERBOSE_VARIABLES = List.of("DNNL_VERBOSE", "ONEDNN_VERBOSE", "MKLDNN_VERBOSE");
 	/** The environment variable that tells the scripts how many threads to give torch. */
 	static final String THREADS_VARIABLE = "CONVKIT_REFERENCE_THREADS";
 
@@ -92,6 +94,8 @@ final class PythonReference {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
 			builder.environment().put(THREADS_VARIABLE, String.valueOf(threads));
 			builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+			// oneDNN's verbose mode (for `bench ops`) is for ConvKit's side: it slows the reference many times over
+			VERBOSE_VARIABLES.forEach(builder.environment()::remove);
 			Process process = builder.start();
 			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
