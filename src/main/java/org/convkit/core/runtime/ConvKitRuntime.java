@@ -95,7 +95,7 @@ public final class ConvKitRuntime implements AutoCloseable {
 
 	/** What the C library's allocator does with the memory the engine frees ({@link NativeMemory}). */
 	String nativeMemory() {
-		return NativeMemory.retainFreedMemory();
+		return NativeMemory.retainFreedMemory() + "; " + NativeMemory.hugePages();
 	}
 
 	/** The model of this spec on this runtime's engine and device, loaded on first use. */

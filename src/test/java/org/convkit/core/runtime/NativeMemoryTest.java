@@ -68,4 +68,17 @@ class NativeMemoryTest {
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		return Long.parseLong(fields[7]);
 	}
+	@Test
+	void hugePagesFollowTheTunableAndTheKernelSetting() {
+		String madvise = "always [madvise] never";
+		assertTrue(NativeMemory.hugePages("glibc.malloc.hugetlb=1", madvise).startsWith("huge pages: on"));
+		assertTrue(NativeMemory.hugePages("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", madvise).startsWith("huge pages: on"),
+			"one tunable among others");
+		String off = NativeMemory.hugePages(null, madvise);
+		assertTrue(off.startsWith("huge pages: off") && off.contains("GLIBC_TUNABLES=glibc.malloc.hugetlb=1"), "says how to turn it on: " + off);
+		assertTrue(NativeMemory.hugePages("glibc.malloc.hugetlb=0", madvise).startsWith("huge pages: off"), "the user's choice stands");
+		assertTrue(NativeMemory.hugePages(null, "[always] madvise never").startsWith("huge pages: on"), "the kernel gives them to all");
+		assertTrue(NativeMemory.hugePages("glibc.malloc.hugetlb=1", "always madvise [never]").startsWith("huge pages: off"));
+		assertTrue(NativeMemory.hugePages("glibc.malloc.hugetlb=1", null).contains("not available"));
+	}
 }
