@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  */
 public final class OneDnnVerboseLog {
 
-	static final String USAGE = "bench ops: expected one or more files of oneDNN verbose output, e.g. "
+	static final String USAGE = "expected one or more files of oneDNN verbose output, e.g. "
 		+ "DNNL_VERBOSE=1 bin/convkit bench ecg > ecg.log; bin/convkit bench ops ecg.log";
 	private static final Pattern BATCH = Pattern.compile("^(?:mb)?(\\d+)");
 	static final String PLAIN_REORDER = "reorder, plain to plain layout (e.g. NCHW <-> NHWC)";
@@ -120,10 +120,10 @@ public final class OneDnnVerboseLog {
 
 	/** {@code convkit bench ops FILE...}. */
 	static int run(List<String> files, PrintStream out) throws IOException {
-		if (files.isEmpty()) throw new IllegalArgumentException(USAGE);
+		if (files.isEmpty()) throw new IllegalArgumentException("ops: " + USAGE);
 		for (String file : files) {
 			Path path = Path.of(file);
-			if (!Files.isRegularFile(path)) throw new IllegalArgumentException("bench ops: " + file + " is not a file; " + USAGE);
+			if (!Files.isRegularFile(path)) throw new IllegalArgumentException("ops: " + file + " is not a file; " + USAGE);
 			try (Stream<String> lines = Files.lines(path, StandardCharsets.ISO_8859_1)) { // any bytes: the log mixes engines' output
 				print(file, executions(lines), out);
 			}
