@@ -36,13 +36,11 @@ public final class BeatTrainer {
 	 * {@code normalFraction}: the fraction of N beats kept (1 = all); {@code prematureFraction}: the
 	 * fraction of N beats per batch turned into synthetic S beats (see {@link PrematureBeats});
 	 * {@code networks}: networks in the ensemble, each trained with its own seed and N sample;
-	 * {@code focusing}: the focal loss's gamma (0 = weighted cross-entropy, see {@link FocalLoss});
-	 * {@code rateShift}: the largest relative change of a beat's local heart rate against its record's
-	 * (0 = none, see {@link RateShift}).
+	 * {@code focalGamma}: the focal loss's gamma (0 = weighted cross-entropy, see {@link FocalLoss}).
 	 */
 	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction,
-		double prematureFraction, int networks, double focusing, double rateShift) {
-		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03, 3, 0, 0);
+		double prematureFraction, int networks, double focalGamma) {
+		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03, 3, 0);
 
 		public Config {
 			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
@@ -52,35 +50,30 @@ public final class BeatTrainer {
 			if (!(normalFraction > 0 && normalFraction <= 1)) throw new IllegalArgumentException("normalFraction: expected in (0, 1], got " + normalFraction);
 			if (!(prematureFraction >= 0 && prematureFraction < 1)) throw new IllegalArgumentException("prematureFraction: expected in [0, 1), got " + prematureFraction);
 			if (networks < 1) throw new IllegalArgumentException("networks: expected at least 1, got " + networks);
-			if (!(focusing >= 0 && focusing <= 5)) throw new IllegalArgumentException("focusing: expected in [0, 5], got " + focusing);
-			if (!(rateShift >= 0 && rateShift < 1)) throw new IllegalArgumentException("rateShift: expected in [0, 1), got " + rateShift);
+			if (!(focalGamma >= 0 && focalGamma <= 5)) throw new IllegalArgumentException("focalGamma: expected in [0, 5], got " + focalGamma);
 		}
 
-		/** Without focal loss or rate shifts (the recipe before they were options). */
+		/** With the weighted cross-entropy ({@code focalGamma} 0). */
 		public Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction, double prematureFraction,
 			int networks)
 		{
-			this(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, 0, 0);
+			this(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, 0);
 		}
 
 		public Config withEpochs(int e) {
-			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, focusing, rateShift);
+			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, focalGamma);
 		}
 
 		public Config withSeed(long s) {
-			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, networks, focusing, rateShift);
+			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, networks, focalGamma);
 		}
 
 		public Config withNetworks(int m) {
-			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, m, focusing, rateShift);
+			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, m, focalGamma);
 		}
 
-		public Config withFocusing(double gamma) {
-			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, gamma, rateShift);
-		}
-
-		public Config withRateShift(double r) {
-			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, focusing, r);
+		public Config withFocalGamma(double gamma) {
+			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, gamma);
 		}
 	}
 
@@ -154,10 +147,9 @@ public final class BeatTrainer {
 		Engine.getEngine(engine).setRandomSeed((int) config.seed());
 		float[] weights = classWeights(data.classCounts(), config.weightCap());
 		PrematureBeats premature = new PrematureBeats(config.prematureFraction());
-		RateShift rateShift = new RateShift(config.rateShift());
 		Model model = BeatNet.newModel(engine, device);
-		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(config.focusing() > 0
-			? new FocalLoss((float) config.focusing()) : Loss.softmaxCrossEntropyLoss("loss", 1f, -1, false, true))
+		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(config.focalGamma() > 0
+			? new FocalLoss((float) config.focalGamma()) : Loss.softmaxCrossEntropyLoss("loss", 1f, -1, false, true))
 			.optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(config.learningRate())).build())
 			.optDevices(new Device[] {device});
 		int n = data.size(), batch = Math.min(config.batchSize(), n);
@@ -178,7 +170,6 @@ public final class BeatTrainer {
 					try (NDManager manager = trainer.getManager().newSubManager()) {
 						BeatNet.Batch b = BeatNet.batch(data, order, from, to, RrFeatures.CURRENT);
 						premature.apply(b, random);
-						rateShift.apply(b, random);
 						NDList inputs = BeatNet.inputs(manager, b);
 						float[] labels = new float[b.size() * AamiClass.COUNT];
 						for (int k = 0; k < b.size(); k++) {

@@ -34,43 +34,28 @@ public final class RecordAdaptation {
 	public static final int SAMPLE = 512;
 
 	private final float trainingWeight;
-	private final boolean meanOnly, dominant;
+	private final boolean meanOnly;
 
 	/** {@code trainingWeight}: the share of the training statistics kept, 0 (the record's alone) up to but not 1. */
 	public RecordAdaptation(float trainingWeight, boolean meanOnly) {
-		this(trainingWeight, meanOnly, false);
-	}
-
-	/**
-	 * As {@link #RecordAdaptation(float, boolean)}; {@code dominant}: the statistics of the record's
-	 * dominant beats only (the half closest to its median beat), so that a record with many ectopic
-	 * beats is not shifted towards them.
-	 */
-	RecordAdaptation(float trainingWeight, boolean meanOnly, boolean dominant) {
 		if (!(trainingWeight >= 0 && trainingWeight < 1)) {
 			throw new IllegalArgumentException("trainingWeight: expected 0 (the record's statistics alone) up to but not 1, got " + trainingWeight);
 		}
 		this.trainingWeight = trainingWeight;
 		this.meanOnly = meanOnly;
-		this.dominant = dominant;
 	}
 
 	/** Pure AdaBN: the record's means and variances alone. */
 	public static final RecordAdaptation RECORD = new RecordAdaptation(0, false);
 	/** The record's means, the training set's variances. */
 	public static final RecordAdaptation MEAN = new RecordAdaptation(0, true);
-	/**
-	 * The means of the record's dominant beats, the training set's variances: in a record whose beats
-	 * are a third V (208), the mean of all its beats lies towards V, and V beats then look less so.
-	 */
-	public static final RecordAdaptation DOMINANT = new RecordAdaptation(0, true, true);
 	/** The text of no adaptation (a null adaptation) for {@link #parse}. */
 	public static final String OFF = "off";
-	static final String EXPECTED = "expected off, record, mean, dominant or the share of the training statistics kept (0 up to but not 1), got '%s'";
+	static final String EXPECTED = "expected off, record, mean or the share of the training statistics kept (0 up to but not 1), got '%s'";
 
 	/**
-	 * {@value #OFF} (null: no adaptation), {@code record} ({@link #RECORD}), {@code mean} ({@link #MEAN}),
-	 * {@code dominant} ({@link #DOMINANT}) or the share of the training statistics kept, from 0 up to but not 1.
+	 * {@value #OFF} (null: no adaptation), {@code record} ({@link #RECORD}), {@code mean} ({@link #MEAN})
+	 * or the share of the training statistics kept, from 0 up to but not 1.
 	 */
 	public static RecordAdaptation parse(String value) {
 		String v = value.trim();
@@ -78,7 +63,6 @@ public final class RecordAdaptation {
 			case OFF: return null;
 			case "record": return RECORD;
 			case "mean": return MEAN;
-			case "dominant": return DOMINANT;
 			default:
 				try {
 					return new RecordAdaptation(Float.parseFloat(v), false);
@@ -91,7 +75,6 @@ public final class RecordAdaptation {
 
 	/** The text {@link #parse} reads back. */
 	public String format() {
-		if (dominant) return "dominant";
 		if (meanOnly && trainingWeight == 0) return "mean";
 		if (meanOnly) throw new IllegalStateException("a mean-only adaptation with a training weight has no text");
 		return trainingWeight == 0 ? "record" : String.valueOf(trainingWeight);
@@ -115,7 +98,7 @@ public final class RecordAdaptation {
 			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, beats.length(), features));
 			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
 			for (RecordNorm n : norms) n.mix(trainingWeight, meanOnly);
-			int[] sample = dominant ? pick(dominantBeats(beats), sample(dominantBeats(beats).length, SAMPLE)) : sample(beats.size(), SAMPLE);
+			int[] sample = sample(beats.size(), SAMPLE);
 			try (NDManager manager = pass.getNDManager().newSubManager()) {
 				pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(beats, sample, 0, sample.length, features)),
 					false);
@@ -145,30 +128,6 @@ public final class RecordAdaptation {
 			at += record.size();
 		}
 		return out;
-	}
-
-	/**
-	 * The indices, in order, of the half of the beats closest to the record's median beat (by the
-	 * energy of the window minus the median beat): its dominant morphology, whatever its label.
-	 */
-	static int[] dominantBeats(BeatDataset beats) {
-		int n = beats.size();
-		double[] energy = new double[n];
-		for (int i = 0; i < n; i++) {
-			double e = 0;
-			for (float x : beats.residual(i)) e += x * x;
-			energy[i] = e;
-		}
-		double[] sorted = energy.clone();
-		java.util.Arrays.sort(sorted);
-		double median = sorted[(n - 1) / 2];
-		return java.util.stream.IntStream.range(0, n).filter(i -> energy[i] <= median).toArray();
-	}
-
-	private static int[] pick(int[] indices, int[] at) {
-		int[] p = new int[at.length];
-		for (int i = 0; i < at.length; i++) p[i] = indices[at[i]];
-		return p;
 	}
 
 	/** {@code k} indices spread evenly over 0 .. n - 1, in order (with repeats when n < k). */

@@ -2,6 +2,7 @@ package org.convkit.ecg.beats;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -30,5 +31,20 @@ class FocalLossTest {
 		assertEquals(focal, loss(new FocalLoss(2)), 1e-5);
 		// the sure beat's share of the loss falls by (1 - p0)^2, about 1e-3; the doubtful beat's by a third
 		assertTrue(Math.pow(1 - p0, 2) < 1e-3 && Math.pow(1 - p1, 2) > 0.3, "p0 " + p0 + ", p1 " + p1);
+	}
+
+	@Test
+	void aNetworkTrainedWithTheFocalLossLearnsTwoShapes() {
+		BeatDataset train = BeatNetTest.synthetic(256, 1), test = BeatNetTest.synthetic(200, 2);
+		try (Model model = BeatTrainer.train(train, new BeatTrainer.Config(3, 32, 3e-3f, 7, 10, 1, 0, 1).withFocalGamma(2), null)) {
+			BeatEvaluation e = BeatEvaluation.of(test, BeatTrainer.predict(model, test));
+			assertTrue(e.accuracy() > 0.95, "held-out accuracy after 3 epochs: " + e.report());
+		}
+	}
+
+	@Test
+	void gammaOutsideZeroToFiveIsRefused() {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BeatTrainer.Config.DEFAULT.withFocalGamma(-1));
+		assertEquals("focalGamma: expected in [0, 5], got -1.0", e.getMessage());
 	}
 }

@@ -122,26 +122,13 @@ class RecordAdaptationTest {
 		return BeatDataset.of(record, reference, BeatModel.shipped().window());
 	}
 
-	/** Record 208's beats are a third V (992 of 2,955): its dominant half, by distance to the median beat, is almost all N. */
-	@Test
-	void theDominantBeatsOfARecordWithManyVBeatsAreItsNormalOnes() throws Exception {
-		BeatDataset beats = reference("208");
-		int[] dominant = RecordAdaptation.dominantBeats(beats);
-		int v = 0, all = 0;
-		for (int i : dominant) if (beats.label(i) == AamiClass.V) v++;
-		for (int i = 0; i < beats.size(); i++) if (beats.label(i) == AamiClass.V) all++;
-		assertEquals(beats.size() / 2.0, dominant.length, 1.0, "half the beats");
-		assertTrue(all > beats.size() / 4, "208 has many V beats: " + all);
-		assertTrue(v < dominant.length / 50, "V beats among the dominant half: " + v + " of " + dominant.length);
-	}
-
 	@Test
 	void aModelSaysWhetherItAdapts() throws Exception {
 		assertNull(BeatModel.shipped().adaptation(), "the shipped model does not adapt");
 		assertEquals("mean", BeatModel.shipped().withAdaptation(RecordAdaptation.MEAN).adaptation().format());
-		for (String text : List.of("mean", "dominant", "record", "0.5")) assertEquals(text, RecordAdaptation.parse(text).format());
+		for (String text : List.of("mean", "record", "0.5")) assertEquals(text, RecordAdaptation.parse(text).format());
 		assertNull(RecordAdaptation.parse("off"));
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RecordAdaptation.parse("1.5"));
-		assertEquals("expected off, record, mean, dominant or the share of the training statistics kept (0 up to but not 1), got '1.5'", e.getMessage());
+		assertEquals("expected off, record, mean or the share of the training statistics kept (0 up to but not 1), got '1.5'", e.getMessage());
 	}
 }
