@@ -40,7 +40,7 @@ public final class BeatTrainer {
 	 */
 	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction,
 		double prematureFraction, int networks, double focalGamma) {
-		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 8, 0.6, 0.03, 3, 0);
+		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 16, 0.6, 0.03, 3, 2);
 
 		public Config {
 			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
