@@ -28,10 +28,10 @@ import java.util.Map;
  * rhythms differ, as in the DS1 -> DS2 protocol; {@code split=k} puts record i in fold i mod k.
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
- * [epochs=4] [batch=64] [lr=0.001] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3]
- * [focalGamma=0]
- * [calibrate=0] [adapt=off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
- * model's recipe; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
+ * [epochs=4] [batch=64] [lr=0.001] [weightCap=16] [normalFraction=0.6] [premature=0.03] [networks=3]
+ * [focalGamma=2]
+ * [calibrate=0] [adapt=off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the
+ * recipe; the shipped model was trained before its focal loss and cap of 16, with {@code focalGamma=0 weightCap=8}; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
  * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
  * pooled figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is
