@@ -30,7 +30,7 @@ import java.util.Map;
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
  * [epochs=4] [batch=64] [lr=0.001] [weightCap=16] [normalFraction=0.6] [premature=0.03] [networks=3]
  * [focalGamma=2]
- * [calibrate=0] [adapt=off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the
+ * [calibrate=0] [adapt=off|mean|record|dominant|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the
  * recipe; the shipped model was trained before its focal loss and cap of 16, with {@code focalGamma=0 weightCap=8}; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
  * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
@@ -115,6 +115,8 @@ public final class BeatCrossValidation {
 				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, adaptation, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
+				RecordAdaptation foldAdaptation = adaptation != null && adaptation.needsReference()
+					? adaptation.withReference(model, trainData, RrFeatures.CURRENT) : adaptation;
 				// each test record classified once; the fold's figures are the sum of its records'
 				long t0 = System.nanoTime();
 				double adaptS = 0;
@@ -123,7 +125,7 @@ public final class BeatCrossValidation {
 				for (BeatDataset record : test) {
 					float[] plain = BeatTrainer.probabilities(model, record, 256);
 					long a0 = System.nanoTime();
-					float[] p = adaptation == null ? plain : adaptedProbabilities(model, record, adaptation);
+					float[] p = adaptation == null ? plain : adaptedProbabilities(model, record, foldAdaptation);
 					adaptS += adaptation == null ? 0 : (System.nanoTime() - a0) / 1e9;
 					testBeats.add(record);
 					testProbabilities.add(p);
@@ -153,7 +155,7 @@ public final class BeatCrossValidation {
 					for (String name : testNames) {
 						BeatDataset d = detected.get(name);
 						float[] plain = BeatTrainer.probabilities(model, d, 256);
-						float[] p = adaptation == null ? plain : adaptedProbabilities(model, d, adaptation);
+						float[] p = adaptation == null ? plain : adaptedProbabilities(model, d, foldAdaptation);
 						ed.add(BeatEvaluation.of(d, bias.classify(p, d)));
 						edUnadapted.add(BeatEvaluation.of(d, bias.classify(plain, d)));
 					}
@@ -286,7 +288,8 @@ public final class BeatCrossValidation {
 		if (problem != null) throw new IllegalArgumentException("calibrate: " + problem);
 		RecordAdaptation adaptation;
 		try {
-			adaptation = RecordAdaptation.parse(o.getOrDefault("adapt", RecordAdaptation.OFF));
+			String adapt = o.getOrDefault("adapt", RecordAdaptation.OFF);
+			adaptation = adapt.equals("dominant") ? RecordAdaptation.DOMINANT : RecordAdaptation.parse(adapt);
 		}
 		catch (IllegalArgumentException e) {
 			throw new IllegalArgumentException("adapt: " + e.getMessage(), e);
