@@ -72,6 +72,9 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(min = "1", max = "1000", description = "Largest class weight (inverse class frequency, capped); 1: no weighting")
 	private double weight_cap = BeatTrainer.Config.DEFAULT.weightCap();
 
+	@Parameter(min = "0", max = "5", description = "Focal loss gamma: beats the network already classifies with probability p count (1 - p)^gamma as much; 0: weighted cross-entropy")
+	private double focal_gamma = BeatTrainer.Config.DEFAULT.focalGamma();
+
 	@Parameter(min = "0.01", max = "1", description = "Fraction of the N beats used (1: all)")
 	private double normal_fraction = BeatTrainer.Config.DEFAULT.normalFraction();
 
@@ -107,7 +110,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	protected void execute() throws IOException {
 		if (EcgCommandSupport.isBlank(model)) throw new IllegalArgumentException(NO_MODEL);
 		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction,
-			networks);
+			networks, focal_gamma);
 		Path data = folder == null ? null : folder.toPath();
 		List<String> validation = validation_records == null || validation_records.isBlank() ? List.of()
 			: LabelledRecords.names(data, validation_records, "validation_records");

@@ -28,9 +28,10 @@ import java.util.Map;
  * rhythms differ, as in the DS1 -> DS2 protocol; {@code split=k} puts record i in fold i mod k.
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
- * [epochs=4] [batch=64] [lr=0.001] [weightCap=8] [normalFraction=0.6] [premature=0.03] [networks=3]
- * [calibrate=0] [adapt=off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the shipped
- * model's recipe; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
+ * [epochs=4] [batch=64] [lr=0.001] [weightCap=16] [normalFraction=0.6] [premature=0.03] [networks=3]
+ * [focalGamma=2]
+ * [calibrate=0] [adapt=off|mean|record|dominant|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the
+ * recipe; the shipped model was trained before its focal loss and cap of 16, with {@code focalGamma=0 weightCap=8}; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
  * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
  * pooled figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is
@@ -114,6 +115,8 @@ public final class BeatCrossValidation {
 				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, adaptation, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
+				RecordAdaptation foldAdaptation = adaptation != null && adaptation.needsReference()
+					? adaptation.withReference(model, trainData, RrFeatures.CURRENT) : adaptation;
 				// each test record classified once; the fold's figures are the sum of its records'
 				long t0 = System.nanoTime();
 				double adaptS = 0;
@@ -122,7 +125,7 @@ public final class BeatCrossValidation {
 				for (BeatDataset record : test) {
 					float[] plain = BeatTrainer.probabilities(model, record, 256);
 					long a0 = System.nanoTime();
-					float[] p = adaptation == null ? plain : adaptedProbabilities(model, record, adaptation);
+					float[] p = adaptation == null ? plain : adaptedProbabilities(model, record, foldAdaptation);
 					adaptS += adaptation == null ? 0 : (System.nanoTime() - a0) / 1e9;
 					testBeats.add(record);
 					testProbabilities.add(p);
@@ -152,7 +155,7 @@ public final class BeatCrossValidation {
 					for (String name : testNames) {
 						BeatDataset d = detected.get(name);
 						float[] plain = BeatTrainer.probabilities(model, d, 256);
-						float[] p = adaptation == null ? plain : adaptedProbabilities(model, d, adaptation);
+						float[] p = adaptation == null ? plain : adaptedProbabilities(model, d, foldAdaptation);
 						ed.add(BeatEvaluation.of(d, bias.classify(p, d)));
 						edUnadapted.add(BeatEvaluation.of(d, bias.classify(plain, d)));
 					}
@@ -275,7 +278,7 @@ public final class BeatCrossValidation {
 			Long.parseLong(o.getOrDefault("seed", "" + d.seed())), Double.parseDouble(o.getOrDefault("weightCap", "" + d.weightCap())),
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
-			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())));
+			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())), Double.parseDouble(o.getOrDefault("focalGamma", "" + d.focalGamma())));
 		String defaultSeeds = o.containsKey("seed") ? o.get("seed") : DEFAULT_SEEDS;
 		List<Long> seeds = java.util.Arrays.stream(o.getOrDefault("seeds", defaultSeeds).split(",")).map(String::trim).map(Long::parseLong).toList();
 		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "" + BeatCalibration.DEFAULT_FOLDS));
@@ -285,7 +288,8 @@ public final class BeatCrossValidation {
 		if (problem != null) throw new IllegalArgumentException("calibrate: " + problem);
 		RecordAdaptation adaptation;
 		try {
-			adaptation = RecordAdaptation.parse(o.getOrDefault("adapt", RecordAdaptation.OFF));
+			String adapt = o.getOrDefault("adapt", RecordAdaptation.OFF);
+			adaptation = adapt.equals("dominant") ? RecordAdaptation.DOMINANT : RecordAdaptation.parse(adapt);
 		}
 		catch (IllegalArgumentException e) {
 			throw new IllegalArgumentException("adapt: " + e.getMessage(), e);

@@ -35,6 +35,11 @@ public final class RecordAdaptation {
 
 	private final float trainingWeight;
 	private final boolean meanOnly;
+	/**
+	 * {@link #DOMINANT} before {@link #withReference}: an empty list; after: the training records'
+	 * dominant beats' mean at each BatchNorm, in order; else null.
+	 */
+	private final List<float[]> reference;
 
 	/** {@code trainingWeight}: the share of the training statistics kept, 0 (the record's alone) up to but not 1. */
 	public RecordAdaptation(float trainingWeight, boolean meanOnly) {
@@ -43,12 +48,69 @@ public final class RecordAdaptation {
 		}
 		this.trainingWeight = trainingWeight;
 		this.meanOnly = meanOnly;
+		this.reference = null;
+	}
+
+	private RecordAdaptation(List<float[]> reference) {
+		this.trainingWeight = 0;
+		this.meanOnly = true;
+		this.reference = reference;
 	}
 
 	/** Pure AdaBN: the record's means and variances alone. */
 	public static final RecordAdaptation RECORD = new RecordAdaptation(0, false);
 	/** The record's means, the training set's variances. */
 	public static final RecordAdaptation MEAN = new RecordAdaptation(0, true);
+	/**
+	 * Experimental: each BatchNorm's mean moved by the record's dominant beats' departure from the
+	 * training records' dominant beats (the half of each record's beats closest to its median beat);
+	 * needs {@link #withReference} with the model's training beats, so a saved model cannot name it
+	 * (only {@code evaluate ecg adapt=dominant}).
+	 */
+	public static final RecordAdaptation DOMINANT = new RecordAdaptation(List.of());
+
+	/** Whether this adaptation needs {@link #withReference} before use. */
+	public boolean needsReference() {
+		return reference != null && reference.isEmpty();
+	}
+
+	/** {@link #DOMINANT} with the reference of a trained model and its training beats (one or more records, each in one piece). */
+	public RecordAdaptation withReference(Model trained, BeatDataset training, RrFeatures features) {
+		if (reference == null) return this;
+		NDManager from = trained.getNDManager();
+		double[][] sum = null;
+		int records = 0;
+		try (Model pass = Model.newInstance(BeatNet.NAME, from.getDevice(), from.getEngine().getEngineName())) {
+			pass.setBlock(BeatNet.build(BeatNet.members(trained.getBlock()), BeatNet.Form.RECORD));
+			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, training.length(), features));
+			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
+			for (RecordNorm n : norms) n.reference(new float[0]);
+			for (String name : training.recordNames()) {
+				BeatDataset record = training.ofRecords(name::equals);
+				if (!adapts(record.size())) continue;
+				int[] dominant = dominantBeats(record), sample = sample(dominant.length, SAMPLE);
+				for (int i = 0; i < sample.length; i++) sample[i] = dominant[sample[i]];
+				try (NDManager manager = pass.getNDManager().newSubManager()) {
+					pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(record, sample, 0, sample.length, features)), false);
+				}
+				if (sum == null) sum = new double[norms.size()][];
+				for (int l = 0; l < norms.size(); l++) {
+					float[] m = norms.get(l).batchMean();
+					if (sum[l] == null) sum[l] = new double[m.length];
+					for (int c = 0; c < m.length; c++) sum[l][c] += m[c];
+				}
+				records++;
+			}
+		}
+		if (records == 0) throw new IllegalArgumentException("training: no record of at least " + MIN_BEATS + " beats for the dominant-beat reference");
+		List<float[]> means = new java.util.ArrayList<>();
+		for (double[] layer : sum) {
+			float[] m = new float[layer.length];
+			for (int c = 0; c < m.length; c++) m[c] = (float) (layer[c] / records);
+			means.add(m);
+		}
+		return new RecordAdaptation(means);
+	}
 	/** The text of no adaptation (a null adaptation) for {@link #parse}. */
 	public static final String OFF = "off";
 	static final String EXPECTED = "expected off, record, mean or the share of the training statistics kept (0 up to but not 1), got '%s'";
@@ -75,6 +137,7 @@ public final class RecordAdaptation {
 
 	/** The text {@link #parse} reads back. */
 	public String format() {
+		if (reference != null) return "dominant";
 		if (meanOnly && trainingWeight == 0) return "mean";
 		if (meanOnly) throw new IllegalStateException("a mean-only adaptation with a training weight has no text");
 		return trainingWeight == 0 ? "record" : String.valueOf(trainingWeight);
@@ -97,8 +160,18 @@ public final class RecordAdaptation {
 			pass.setBlock(BeatNet.build(BeatNet.members(trained.getBlock()), BeatNet.Form.RECORD));
 			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, beats.length(), features));
 			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
-			for (RecordNorm n : norms) n.mix(trainingWeight, meanOnly);
-			int[] sample = sample(beats.size(), SAMPLE);
+			int[] sample;
+			if (reference != null) {
+				if (reference.size() != norms.size()) throw new IllegalStateException("dominant: no reference for this model (withReference)");
+				for (int l = 0; l < norms.size(); l++) norms.get(l).reference(reference.get(l));
+				int[] dominant = dominantBeats(beats);
+				sample = sample(dominant.length, SAMPLE);
+				for (int i = 0; i < sample.length; i++) sample[i] = dominant[sample[i]];
+			}
+			else {
+				for (RecordNorm n : norms) n.mix(trainingWeight, meanOnly);
+				sample = sample(beats.size(), SAMPLE);
+			}
 			try (NDManager manager = pass.getNDManager().newSubManager()) {
 				pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(beats, sample, 0, sample.length, features)),
 					false);
@@ -128,6 +201,24 @@ public final class RecordAdaptation {
 			at += record.size();
 		}
 		return out;
+	}
+
+	/**
+	 * The indices, in order, of the half of the beats closest to the record's median beat (by the
+	 * energy of the window minus the median beat): its dominant morphology, whatever its label.
+	 */
+	static int[] dominantBeats(BeatDataset beats) {
+		int n = beats.size();
+		double[] energy = new double[n];
+		for (int i = 0; i < n; i++) {
+			double e = 0;
+			for (float x : beats.residual(i)) e += x * x;
+			energy[i] = e;
+		}
+		double[] sorted = energy.clone();
+		java.util.Arrays.sort(sorted);
+		double median = sorted[(n - 1) / 2];
+		return java.util.stream.IntStream.range(0, n).filter(i -> energy[i] <= median).toArray();
 	}
 
 	/** {@code k} indices spread evenly over 0 .. n - 1, in order (with repeats when n < k). */

@@ -23,6 +23,9 @@ final class RecordNorm extends AbstractBlock {
 	private float trainingWeight;
 	private boolean meanOnly;
 	private float[] mean, variance;
+	/** With a reference (the training records' dominant beats' mean), the mean used is the trained one moved by the batch's departure from it. */
+	private float[] reference;
+	private float[] batchMean;
 
 	RecordNorm() {
 		super(VERSION);
@@ -40,6 +43,21 @@ final class RecordNorm extends AbstractBlock {
 	void mix(float trainingWeight, boolean meanOnly) {
 		this.trainingWeight = trainingWeight;
 		this.meanOnly = meanOnly;
+	}
+
+	/**
+	 * The per-channel mean of the training records' dominant beats at this layer: the mean used is then
+	 * {@code running + (batch - reference)}, so a record's dominant beats land where the training
+	 * records' dominant beats did; null: the batch's mean as mixed by {@link #mix}. With a zero-length
+	 * array the block only measures: it normalises with the trained statistics and keeps the batch's mean.
+	 */
+	void reference(float[] reference) {
+		this.reference = reference;
+	}
+
+	/** The per-channel mean of the batch of the last pass. */
+	float[] batchMean() {
+		return batchMean;
 	}
 
 	/** The per-channel mean this block normalised with last (null before a pass). */
@@ -62,6 +80,7 @@ final class RecordNorm extends AbstractBlock {
 		float[] data = x.toFloatArray();
 		double count = (double) batch * positions;
 		float[] batchMean = new float[channels], batchVariance = new float[channels];
+		this.batchMean = batchMean;
 		for (int c = 0; c < channels; c++) {
 			double sum = 0;
 			for (int b = 0; b < batch; b++) for (int at = (b * channels + c) * positions, k = 0; k < positions; k++) sum += data[at + k];
@@ -78,8 +97,9 @@ final class RecordNorm extends AbstractBlock {
 		float[] scale = new float[channels], shift = new float[channels];
 		float w = trainingWeight;
 		for (int c = 0; c < channels; c++) {
-			mean[c] = w * trainedMean[c] + (1 - w) * batchMean[c];
-			variance[c] = meanOnly ? trainedVariance[c] : w * trainedVariance[c] + (1 - w) * batchVariance[c];
+			mean[c] = reference == null ? w * trainedMean[c] + (1 - w) * batchMean[c]
+				: reference.length == 0 ? trainedMean[c] : trainedMean[c] + batchMean[c] - reference[c];
+			variance[c] = meanOnly || reference != null ? trainedVariance[c] : w * trainedVariance[c] + (1 - w) * batchVariance[c];
 			scale[c] = gamma[c] / (float) Math.sqrt(variance[c] + BeatNet.BN_EPSILON);
 			shift[c] = beta[c] - mean[c] * scale[c];
 		}

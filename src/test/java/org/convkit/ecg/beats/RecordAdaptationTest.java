@@ -122,6 +122,37 @@ class RecordAdaptationTest {
 		return BeatDataset.of(record, reference, BeatModel.shipped().window());
 	}
 
+	/** Record 208's beats are a third V (992 of 2,955): its dominant half, by distance to the median beat, is almost all N. */
+	@Test
+	void theDominantBeatsOfARecordWithManyVBeatsAreItsNormalOnes() throws Exception {
+		BeatDataset beats = reference("208");
+		int[] dominant = RecordAdaptation.dominantBeats(beats);
+		int v = 0, all = 0;
+		for (int i : dominant) if (beats.label(i) == AamiClass.V) v++;
+		for (int i = 0; i < beats.size(); i++) if (beats.label(i) == AamiClass.V) all++;
+		assertEquals(beats.size() / 2.0, dominant.length, 1.0, "half the beats");
+		assertTrue(all > beats.size() / 4, "208 has many V beats: " + all);
+		assertTrue(v < dominant.length / 50, "V beats among the dominant half: " + v + " of " + dominant.length);
+	}
+
+	/**
+	 * The dominant-beat adaptation moves each BatchNorm's mean by the record's dominant beats'
+	 * departure from the training records': a record that is its own reference is not moved at all.
+	 */
+	@Test
+	void aRecordThatIsItsOwnDominantReferenceIsClassifiedAsWithoutAdaptation() throws Exception {
+		BeatDataset beats = reference("208");
+		BeatModel shipped = BeatModel.shipped();
+		Model trained = ConvKitRuntime.get().model(shipped.specAsTrained());
+		assertThrows(IllegalStateException.class, () -> RecordAdaptation.DOMINANT.adapted(trained, beats, shipped.rrFeatures()), "no reference yet");
+		RecordAdaptation own = RecordAdaptation.DOMINANT.withReference(trained, beats, shipped.rrFeatures());
+		float[] plain = BeatTrainer.probabilities(trained, beats, 512), adapted;
+		try (Model model = own.adapted(trained, beats, shipped.rrFeatures())) {
+			adapted = BeatTrainer.probabilities(model, beats, 512);
+		}
+		for (int i = 0; i < plain.length; i++) assertEquals(plain[i], adapted[i], 1e-4, "probability " + i);
+	}
+
 	@Test
 	void aModelSaysWhetherItAdapts() throws Exception {
 		assertNull(BeatModel.shipped().adaptation(), "the shipped model does not adapt");
