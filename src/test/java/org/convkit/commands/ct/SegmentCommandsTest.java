@@ -114,6 +114,34 @@ class SegmentCommandsTest {
 	}
 
 	@Test
+	void anEnsembleWithEarlyStoppingTrainsIntoOneFolderThatSegmentVolumeReads() throws Exception {
+		ImagePlus[] in = volumeAndLabels(GEOMETRY);
+		Path model = dir.resolve("ensemble");
+		Map<String, Object> options = new HashMap<>(Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "epochs", 2, "steps_per_epoch", 2,
+			"patch_xy", 16, "patch_z", 8));
+		options.putAll(Map.of("members", 2, "patience", 1, "noise", 0.1, "weight_decay", 1e-4));
+		Map<String, Object> trained = commands.run("Train Segmenter", options);
+		String summary = (String) trained.get("summary");
+		assertTrue(summary.contains("for up to 2 epochs (2 members (seeds 42,43), best epochs "), summary);
+		Properties p = new Properties();
+		try (var r = Files.newBufferedReader(model.resolve(VolumeModel.PROPERTIES))) {
+			p.load(r);
+		}
+		assertEquals("2", p.getProperty(VolumeModel.MEMBERS));
+		assertEquals("42,43", p.getProperty(Segmenter.MEMBER_SEEDS));
+		assertEquals("1.0E-4", p.getProperty("recipe.weight_decay"));
+		assertEquals("1", p.getProperty("recipe.patience"));
+		assertTrue(p.getProperty("recipe.augmentation").contains("noise=0.1"), p.getProperty("recipe.augmentation"));
+		assertTrue(Files.isRegularFile(model.resolve("unet3d-member2.params")));
+		ResultsTable table = (ResultsTable) trained.get("training");
+		assertEquals(1, table.getValue("member", 0));
+		assertEquals(2, table.getValue("member", table.size() - 1));
+
+		Map<String, Object> out = commands.run("Segment Volume", Map.of("image", in[0], "model", model.toFile()));
+		assertArrayEquals(new int[] {32, 28, 1, 16, 1}, ((ImagePlus) out.get("segmentation")).getDimensions());
+	}
+
+	@Test
 	void badInputIsRefusedNamingTheFilesAndTheMismatch() throws Exception {
 		ImagePlus[] in = volumeAndLabels(GEOMETRY);
 		Path model = dir.resolve("m");
