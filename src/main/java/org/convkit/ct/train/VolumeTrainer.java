@@ -86,6 +86,20 @@ public final class VolumeTrainer {
 		default NDArray loss(NDArray out, NDArray target, NDArray weight) {
 			return weightedMse(out, target, weight);
 		}
+
+		/**
+		 * Sums over one validation patch that {@link #validationLoss(double[])} turns into the loss of
+		 * all patches together; by default the patch's loss times its weight, and the weight.
+		 */
+		default double[] validationSums(NDArray out, NDArray target, NDArray weight) {
+			double w = weight.sum().getFloat();
+			return new double[] {loss(out, target, weight).getFloat() * w, w};
+		}
+
+		/** The validation loss from the sums of all validation patches (added element-wise); by default the weighted mean loss. */
+		default double validationLoss(double[] sums) {
+			return sums[0] / Math.max(sums[1], 1e-6);
+		}
 	}
 
 	/** Progress after each step; {@link #cancelled()} is asked before each step. */
@@ -538,19 +552,19 @@ public final class VolumeTrainer {
 	}
 
 	private double validationLoss(Model model, List<float[][]> patches) {
-		double sum = 0, weights = 0;
+		double[] sums = null;
 		for (float[][] p : patches) {
 			try (NDManager m = model.getNDManager().newSubManager()) {
 				Shape shape = new Shape(1, 1, (long) p[3][0], (long) p[3][1], (long) p[3][2]);
 				NDArray x = m.create(p[0], shape), y = m.create(p[1], shape), w = m.create(p[2], shape);
 				ParameterStore store = new ParameterStore(m, false);
 				NDArray out = UNet3d.forward(a -> model.getBlock().forward(store, new NDList(a), false).singletonOrThrow(), x, network);
-				float wsum = w.sum().getFloat();
-				sum += objective.loss(out, y, w).getFloat() * (double) wsum;
-				weights += wsum;
+				double[] one = objective.validationSums(out, y, w);
+				if (sums == null) sums = one;
+				else for (int i = 0; i < sums.length; i++) sums[i] += one[i];
 			}
 		}
-		return sum / Math.max(weights, 1e-6);
+		return objective.validationLoss(sums);
 	}
 
 	/** Draws one augmented training patch (z, y, x) row-major, and its labels into {@code labels} when the volumes have them. */
