@@ -40,7 +40,8 @@ import net.imglib2.view.Views;
  * {@code augment} (true: flips and in-plane rotations as well as intensity jitter), {@code tilt}
  * (degrees either way about z) and {@code zoom} (scale fraction), {@code scale} and {@code shift}
  * (intensity jitter), {@code noise} (Gaussian noise std, normalised units), {@code weight_decay},
- * {@code patience} (early stopping, epochs) and {@code members} (an ensemble of that many networks,
+ * {@code patience} (early stopping, epochs), {@code warm_up} (the fraction of the epochs none of
+ * which is kept as the best) and {@code members} (an ensemble of that many networks,
  * seeds {@code seed}, {@code seed+1}, ...; each member's Dice is reported too).
  * The U-Net's Dice is reported as the network predicts and as Segment Volume gives it (the largest
  * component of each label that is one piece in the training labels, {@link Segmenter#ONE_PIECE}).
@@ -80,10 +81,11 @@ public final class SegmentEvaluation {
 				case "weight_decay" -> training = training.withWeightDecay(Float.parseFloat(value));
 				case "patience" -> training = training.withPatience(Integer.parseInt(value));
 				case "members" -> members = Integer.parseInt(value);
+				case "warm_up" -> training = training.withWarmUp(Double.parseDouble(value));
 				case "depth" -> network = network.withDepth(Integer.parseInt(value));
 				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
 				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, tilt, "
-					+ "zoom, scale, shift, noise, weight_decay, patience, members, depth or width");
+					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, members, depth or width");
 			}
 		}
 		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);

@@ -137,14 +137,14 @@ public final class VolumeTrainer {
 	 */
 	public record Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed,
 		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter,
-		double noise, float weightDecay, int patience)
+		double noise, float weightDecay, int patience, double warmUp)
 	{
 		/** Without noise, weight decay or early stopping. */
 		public Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed, double validationFraction,
 			boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter)
 		{
 			this(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, 0, 0, 0);
+				tiltDegrees, zoomJitter, 0, 0, 0, 0);
 		}
 
 		/** Without small rotations and scaling. */
@@ -169,62 +169,79 @@ public final class VolumeTrainer {
 			if (!(noise >= 0 && noise <= 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_NOISE, noise));
 			if (!(weightDecay >= 0 && weightDecay <= 0.1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_WEIGHT_DECAY, weightDecay));
 			if (patience < 0) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_PATIENCE, patience));
+			if (!(warmUp >= 0 && warmUp < 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_WARM_UP, warmUp));
 		}
 
 		public Config withEpochs(int e, int steps) {
 			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withSeed(long s) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, s, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience);
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withPatch(int xy, int z, int batch) {
 			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With or without the flips and in-plane rotations (intensity jitter stays). */
 		public Config withGeometricAugmentation(boolean on) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With small rotations about z (up to {@code degrees} either way) and scaling (up to {@code zoom}); 0, 0: none. */
 		public Config withTiltAndZoom(double degrees, double zoom) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, degrees, zoom, noise, weightDecay, patience);
+				shiftJitter, degrees, zoom, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withLearningRate(float lr) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With intensity jitter: scale by up to {@code scale} either way, shift by up to {@code shift} (normalised units). */
 		public Config withIntensityJitter(double scale, double shift) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scale, shift,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With Gaussian noise of a std drawn per patch from [0, {@code std}] (normalised units); 0: none. */
 		public Config withNoise(double std) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, std, weightDecay, patience);
+				shiftJitter, tiltDegrees, zoomJitter, std, weightDecay, patience, warmUp);
 		}
 
 		/** With Adam's weight decay (an L2 term on the gradients); 0: none. */
 		public Config withWeightDecay(float decay) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, decay, patience);
+				shiftJitter, tiltDegrees, zoomJitter, noise, decay, patience, warmUp);
+		}
+
+		/**
+		 * Keeping no epoch of the first {@code fraction} of the run as the best one (nor stopping
+		 * early during it): 0: any epoch. The first epochs of a cosine schedule from a high learning
+		 * rate have not learnt the structures, and on a validation slab of a few slices such a network
+		 * (background everywhere) can score best: one fold kept its second epoch and segmented nothing.
+		 */
+		public Config withWarmUp(double fraction) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, fraction);
+		}
+
+		/** The first epoch that may be kept as the best (from 1). */
+		int firstKept() {
+			return (int) Math.floor(warmUp * epochs) + 1;
 		}
 
 		/** Stopping after {@code epochs} epochs without a better validation loss; 0: never. */
 		public Config withPatience(int epochs) {
 			return new Config(patchXY, patchZ, batchSize, this.epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, epochs);
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, epochs, warmUp);
 		}
 
 		void store(Properties p) {
@@ -239,6 +256,7 @@ public final class VolumeTrainer {
 				+ (tiltDegrees > 0 || zoomJitter > 0 ? ", tilt_degrees=" + tiltDegrees + ", zoom=" + zoomJitter : "") + (noise > 0 ? ", noise=" + noise : ""));
 			if (weightDecay > 0) p.setProperty("recipe.weight_decay", String.valueOf(weightDecay));
 			if (patience > 0) p.setProperty("recipe.patience", String.valueOf(patience));
+			if (warmUp > 0) p.setProperty("recipe.warm_up", String.valueOf(warmUp));
 		}
 	}
 
@@ -246,6 +264,7 @@ public final class VolumeTrainer {
 	public static final String EPOCHS_TRAINED = "recipe.epochs_trained";
 	static final String BAD_NOISE = "noise: expected a noise std in [0, 1] (normalised units), got %s";
 	static final String BAD_WEIGHT_DECAY = "weight_decay: expected in [0, 0.1], got %s";
+	static final String BAD_WARM_UP = "warm_up: expected a fraction of the epochs in [0, 1), got %s";
 	static final String BAD_PATIENCE = "patience: expected 0 (no early stopping) or a number of epochs, got %d";
 
 	/** The trained model and its history. */
@@ -410,7 +429,7 @@ public final class VolumeTrainer {
 					if (k == config.stepsPerEpoch() - 1 && !validation.isEmpty()) {
 						val = validationLoss(model, validation);
 						losses.add(val);
-						if (val < bestLoss) {
+						if (epoch >= config.firstKept() && val < bestLoss) {
 							bestLoss = val;
 							bestEpoch = epoch;
 							best = BlockParameters.toBytes(model.getBlock());

@@ -264,6 +264,21 @@ class VolumeTrainerTest {
 	}
 
 	@Test
+	void noEpochOfTheWarmUpIsKept() {
+		ArrayImg<FloatType, FloatArray> volume = synthetic(24, 6);
+		VolumeTrainer.Config config = TRAIN.withEpochs(4, 2).withWarmUp(0.5);
+		assertEquals(3, config.firstKept());
+		VolumeTrainer.Result r = new VolumeTrainer(NET, config, new Noise2Void()).train(List.of(volume), Intensity.zscore(volume), VolumeModel.Task.DENOISE,
+			36, null, null);
+		List<Double> losses = r.validationLosses();
+		assertEquals(4, losses.size(), "every epoch is validated");
+		assertEquals(losses.get(2) <= losses.get(3) ? 3 : 4, r.bestEpoch(), "the better of epochs 3 and 4, whatever epochs 1 and 2 scored: " + losses);
+		assertEquals("0.5", r.model().recipe().getProperty("recipe.warm_up"));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withWarmUp(1));
+		assertEquals("warm_up: expected a fraction of the epochs in [0, 1), got 1.0", e.getMessage());
+	}
+
+	@Test
 	void noiseHasTheAskedStdAndBadSettingsAreRefused() {
 		float[] patch = new float[200_000];
 		VolumeTrainer.addNoise(patch, 0.25, new Random(1));
