@@ -73,7 +73,7 @@ class SegmentCommandsTest {
 		ImagePlus[] in = volumeAndLabels(GEOMETRY);
 		Path model = dir.resolve("model");
 		Map<String, Object> trained = commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "epochs", 2,
-			"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4"));
+			"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4", "members", 1));
 		assertTrue(((String) trained.get("summary")).contains("labels 9,4"), (String) trained.get("summary"));
 		Properties p = new Properties();
 		try (var r = Files.newBufferedReader(model.resolve(VolumeModel.PROPERTIES))) {
