@@ -227,7 +227,7 @@ public final class VolumeModel {
 	}
 
 	/** The file of member {@code i} (from 0) in a model folder. */
-	static String memberFile(int i) {
+	public static String memberFile(int i) {
 		return i == 0 ? PARAMETERS : "unet3d-member" + (i + 1) + ".params";
 	}
 
