@@ -88,27 +88,34 @@ final class VolumeJob implements Serializable {
 		field("error", DataTypes.StringType), field("label_rows", DataTypes.createArrayType(LABEL, false)) });
 
 	/**
-	 * A model folder's two files as the executors receive them (broadcast), with the folder's name for
-	 * messages and a key (a digest of both files) under which each executor opens it once, also
-	 * across the jobs of one application.
+	 * A model folder's files as the executors receive them (broadcast): the descriptor and each
+	 * member's parameters (one for a single network, more for an ensemble), with the folder's name for
+	 * messages and a key (a digest of all files) under which each executor opens it once, also across
+	 * the jobs of one application.
 	 */
-	record ShippedModel(String source, String key, byte[] parameters, byte[] properties) implements Serializable {
+	record ShippedModel(String source, String key, byte[][] members, byte[] properties) implements Serializable {
 
 		/** Reads the model's files on any Hadoop file system and checks them as the commands do. */
 		static ShippedModel read(String folder, Configuration conf) throws IOException {
 			Path path = new Path(folder);
 			FileSystem fs = path.getFileSystem(conf);
-			byte[][] files = new byte[2][];
-			String[] names = {VolumeModel.PARAMETERS, VolumeModel.PROPERTIES};
-			for (int i = 0; i < 2; i++) {
-				Path file = new Path(path, names[i]);
-				if (!fs.isFile(file)) throw new IllegalArgumentException("--model: expected a folder holding " + VolumeModel.PARAMETERS + " and "
-					+ VolumeModel.PROPERTIES + " (a model of Train Segmenter or Train Denoiser), got " + folder);
-				try (InputStream in = fs.open(file)) {
-					files[i] = in.readAllBytes();
-				}
+			for (String name : List.of(VolumeModel.PARAMETERS, VolumeModel.PROPERTIES))
+				if (!fs.isFile(new Path(path, name))) throw new IllegalArgumentException("--model: expected a folder holding " + VolumeModel.PARAMETERS
+					+ " and " + VolumeModel.PROPERTIES + " (a model of Train Segmenter or Train Denoiser), got " + folder);
+			byte[] properties = read(fs, new Path(path, VolumeModel.PROPERTIES));
+			// an ensemble's other members: as many as the descriptor names (a missing one is refused by VolumeModel.open below)
+			java.util.Properties p = new java.util.Properties();
+			p.load(new java.io.StringReader(new String(properties, java.nio.charset.StandardCharsets.UTF_8)));
+			int count = Math.max(1, Integer.parseInt(p.getProperty(VolumeModel.MEMBERS, "1").trim()));
+			List<byte[]> members = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				Path file = new Path(path, VolumeModel.memberFile(i));
+				if (fs.isFile(file)) members.add(read(fs, file));
 			}
-			ShippedModel model = new ShippedModel(folder, digest(files), files[0], files[1]);
+			byte[][] files = new byte[members.size() + 1][];
+			for (int i = 0; i < members.size(); i++) files[i] = members.get(i);
+			files[members.size()] = properties;
+			ShippedModel model = new ShippedModel(folder, digest(files), members.toArray(new byte[0][]), properties);
 			VolumeModel m = model.open();
 			try {
 				m.check(folder, m.task(), 1);
@@ -118,6 +125,12 @@ final class VolumeJob implements Serializable {
 				throw new IllegalArgumentException("--" + e.getMessage(), e);
 			}
 			return model;
+		}
+
+		private static byte[] read(FileSystem fs, Path file) throws IOException {
+			try (InputStream in = fs.open(file)) {
+				return in.readAllBytes();
+			}
 		}
 
 		private static String digest(byte[][] files) {
@@ -135,7 +148,7 @@ final class VolumeJob implements Serializable {
 		VolumeModel open() throws IOException {
 			java.nio.file.Path folder = Files.createTempDirectory("convkit-model-");
 			try {
-				Files.write(folder.resolve(VolumeModel.PARAMETERS), parameters);
+				for (int i = 0; i < members.length; i++) Files.write(folder.resolve(VolumeModel.memberFile(i)), members[i]);
 				Files.write(folder.resolve(VolumeModel.PROPERTIES), properties);
 				return VolumeModel.open(folder);
 			}
@@ -144,7 +157,7 @@ final class VolumeJob implements Serializable {
 				throw new IllegalArgumentException("--" + String.valueOf(e.getMessage()).replace(folder.toAbsolutePath().normalize().toString(), source), e);
 			}
 			finally {
-				Files.deleteIfExists(folder.resolve(VolumeModel.PARAMETERS));
+				for (int i = 0; i < members.length; i++) Files.deleteIfExists(folder.resolve(VolumeModel.memberFile(i)));
 				Files.deleteIfExists(folder.resolve(VolumeModel.PROPERTIES));
 				Files.deleteIfExists(folder);
 			}

@@ -38,7 +38,7 @@ public final class CtModels {
 		recipe.setProperty(VALUES, values.name());
 		recipe.setProperty(THIRD_AXIS, timeAsDepth ? "t" : "z");
 		recipe.setProperty(SOURCE, source);
-		return new VolumeModel(m.config(), m.task(), m.intensity(), m.tile(), m.spacing(), recipe, m.parameters(), m.noiseVariance());
+		return m.withRecipe(recipe);
 	}
 
 	/** Refuses a volume whose values are of another kind than the model's training volumes (when the model says). */

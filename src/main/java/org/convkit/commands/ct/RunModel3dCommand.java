@@ -126,7 +126,7 @@ public class RunModel3dCommand extends ConvKitCommand {
 			halo = m.overlap();
 			if (overlap >= 0 && overlap < halo)
 				throw new IllegalArgumentException(String.format(Locale.ROOT, SMALL_OVERLAP, overlap, path, halo, halo));
-			if (intensity != null) m = new VolumeModel(m.config(), m.task(), intensity, tile, m.spacing(), m.recipe(), m.parameters(), m.noiseVariance());
+			if (intensity != null) m = m.withIntensity(intensity).withTile(tile);
 			what = m.toString();
 			for (int r = 0; r < volume.runs(); r++) {
 				if (stop(r, volume.runs())) return;

@@ -93,6 +93,18 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 	@Parameter(min = "0", max = "0.49", description = "Scale patches by up to this fraction either way (a patient's size)")
 	private double zoom_jitter = Segmenter.TRAINING.zoomJitter();
 
+	@Parameter(min = "0", max = "1", description = "Add Gaussian noise to each patch, its std drawn up to this (in units of the labelled voxels' std): other scanners' noise")
+	private double noise = Segmenter.TRAINING.noise();
+
+	@Parameter(min = "0", max = "0.1", description = "Adam weight decay (an L2 penalty on the weights; 0: none)")
+	private double weight_decay = Segmenter.TRAINING.weightDecay();
+
+	@Parameter(min = "0", max = "1000", description = "Stop after this many epochs without a better validation loss (0: train all epochs)")
+	private int patience = Segmenter.TRAINING.patience();
+
+	@Parameter(min = "1", max = "16", description = "Networks in the ensemble, each with its own seed (seed, seed+1, ...); Segment Volume averages their probabilities")
+	private int members = Segmenter.DEFAULT_MEMBERS;
+
 	@Parameter(description = "Random seed (patches, augmentation, initialisation)")
 	private long seed = Segmenter.TRAINING.seed();
 
@@ -125,13 +137,13 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
 			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter(), tilt_degrees,
-			zoom_jitter);
+			zoom_jitter, noise, (float) weight_decay, patience, Segmenter.TRAINING.warmUp());
 		checkMemory(volume, working, network, config);
 		training = new ResultsTable();
 		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);
 		VolumeTrainer.Result result;
 		try {
-			result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config,
+			result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config, members,
 				"'" + image.getTitle() + "'", progress);
 		}
 		catch (CancellationException e) {
@@ -142,9 +154,9 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 			if (status != null) status.clearStatus();
 		}
 		result.model().save(model.toPath());
-		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for %d epochs (best %d) in %.0f s, %.0f voxels/s; saved to %s",
-			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs, result.bestEpoch(),
-			result.seconds(), result.voxelsPerSecond(), model);
+		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for up to %d epochs (%s) in %.0f s, %.0f voxels/s; saved to %s",
+			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs,
+			Segmenter.trainingText(result.model()), result.seconds(), result.voxelsPerSecond(), model);
 	}
 
 	/**

@@ -24,6 +24,8 @@ final class TrainingProgress implements VolumeTrainer.Listener {
 	private final LogService log;
 	private final BooleanSupplier canceled;
 	private VolumeTrainer.Progress last;
+	/** The ensemble member being trained (0: a single network). */
+	private int member;
 
 	/**
 	 * @param canceled the command's own cancel (an interrupted thread always stops the run)
@@ -39,15 +41,22 @@ final class TrainingProgress implements VolumeTrainer.Listener {
 	@Override
 	public void progress(VolumeTrainer.Progress p) {
 		last = p;
-		if (status != null) status.showStatus(p.step(), p.totalSteps(), command + ": " + p);
+		String text = command + (member > 0 ? ", member " + member : "") + ": " + p;
+		if (status != null) status.showStatus(p.step(), p.totalSteps(), text);
 		if (Double.isNaN(p.validationLoss()) && p.step() != p.totalSteps()) return;
 		table.incrementCounter();
+		if (member > 0) table.addValue("member", member);
 		table.addValue("epoch", p.epoch());
 		table.addValue("step", p.step());
 		table.addValue("loss", p.loss());
 		table.addValue("validation_loss", p.validationLoss());
 		table.addValue("voxels_per_s", p.voxelsPerSecond());
-		if (log != null) log.info(command + ": " + p);
+		if (log != null) log.info(text);
+	}
+
+	@Override
+	public void member(int index, int of) {
+		member = of > 1 ? index : 0;
 	}
 
 	@Override

@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Properties;
@@ -48,12 +50,20 @@ import net.imglib2.view.Views;
  * {@link #apply} runs it on a volume {@code (x, y, z)} (one input channel) or {@code (x, y, z, c)}
  * through the runtime's model cache, tiled by {@link TiledProcessor} (FITTED sizing, halo from the
  * configuration) in batches, with the volume normalised on the fly (no copy of the input).
+ * <p>
+ * An ensemble ({@link #ensemble}) is one model with several parameter sets of the same network,
+ * the members, each trained with its own seed on the same data: the folder holds the first as
+ * {@value #PARAMETERS} and the others as {@code unet3d-member2.params}, ..., and the descriptor
+ * their count ({@value #MEMBERS}; a folder without it is one member). {@link #apply} gives the mean
+ * of the members' outputs; {@link #member} one member as a model of its own.
  */
 public final class VolumeModel {
 
 	public static final String PARAMETERS = "unet3d.params";
 	public static final String PROPERTIES = "convkit-model.properties";
 	public static final String ARCHITECTURE = "unet3d";
+	/** Descriptor key: the number of members (parameter sets) of an ensemble. */
+	public static final String MEMBERS = "members";
 
 	/** What the network computes. */
 	public enum Task {
@@ -71,6 +81,8 @@ public final class VolumeModel {
 	static final String WRONG_TASK = "model: %s holds a %s model, but a %s model is needed here";
 	static final String WRONG_CHANNELS = "model: %s expects %d input channel(s), but the volume has %d";
 	static final String DAMAGED = "model: %s of %s cannot be read: %s";
+	static final String MEMBER_MISSING = "model: %s lists %d members, but its member file %s is missing";
+	static final String NOT_MEMBERS = "members: expected models of one network, normalisation, tile, spacing and task; member %d differs (%s)";
 
 	private final UNet3d.Config config;
 	private final Task task;
@@ -78,7 +90,8 @@ public final class VolumeModel {
 	private final long tile;
 	private final double[] spacing;
 	private final Properties recipe;
-	private final byte[] parameters;
+	/** The members' parameters, the first one's first. */
+	private final byte[][] members;
 	private final String id;
 	private final double noiseVariance;
 
@@ -96,6 +109,12 @@ public final class VolumeModel {
 	public VolumeModel(UNet3d.Config config, Task task, Intensity intensity, long tile, double[] spacing, Properties recipe, byte[] parameters,
 		double noiseVariance)
 	{
+		this(config, task, intensity, tile, spacing, recipe, new byte[][] {parameters.clone()}, noiseVariance);
+	}
+
+	private VolumeModel(UNet3d.Config config, Task task, Intensity intensity, long tile, double[] spacing, Properties recipe, byte[][] members,
+		double noiseVariance)
+	{
 		UNet3d.checkTile(config, tile, tile, tile);
 		if (task == Task.DENOISE && config.outChannels() == 2 && !(noiseVariance > 0))
 			throw new IllegalArgumentException("noise_variance: a two-channel denoiser needs the noise variance, got " + noiseVariance);
@@ -107,8 +126,51 @@ public final class VolumeModel {
 		this.spacing = spacing == null ? new double[] {1, 1, 1} : spacing.clone();
 		this.recipe = new Properties();
 		if (recipe != null) this.recipe.putAll(recipe);
-		this.parameters = parameters.clone();
-		this.id = "ct-" + ARCHITECTURE + ":" + config.describe() + ":" + digest(parameters);
+		this.members = members;
+		StringBuilder digests = new StringBuilder();
+		for (byte[] m : members) digests.append(digests.isEmpty() ? "" : "+").append(digest(m));
+		this.id = "ct-" + ARCHITECTURE + ":" + config.describe() + ":" + digests;
+	}
+
+	/**
+	 * One model of several members (see the class comment), with the first member's descriptor and
+	 * {@code recipe}.
+	 *
+	 * @throws IllegalArgumentException when the members differ in network, task, normalisation, tile or spacing
+	 */
+	public static VolumeModel ensemble(List<VolumeModel> models, Properties recipe) {
+		if (models.isEmpty()) throw new IllegalArgumentException("members: expected at least one model");
+		VolumeModel first = models.get(0);
+		List<byte[]> parameters = new ArrayList<>();
+		for (int i = 0; i < models.size(); i++) {
+			VolumeModel m = models.get(i);
+			if (!m.config.equals(first.config) || m.task != first.task || !m.intensity.equals(first.intensity) || m.tile != first.tile
+				|| !Arrays.equals(m.spacing, first.spacing) || Double.compare(m.noiseVariance, first.noiseVariance) != 0)
+				throw new IllegalArgumentException(String.format(Locale.ROOT, NOT_MEMBERS, i + 1, m));
+			parameters.addAll(Arrays.asList(m.members));
+		}
+		return new VolumeModel(first.config, first.task, first.intensity, first.tile, first.spacing, recipe, parameters.toArray(new byte[0][]),
+			first.noiseVariance);
+	}
+
+	/** The number of members (1 for a single network). */
+	public int members() {
+		return members.length;
+	}
+
+	/** Member {@code i} (from 0) as a model of its own, with this model's descriptor. */
+	public VolumeModel member(int i) {
+		return new VolumeModel(config, task, intensity, tile, spacing, recipe, new byte[][] {members[i]}, noiseVariance);
+	}
+
+	/** The same members with another recipe. */
+	public VolumeModel withRecipe(Properties other) {
+		return new VolumeModel(config, task, intensity, tile, spacing, other, members, noiseVariance);
+	}
+
+	/** The same members with another normalisation. */
+	public VolumeModel withIntensity(Intensity other) {
+		return new VolumeModel(config, task, other, tile, spacing, recipe, members, noiseVariance);
 	}
 
 	public UNet3d.Config config() {
@@ -146,7 +208,7 @@ public final class VolumeModel {
 
 	/** A new model with other default tile edge. */
 	public VolumeModel withTile(long edge) {
-		return new VolumeModel(config, task, intensity, edge, spacing, recipe, parameters, noiseVariance);
+		return new VolumeModel(config, task, intensity, edge, spacing, recipe, members, noiseVariance);
 	}
 
 	/** Whether {@link #apply} returns the posterior mean from a predicted mean and variance (see the constructor). */
@@ -159,9 +221,14 @@ public final class VolumeModel {
 		return noiseVariance;
 	}
 
-	/** The parameters as {@link ai.djl.nn.Block#saveParameters} wrote them. */
+	/** The (first member's) parameters as {@link ai.djl.nn.Block#saveParameters} wrote them. */
 	public byte[] parameters() {
-		return parameters.clone();
+		return members[0].clone();
+	}
+
+	/** The file of member {@code i} (from 0) in a model folder. */
+	public static String memberFile(int i) {
+		return i == 0 ? PARAMETERS : "unet3d-member" + (i + 1) + ".params";
 	}
 
 	/** Writes the model's two files into {@code folder} (created if needed); other files there stay. */
@@ -182,13 +249,18 @@ public final class VolumeModel {
 		p.setProperty("tile", String.valueOf(tile));
 		p.setProperty("overlap", String.valueOf(overlap()));
 		p.setProperty("spacing", spacing[0] + "," + spacing[1] + "," + spacing[2]);
+		if (members.length > 1) p.setProperty(MEMBERS, String.valueOf(members.length));
 		if (posterior()) {
 			p.setProperty("noise_variance", String.valueOf(noiseVariance));
 			p.setProperty("noise_sigma", String.valueOf(Math.sqrt(noiseVariance) / intensity.scale()));
 		}
 		StringWriter text = new StringWriter();
 		p.store(text, "ConvKit CT model (" + config.describe() + ")");
-		AtomicFiles.write(target.resolve(PARAMETERS), file -> Files.write(file, parameters));
+		// the descriptor last: it names the member files, which are all in place by then
+		for (int i = 0; i < members.length; i++) {
+			byte[] m = members[i];
+			AtomicFiles.write(target.resolve(memberFile(i)), file -> Files.write(file, m));
+		}
 		AtomicFiles.writeString(target.resolve(PROPERTIES), text.toString());
 	}
 
@@ -217,11 +289,29 @@ public final class VolumeModel {
 			Properties recipe = new Properties();
 			for (String key : p.stringPropertyNames())
 				if (key.startsWith("recipe.")) recipe.setProperty(key, p.getProperty(key));
-			return new VolumeModel(config, task, Intensity.load(p), Long.parseLong(p.getProperty("tile")), spacing, recipe, Files.readAllBytes(params),
+			int count = Integer.parseInt(p.getProperty(MEMBERS, "1").trim());
+			if (count < 1 || count > 1000) throw new IllegalArgumentException(MEMBERS + " is " + count + ", expected 1 to 1000");
+			byte[][] members = new byte[count][];
+			for (int i = 0; i < count; i++) {
+				Path file = abs.resolve(memberFile(i));
+				if (!Files.isRegularFile(file)) throw new MissingMember(String.format(Locale.ROOT, MEMBER_MISSING, abs, count, file.getFileName()));
+				members[i] = Files.readAllBytes(file);
+			}
+			return new VolumeModel(config, task, Intensity.load(p), Long.parseLong(p.getProperty("tile")), spacing, recipe, members,
 				Double.parseDouble(p.getProperty("noise_variance", "NaN")));
+		}
+		catch (MissingMember e) {
+			throw new IllegalArgumentException(e.getMessage());
 		}
 		catch (RuntimeException e) {
 			throw new IOException(String.format(DAMAGED, PROPERTIES, abs, e.getMessage() == null ? e.toString() : e.getMessage()), e);
+		}
+	}
+
+	/** A member file the descriptor names is not there (a folder copied in part): the folder's fault, not the descriptor's. */
+	private static final class MissingMember extends RuntimeException {
+		MissingMember(String message) {
+			super(message);
 		}
 	}
 
@@ -257,7 +347,8 @@ public final class VolumeModel {
 					model.setBlock(UNet3d.build(config));
 					int s = config.stride();
 					model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, config.inChannels(), s, s, s));
-					model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(parameters)));
+					if (members.length != 1) throw new IllegalStateException("an ensemble loads one member at a time (member(i))");
+					model.getBlock().loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(members[0])));
 					return model;
 				}
 				catch (MalformedModelException | IOException | RuntimeException e) {
@@ -290,6 +381,17 @@ public final class VolumeModel {
 	public ArrayImg<FloatType, FloatArray> apply(RandomAccessibleInterval<? extends RealType<?>> volume, long tileEdge, int batchSize)
 		throws IOException
 	{
+		if (members.length > 1) {
+			// the mean of the members' outputs, one member's inference at a time
+			ArrayImg<FloatType, FloatArray> sum = member(0).apply(volume, tileEdge, batchSize);
+			float[] total = sum.update(null).getCurrentStorageArray();
+			for (int i = 1; i < members.length; i++) {
+				float[] one = member(i).apply(volume, tileEdge, batchSize).update(null).getCurrentStorageArray();
+				for (int v = 0; v < total.length; v++) total[v] += one[v];
+			}
+			for (int v = 0; v < total.length; v++) total[v] /= members.length;
+			return sum;
+		}
 		int channels = volume.numDimensions() == 4 ? (int) volume.dimension(3) : 1;
 		if (volume.numDimensions() != 3 && volume.numDimensions() != 4)
 			throw new IllegalArgumentException("volume: expected (x, y, z) or (x, y, z, c), got " + volume.numDimensions() + " dimensions");
@@ -353,7 +455,7 @@ public final class VolumeModel {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%s, task %s, normalisation %s, tile %d, overlap %d%s", config.describe(), task.id(), intensity, tile, overlap(),
-			posterior() ? String.format(Locale.ROOT, ", noise variance %.4g", noiseVariance) : "");
+		return String.format(Locale.ROOT, "%s%s, task %s, normalisation %s, tile %d, overlap %d%s", config.describe(),
+			members.length > 1 ? " x " + members.length + " members" : "", task.id(), intensity, tile, overlap(), posterior() ? String.format(Locale.ROOT, ", noise variance %.4g", noiseVariance) : "");
 	}
 }

@@ -38,7 +38,11 @@ import net.imglib2.view.Views;
  * Options: {@code labels=5,1,2,3,52}, {@code held=0.333}, {@code epochs}, {@code steps} (per epoch),
  * {@code seed}, and the recipe's {@code patch_xy}, {@code patch_z}, {@code depth}, {@code width},
  * {@code augment} (true: flips and in-plane rotations as well as intensity jitter), {@code tilt}
- * (degrees either way about z) and {@code zoom} (scale fraction).
+ * (degrees either way about z) and {@code zoom} (scale fraction), {@code scale} and {@code shift}
+ * (intensity jitter), {@code noise} (Gaussian noise std, normalised units), {@code weight_decay},
+ * {@code patience} (early stopping, epochs), {@code warm_up} (the fraction of the epochs none of
+ * which is kept as the best) and {@code members} (an ensemble of that many networks,
+ * seeds {@code seed}, {@code seed+1}, ...; each member's Dice is reported too).
  * The U-Net's Dice is reported as the network predicts and as Segment Volume gives it (the largest
  * component of each label that is one piece in the training labels, {@link Segmenter#ONE_PIECE}).
  */
@@ -52,6 +56,7 @@ public final class SegmentEvaluation {
 		double held = 1 / 3.0;
 		VolumeTrainer.Config training = Segmenter.TRAINING;
 		UNet3d.Config network = Segmenter.NETWORK;
+		int members = Segmenter.DEFAULT_MEMBERS;
 		for (String a : args) {
 			int eq = a.indexOf('=');
 			if (eq < 0) {
@@ -70,10 +75,17 @@ public final class SegmentEvaluation {
 				case "augment" -> training = training.withGeometricAugmentation(Boolean.parseBoolean(value));
 				case "tilt" -> training = training.withTiltAndZoom(Double.parseDouble(value), training.zoomJitter());
 				case "zoom" -> training = training.withTiltAndZoom(training.tiltDegrees(), Double.parseDouble(value));
+				case "scale" -> training = training.withIntensityJitter(Double.parseDouble(value), training.shiftJitter());
+				case "shift" -> training = training.withIntensityJitter(training.scaleJitter(), Double.parseDouble(value));
+				case "noise" -> training = training.withNoise(Double.parseDouble(value));
+				case "weight_decay" -> training = training.withWeightDecay(Float.parseFloat(value));
+				case "patience" -> training = training.withPatience(Integer.parseInt(value));
+				case "members" -> members = Integer.parseInt(value);
+				case "warm_up" -> training = training.withWarmUp(Double.parseDouble(value));
 				case "depth" -> network = network.withDepth(Integer.parseInt(value));
 				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
 				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, tilt, "
-					+ "zoom, depth or width");
+					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, members, depth or width");
 			}
 		}
 		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);
@@ -84,14 +96,15 @@ public final class SegmentEvaluation {
 		if (!Arrays.equals(image.voxels().dimensionsAsLongArray(), labels.voxels().dimensionsAsLongArray()))
 			throw new IllegalArgumentException(seg.getFileName() + ": " + labels.dimensionsText() + " voxels, but " + ct.getFileName() + " is " + image.dimensionsText());
 		LabelClasses classes = LabelClasses.of(labels.voxels(), LabelClasses.parse(labelText), seg.getFileName().toString());
-		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; held apart: %.3f of the slices at each end, 2 folds; %s, %s%n", ct.getFileName(),
-			image.dimensionsText(), image.geometry().describe(), seg.getFileName(), classes.text(), held, network.withChannels(1, classes.classes()).describe(), training);
-		evaluate(image, labels, classes, held, network, training).forEach(System.out::println);
+		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; held apart: %.3f of the slices at each end, 2 folds; %s, %d member(s), %s%n",
+			ct.getFileName(), image.dimensionsText(), image.geometry().describe(), seg.getFileName(), classes.text(), held,
+			network.withChannels(1, classes.classes()).describe(), members, training);
+		evaluate(image, labels, classes, held, network, training, members).forEach(System.out::println);
 	}
 
 	/** The report's lines. */
-	static List<String> evaluate(Volume image, Volume labels, LabelClasses classes, double held, UNet3d.Config network, VolumeTrainer.Config training)
-		throws IOException
+	static List<String> evaluate(Volume image, Volume labels, LabelClasses classes, double held, UNet3d.Config network, VolumeTrainer.Config training,
+		int members) throws IOException
 	{
 		int nx = (int) image.width(), ny = (int) image.height(), nz = (int) image.depth(), plane = nx * ny;
 		int cut = (int) Math.round(nz * held);
@@ -100,6 +113,7 @@ public final class SegmentEvaluation {
 		double[] spacing = image.geometry().spacing();
 		float[] values = SegmentationMetrics.flat(image.voxels()), reference = SegmentationMetrics.flat(labels.voxels());
 		float[] pred = new float[values.length], kept = new float[values.length], base = new float[values.length], truth = new float[values.length];
+		float[][] memberPred = new float[members > 1 ? members : 0][values.length];
 		ArrayImg<FloatType, FloatArray> classIndices = classes.classIndices(labels.voxels());
 		List<String> lines = new ArrayList<>();
 		for (int fold = 0; fold < 2; fold++) {
@@ -111,8 +125,18 @@ public final class SegmentEvaluation {
 			long t0 = System.nanoTime();
 			final int f = fold + 1;
 			VolumeTrainer.Result r = Segmenter.train(List.of(Views.zeroMin(Views.interval(image.voxels(), trainPart))),
-				List.of(Views.zeroMin(Views.interval(classIndices, trainPart))), classes, spacing, network, training, p -> {
-					if (p.step() % training.stepsPerEpoch() == 0) System.out.println("  fold " + f + ": " + p);
+				List.of(Views.zeroMin(Views.interval(classIndices, trainPart))), classes, spacing, network, training, members, new VolumeTrainer.Listener() {
+					private String member = "";
+
+					@Override
+					public void progress(VolumeTrainer.Progress p) {
+						if (p.step() % training.stepsPerEpoch() == 0) System.out.println("  fold " + f + member + ": " + p);
+					}
+
+					@Override
+					public void member(int index, int of) {
+						member = of > 1 ? ", member " + index : "";
+					}
 				});
 			double seconds = (System.nanoTime() - t0) / 1e9;
 			VolumeModel model = r.model();
@@ -124,6 +148,14 @@ public final class SegmentEvaluation {
 			Segmenter.keepOnePiece(largest, nx, ny, nz, onePiece);
 			float[] thresholded = ThresholdBaseline.segment(values, reference, learn, nx, ny, nz, classes.values());
 			int from = test0 * plane, n = (test1 - test0) * plane;
+			List<String> memberDice = new ArrayList<>();
+			for (int m = 0; m < memberPred.length; m++) {
+				float[] one = Segmenter.segment(image.voxels(), spacing, model.member(m), model.tile(), 1, false, "fold " + f, false).labels().update(null)
+					.getCurrentStorageArray();
+				System.arraycopy(one, from, memberPred[m], from, n);
+				memberDice.add("member " + (m + 1) + ": " + diceText(SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(one, from, from + n), nx, ny,
+					test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values())));
+			}
 			System.arraycopy(labelsOut, from, pred, from, n);
 			System.arraycopy(largest, from, kept, from, n);
 			System.arraycopy(thresholded, from, base, from, n);
@@ -133,8 +165,9 @@ public final class SegmentEvaluation {
 			List<SegmentationMetrics.Label> foldKept = SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(largest, from, from + n), nx, ny,
 				test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values());
 			lines.add(String.format(Locale.ROOT, "fold %d: trained on slices %d-%d, segmented %d-%d: %.0f s training and segmenting (%.0f training voxels/s, "
-				+ "best epoch %d); Dice %s; one piece (%s): %s", f, train0, train1 - 1, test0, test1 - 1, seconds, r.voxelsPerSecond(), r.bestEpoch(),
+				+ "%s); Dice %s; one piece (%s): %s", f, train0, train1 - 1, test0, test1 - 1, seconds, r.voxelsPerSecond(), Segmenter.trainingText(model),
 				diceText(foldScores), Arrays.toString(onePiece), diceText(foldKept)));
+			for (String m : memberDice) lines.add("  fold " + f + ", " + m);
 		}
 		List<SegmentationMetrics.Label> net = SegmentationMetrics.compare(ArrayImgs.floats(pred, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
 			classes.values());
@@ -155,6 +188,9 @@ public final class SegmentEvaluation {
 			sumKept += c.dice();
 			sumThr += b.dice();
 		}
+		for (int m = 0; m < memberPred.length; m++)
+			lines.add("pooled, member " + (m + 1) + " alone (U-Net): " + diceText(SegmentationMetrics.compare(ArrayImgs.floats(memberPred[m], nx, ny, nz),
+				ArrayImgs.floats(truth, nx, ny, nz), spacing, classes.values())));
 		lines.add(String.format(Locale.ROOT, "mean Dice on the held-apart parts: U-Net %.3f, Segment Volume (one piece) %.3f, baseline %.3f", sumNet / net.size(),
 			sumKept / onePieces.size(), sumThr / thr.size()));
 		return lines;

@@ -45,7 +45,14 @@ import net.imglib2.view.Views;
  * <li>Adam 2e-3 with cosine decay, {@value #DEFAULT_EPOCHS} epochs of {@value #DEFAULT_STEPS}
  * steps: 131 M training voxels, what the issue's budget (a 128x128x96 volume in under 20 minutes on
  * 2 cores) affords with room for a loaded machine; the best epoch on the validation slab is kept,
- * which guards the longer run against over-fitting a few labelled slices.</li>
+ * which guards the longer run against over-fitting a few labelled slices; no epoch of the first
+ * quarter is kept (an untrained network can score best on a thin validation slab), and a network
+ * stops {@value #DEFAULT_PATIENCE} epochs after its best (best epochs were 6-9 of 20).</li>
+ * <li>An ensemble of {@value #DEFAULT_MEMBERS} networks (seeds 42, 43), their class probabilities
+ * averaged: with a few labelled slices the seed decides much (a structure 0.05 in one seed, 0.87
+ * in the next), and the mean of two is above either on the held-apart liver; early stopping pays
+ * for the second network (the budget's worst case, both networks training all epochs, is 1000
+ * steps).</li>
  * <li>Intensities as nnU-Net normalises CT: clipped to the 0.5th..99.5th percentile of the labelled
  * (foreground) voxels, then z-scored with their mean and std, all stored with the model so HU
  * volumes of other scanners are normalised alike. A z-score over the whole volume, air included,
@@ -68,7 +75,11 @@ public final class Segmenter {
 	static final double ONE_PIECE_FRACTION = 0.95;
 	/** Descriptor key: the intensity range "low,high" voxels are clipped to before the z-score. */
 	public static final String CLIP = "recipe.clip";
-	public static final int DEFAULT_EPOCHS = 20, DEFAULT_STEPS = 25;
+	/** Recipe keys of an ensemble: each member's seed, best epoch and epochs trained, comma-separated. */
+	public static final String MEMBER_SEEDS = "recipe.member_seeds", MEMBER_BEST_EPOCHS = "recipe.member_best_epochs",
+		MEMBER_EPOCHS = "recipe.member_epochs_trained";
+	public static final int MAX_MEMBERS = 16;
+	public static final int DEFAULT_EPOCHS = 20, DEFAULT_STEPS = 25, DEFAULT_MEMBERS = 2, DEFAULT_PATIENCE = 4;
 	public static final long DEFAULT_TILE = 112;
 	/**
 	 * The least core a model's tile keeps (the default network's core in the default tile): a deeper
@@ -78,8 +89,9 @@ public final class Segmenter {
 	static final long MIN_CORE = DEFAULT_TILE - 2 * UNet3d.halo(UNet3d.Config.DEFAULT);
 	public static final UNet3d.Config NETWORK = UNet3d.Config.DEFAULT.withBaseWidth(8);
 	public static final VolumeTrainer.Config TRAINING = new VolumeTrainer.Config(64, 32, 2, DEFAULT_EPOCHS, DEFAULT_STEPS, 2e-3f, 42, 0.1, false, false,
-		0.1, 0.1);
+		0.1, 0.1).withPatience(DEFAULT_PATIENCE).withWarmUp(0.25);
 
+	static final String BAD_MEMBERS = "members: expected 1 to %d networks in the ensemble, got %d";
 	static final String TOO_SMALL = "image: %s (%s voxels at the working spacing) is too small to train on; each side needs at least %d voxels";
 	static final String NOT_SEGMENTER = "model: %s holds no label values (" + LABEL_VALUES + "); it was not written by Train Segmenter";
 	static final String CLASS_MISMATCH = "model: %s has %d outputs but %d classes (background and %s)";
@@ -99,6 +111,17 @@ public final class Segmenter {
 		double[] spacing, LabelClasses classes, double[] workingSpacing, UNet3d.Config network, VolumeTrainer.Config training, String name,
 		VolumeTrainer.Listener listener)
 	{
+		return train(image, labels, spacing, classes, workingSpacing, network, training, 1, name, listener);
+	}
+
+	/**
+	 * The same, an ensemble of {@code members} networks (see {@link #train(List, List, LabelClasses,
+	 * double[], UNet3d.Config, VolumeTrainer.Config, int, VolumeTrainer.Listener)}).
+	 */
+	public static VolumeTrainer.Result train(RandomAccessibleInterval<? extends RealType<?>> image, RandomAccessibleInterval<? extends RealType<?>> labels,
+		double[] spacing, LabelClasses classes, double[] workingSpacing, UNet3d.Config network, VolumeTrainer.Config training, int members, String name,
+		VolumeTrainer.Listener listener)
+	{
 		double[] working = workingSpacing == null ? spacing.clone() : workingSpacing.clone();
 		RandomAccessibleInterval<? extends RealType<?>> img = image;
 		RandomAccessibleInterval<FloatType> cls = classes.classIndices(labels);
@@ -110,7 +133,7 @@ public final class Segmenter {
 		for (int d = 0; d < 3; d++)
 			if (img.dimension(d) < min)
 				throw new IllegalArgumentException(String.format(Locale.ROOT, TOO_SMALL, name, dims(img), min));
-		return train(List.of(img), List.of(cls), classes, working, network, training, listener);
+		return train(List.of(img), List.of(cls), classes, working, network, training, members, listener);
 	}
 
 	/**
@@ -121,21 +144,65 @@ public final class Segmenter {
 		List<? extends RandomAccessibleInterval<? extends RealType<?>>> classIndices, LabelClasses classes, double[] spacing, UNet3d.Config network,
 		VolumeTrainer.Config training, VolumeTrainer.Listener listener)
 	{
+		return train(images, classIndices, classes, spacing, network, training, 1, listener);
+	}
+
+	/**
+	 * Trains an ensemble of {@code members} networks on the same data and normalisation, member k
+	 * (from 1) with seed {@code training.seed() + k - 1} (so member 1 is the single network of that
+	 * seed); segmentation averages their class probabilities. The result's model holds all members
+	 * ({@link VolumeModel#ensemble}); its validation losses and best epoch are the first member's,
+	 * its time the sum; each member's seed, best epoch and epochs trained are in the recipe
+	 * ({@value #MEMBER_SEEDS}, {@value #MEMBER_BEST_EPOCHS}, {@value #MEMBER_EPOCHS}).
+	 */
+	public static VolumeTrainer.Result train(List<? extends RandomAccessibleInterval<? extends RealType<?>>> images,
+		List<? extends RandomAccessibleInterval<? extends RealType<?>>> classIndices, LabelClasses classes, double[] spacing, UNet3d.Config network,
+		VolumeTrainer.Config training, int members, VolumeTrainer.Listener listener)
+	{
+		if (members < 1 || members > MAX_MEMBERS) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_MEMBERS, MAX_MEMBERS, members));
 		UNet3d.Config net = network.withChannels(1, classes.classes());
 		double[] clip = foregroundRange(images, classIndices);
 		List<RandomAccessibleInterval<FloatType>> clipped = new ArrayList<>();
 		for (RandomAccessibleInterval<? extends RealType<?>> v : images) clipped.add(clip(v, clip));
 		Intensity intensity = zscore(clipped, classIndices);
 		long tile = tile(net);
-		VolumeTrainer.Result r = new VolumeTrainer(net, training, new SegmentationObjective(classes.classes())).train(clipped, classIndices, intensity,
-			VolumeModel.Task.SEGMENT, tile, spacing, listener);
-		VolumeModel m = r.model();
-		Properties recipe = m.recipe();
+		List<VolumeTrainer.Result> results = new ArrayList<>();
+		List<VolumeModel> models = new ArrayList<>();
+		List<String> seeds = new ArrayList<>(), bests = new ArrayList<>(), trained = new ArrayList<>();
+		double seconds = 0, voxels = 0;
+		for (int k = 0; k < members; k++) {
+			if (listener != null) listener.member(k + 1, members);
+			VolumeTrainer.Config member = training.withSeed(training.seed() + k);
+			VolumeTrainer.Result r = new VolumeTrainer(net, member, new SegmentationObjective(classes.classes())).train(clipped, classIndices, intensity,
+				VolumeModel.Task.SEGMENT, tile, spacing, listener);
+			results.add(r);
+			models.add(r.model());
+			seeds.add(String.valueOf(member.seed()));
+			bests.add(String.valueOf(r.bestEpoch()));
+			trained.add(r.model().recipe().getProperty(VolumeTrainer.EPOCHS_TRAINED));
+			seconds += r.seconds();
+			voxels += r.voxelsPerSecond() * r.seconds();
+		}
+		VolumeTrainer.Result first = results.get(0);
+		Properties recipe = first.model().recipe();
 		recipe.setProperty(LABEL_VALUES, classes.text());
 		recipe.setProperty(CLIP, clip[0] + "," + clip[1]);
 		recipe.setProperty(ONE_PIECE, onePiece(classIndices, classes));
-		VolumeModel labelled = new VolumeModel(m.config(), m.task(), m.intensity(), m.tile(), m.spacing(), recipe, m.parameters());
-		return new VolumeTrainer.Result(labelled, r.validationLosses(), r.bestEpoch(), r.voxelsPerSecond(), r.seconds());
+		if (members > 1) {
+			recipe.setProperty(MEMBER_SEEDS, String.join(",", seeds));
+			recipe.setProperty(MEMBER_BEST_EPOCHS, String.join(",", bests));
+			recipe.setProperty(MEMBER_EPOCHS, String.join(",", trained));
+		}
+		return new VolumeTrainer.Result(VolumeModel.ensemble(models, recipe), first.validationLosses(), first.bestEpoch(), voxels / seconds, seconds);
+	}
+
+	/** "best epoch 7 of 11 trained" or, for an ensemble, "3 members (seeds 42,43,44), best epochs 7,9,8 of 11,13,12 trained". */
+	public static String trainingText(VolumeModel model) {
+		Properties r = model.recipe();
+		if (model.members() == 1)
+			return "best epoch " + r.getProperty("recipe.best_epoch", "?") + " of " + r.getProperty(VolumeTrainer.EPOCHS_TRAINED, "?") + " trained";
+		return model.members() + " members (seeds " + r.getProperty(MEMBER_SEEDS, "?") + "), best epochs " + r.getProperty(MEMBER_BEST_EPOCHS, "?") + " of "
+			+ r.getProperty(MEMBER_EPOCHS, "?") + " trained";
 	}
 
 	/** The tile a model of this network is saved with: the default, or a larger one that keeps {@link #MIN_CORE} for a deeper network. */
@@ -270,11 +337,10 @@ public final class Segmenter {
 		long workingVoxels = working[0] * working[1] * working[2];
 		// beside the tiles (checked by VolumeModel.apply): the scores at the working spacing, the
 		// resampled input, and on the input's grid the labels, the best probability, one channel and the probabilities
-		long heap = 4L * (k * workingVoxels + (resample ? workingVoxels : 0) + 3 * voxels + (probabilities ? k * voxels : 0));
+		long heap = 4L * ((model.members() > 1 ? 2 : 1) * k * workingVoxels + (resample ? workingVoxels : 0) + 3 * voxels + (probabilities ? k * voxels : 0));
 		MemoryGuard.check("image", "segmenting " + dims[0] + "x" + dims[1] + "x" + dims[2] + " voxels into " + k + " classes", 0, heap);
 		RandomAccessibleInterval<? extends RealType<?>> input = resample ? Resampling.linear(volume, spacing, model.spacing()) : volume;
-		ArrayImg<FloatType, FloatArray> scores = model.apply(clip(input, clipRange(model)), tile, batch);
-		softmax(scores.update(null).getCurrentStorageArray(), (int) workingVoxels, k);
+		ArrayImg<FloatType, FloatArray> scores = probabilities(clip(input, clipRange(model)), model, tile, batch, (int) workingVoxels, k);
 		ArrayImg<FloatType, FloatArray> probs = probabilities ? ArrayImgs.floats(dims[0], dims[1], dims[2], k) : null;
 		ArrayImg<FloatType, FloatArray> labels = ArrayImgs.floats(dims);
 		float[] label = labels.update(null).getCurrentStorageArray(), best = new float[(int) voxels];
@@ -296,6 +362,32 @@ public final class Segmenter {
 		}
 		if (onePiece) keepOnePiece(label, (int) dims[0], (int) dims[1], (int) dims[2], onePieceValues(model));
 		return new Segmentation(labels, probs, classes);
+	}
+
+	/**
+	 * Class probabilities (x, y, z, class) of a volume already at the model's spacing and clipped:
+	 * the softmax of the network's scores, for an ensemble the mean of its members' (one member's
+	 * inference at a time).
+	 */
+	static ArrayImg<FloatType, FloatArray> probabilities(RandomAccessibleInterval<FloatType> input, VolumeModel model, long tile, int batch, int voxels,
+		int k) throws IOException
+	{
+		ArrayImg<FloatType, FloatArray> mean = null;
+		for (int i = 0; i < model.members(); i++) {
+			ArrayImg<FloatType, FloatArray> scores = model.member(i).apply(input, tile, batch);
+			float[] p = scores.update(null).getCurrentStorageArray();
+			softmax(p, voxels, k);
+			if (mean == null) mean = scores;
+			else {
+				float[] sum = mean.update(null).getCurrentStorageArray();
+				for (int v = 0; v < sum.length; v++) sum[v] += p[v];
+			}
+		}
+		if (model.members() > 1) {
+			float[] sum = mean.update(null).getCurrentStorageArray();
+			for (int v = 0; v < sum.length; v++) sum[v] /= model.members();
+		}
+		return mean;
 	}
 
 	/** Sets to background, in place, the voxels of each of {@code values} outside its largest component. */

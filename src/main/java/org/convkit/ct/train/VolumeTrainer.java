@@ -86,6 +86,20 @@ public final class VolumeTrainer {
 		default NDArray loss(NDArray out, NDArray target, NDArray weight) {
 			return weightedMse(out, target, weight);
 		}
+
+		/**
+		 * Sums over one validation patch that {@link #validationLoss(double[])} turns into the loss of
+		 * all patches together; by default the patch's loss times its weight, and the weight.
+		 */
+		default double[] validationSums(NDArray out, NDArray target, NDArray weight) {
+			double w = weight.sum().getFloat();
+			return new double[] {loss(out, target, weight).getFloat() * w, w};
+		}
+
+		/** The validation loss from the sums of all validation patches (added element-wise); by default the weighted mean loss. */
+		default double validationLoss(double[] sums) {
+			return sums[0] / Math.max(sums[1], 1e-6);
+		}
 	}
 
 	/** Progress after each step; {@link #cancelled()} is asked before each step. */
@@ -95,6 +109,9 @@ public final class VolumeTrainer {
 		default boolean cancelled() {
 			return false;
 		}
+
+		/** Called before member {@code index} (from 1) of an ensemble of {@code of} networks is trained. */
+		default void member(int index, int of) {}
 	}
 
 	/**
@@ -119,8 +136,17 @@ public final class VolumeTrainer {
 	 * and size, not the anatomy's orientation.
 	 */
 	public record Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed,
-		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter)
+		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter,
+		double noise, float weightDecay, int patience, double warmUp)
 	{
+		/** Without noise, weight decay or early stopping. */
+		public Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed, double validationFraction,
+			boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter)
+		{
+			this(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
+				tiltDegrees, zoomJitter, 0, 0, 0, 0);
+		}
+
 		/** Without small rotations and scaling. */
 		public Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed, double validationFraction,
 			boolean flips, boolean rotations, double scaleJitter, double shiftJitter)
@@ -140,38 +166,82 @@ public final class VolumeTrainer {
 			if (!(shiftJitter >= 0)) throw new IllegalArgumentException("shift_jitter: expected >= 0, got " + shiftJitter);
 			if (!(tiltDegrees >= 0 && tiltDegrees <= 45)) throw new IllegalArgumentException("tilt_degrees: expected in [0, 45], got " + tiltDegrees);
 			if (!(zoomJitter >= 0 && zoomJitter < 0.5)) throw new IllegalArgumentException("zoom_jitter: expected in [0, 0.5), got " + zoomJitter);
+			if (!(noise >= 0 && noise <= 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_NOISE, noise));
+			if (!(weightDecay >= 0 && weightDecay <= 0.1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_WEIGHT_DECAY, weightDecay));
+			if (patience < 0) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_PATIENCE, patience));
+			if (!(warmUp >= 0 && warmUp < 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_WARM_UP, warmUp));
 		}
 
 		public Config withEpochs(int e, int steps) {
 			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withSeed(long s) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, s, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter);
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withPatch(int xy, int z, int batch) {
 			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With or without the flips and in-plane rotations (intensity jitter stays). */
 		public Config withGeometricAugmentation(boolean on) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With small rotations about z (up to {@code degrees} either way) and scaling (up to {@code zoom}); 0, 0: none. */
 		public Config withTiltAndZoom(double degrees, double zoom) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, degrees, zoom);
+				shiftJitter, degrees, zoom, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withLearningRate(float lr) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+		}
+
+		/** With intensity jitter: scale by up to {@code scale} either way, shift by up to {@code shift} (normalised units). */
+		public Config withIntensityJitter(double scale, double shift) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scale, shift,
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+		}
+
+		/** With Gaussian noise of a std drawn per patch from [0, {@code std}] (normalised units); 0: none. */
+		public Config withNoise(double std) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter, tiltDegrees, zoomJitter, std, weightDecay, patience, warmUp);
+		}
+
+		/** With Adam's weight decay (an L2 term on the gradients); 0: none. */
+		public Config withWeightDecay(float decay) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter, tiltDegrees, zoomJitter, noise, decay, patience, warmUp);
+		}
+
+		/**
+		 * Keeping no epoch of the first {@code fraction} of the run as the best one (nor stopping
+		 * early during it): 0: any epoch. The first epochs of a cosine schedule from a high learning
+		 * rate have not learnt the structures, and on a validation slab of a few slices such a network
+		 * (background everywhere) can score best: one fold kept its second epoch and segmented nothing.
+		 */
+		public Config withWarmUp(double fraction) {
+			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, fraction);
+		}
+
+		/** The first epoch that may be kept as the best (from 1). */
+		int firstKept() {
+			return (int) Math.floor(warmUp * epochs) + 1;
+		}
+
+		/** Stopping after {@code epochs} epochs without a better validation loss; 0: never. */
+		public Config withPatience(int epochs) {
+			return new Config(patchXY, patchZ, batchSize, this.epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, epochs, warmUp);
 		}
 
 		void store(Properties p) {
@@ -183,9 +253,19 @@ public final class VolumeTrainer {
 			p.setProperty("recipe.seed", String.valueOf(seed));
 			p.setProperty("recipe.validation_fraction", String.valueOf(validationFraction));
 			p.setProperty("recipe.augmentation", "flips=" + flips + ", rotations=" + rotations + ", scale=" + scaleJitter + ", shift=" + shiftJitter
-				+ (tiltDegrees > 0 || zoomJitter > 0 ? ", tilt_degrees=" + tiltDegrees + ", zoom=" + zoomJitter : ""));
+				+ (tiltDegrees > 0 || zoomJitter > 0 ? ", tilt_degrees=" + tiltDegrees + ", zoom=" + zoomJitter : "") + (noise > 0 ? ", noise=" + noise : ""));
+			if (weightDecay > 0) p.setProperty("recipe.weight_decay", String.valueOf(weightDecay));
+			if (patience > 0) p.setProperty("recipe.patience", String.valueOf(patience));
+			if (warmUp > 0) p.setProperty("recipe.warm_up", String.valueOf(warmUp));
 		}
 	}
+
+	/** Recipe key: the epochs trained (fewer than {@link Config#epochs} when training stopped early). */
+	public static final String EPOCHS_TRAINED = "recipe.epochs_trained";
+	static final String BAD_NOISE = "noise: expected a noise std in [0, 1] (normalised units), got %s";
+	static final String BAD_WEIGHT_DECAY = "weight_decay: expected in [0, 0.1], got %s";
+	static final String BAD_WARM_UP = "warm_up: expected a fraction of the epochs in [0, 1), got %s";
+	static final String BAD_PATIENCE = "patience: expected 0 (no early stopping) or a number of epochs, got %d";
 
 	/** The trained model and its history. */
 	public record Result(VolumeModel model, List<Double> validationLosses, int bestEpoch, double voxelsPerSecond, double seconds) {}
@@ -300,7 +380,7 @@ public final class VolumeTrainer {
 		float lr = config.learningRate();
 		Tracker cosine = n -> (float) (lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(n, totalSteps) / totalSteps)));
 		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(Loss.l2Loss())
-			.optOptimizer(Adam.builder().optLearningRateTracker(cosine).build())
+			.optOptimizer(Adam.builder().optLearningRateTracker(cosine).optWeightDecays(config.weightDecay()).build())
 			.optDevices(new Device[] {device});
 		UNet3d.checkEngine(engine, device);
 		Model model = Model.newInstance(VolumeModel.ARCHITECTURE, device, engine);
@@ -312,17 +392,18 @@ public final class VolumeTrainer {
 		List<Double> losses = new ArrayList<>();
 		byte[] best = null;
 		double bestLoss = Double.POSITIVE_INFINITY;
-		int bestEpoch = 0;
+		int bestEpoch = 0, epochsTrained = 0;
 		long trained = 0;
 		long t0 = System.nanoTime();
 		try (Trainer trainer = model.newTrainer(trainingConfig)) {
 			trainer.initialize(new Shape(b, 1, pz, py, px));
 			int step = 0;
-			for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+			for (int epoch = 1; epoch <= config.epochs() && !stopEarly(epoch - 1, bestEpoch, best != null); epoch++) {
 				for (int k = 0; k < config.stepsPerEpoch(); k++) {
 					if (listener != null && listener.cancelled()) throw new CancellationException("training canceled at epoch " + epoch);
 					for (int i = 0; i < b; i++) {
 						sample(data, patch, labelPatch, px, pz, random);
+						if (config.noise() > 0) addNoise(patch, config.noise() * random.nextDouble(), random);
 						if (labelled) objective.prepare(patch, labelPatch, shape, one, oneTarget, oneWeight, random);
 						else objective.prepare(patch, shape, one, oneTarget, oneWeight, random);
 						System.arraycopy(one, 0, input, i * voxels, voxels);
@@ -348,7 +429,7 @@ public final class VolumeTrainer {
 					if (k == config.stepsPerEpoch() - 1 && !validation.isEmpty()) {
 						val = validationLoss(model, validation);
 						losses.add(val);
-						if (val < bestLoss) {
+						if (epoch >= config.firstKept() && val < bestLoss) {
 							bestLoss = val;
 							bestEpoch = epoch;
 							best = BlockParameters.toBytes(model.getBlock());
@@ -356,6 +437,7 @@ public final class VolumeTrainer {
 					}
 					if (listener != null) listener.progress(new Progress(epoch, step, totalSteps, loss, vps, val));
 				}
+				epochsTrained = epoch;
 			}
 		}
 		catch (RuntimeException e) {
@@ -370,10 +452,25 @@ public final class VolumeTrainer {
 			config.store(recipe);
 			recipe.setProperty("recipe.objective", objective.describe());
 			recipe.setProperty("recipe.best_epoch", String.valueOf(bestEpoch));
+			recipe.setProperty(EPOCHS_TRAINED, String.valueOf(epochsTrained));
 			recipe.setProperty("recipe.engine", engine);
 			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, BlockParameters.toBytes(model.getBlock()), objective.noiseVariance()), losses, bestEpoch,
 				trained / seconds, seconds);
 		}
+	}
+
+	/**
+	 * Whether to stop after {@code epoch} epochs: {@link Config#patience} epochs have passed since the
+	 * best validation loss (never without validation, or with patience 0).
+	 */
+	boolean stopEarly(int epoch, int bestEpoch, boolean validated) {
+		return config.patience() > 0 && validated && epoch - bestEpoch >= config.patience();
+	}
+
+	/** Adds Gaussian noise of {@code std} to every voxel: a scanner's noise differs with its dose, kernel and slice thickness. */
+	static void addNoise(float[] patch, double std, Random random) {
+		if (std == 0) return;
+		for (int i = 0; i < patch.length; i++) patch[i] += (float) (std * random.nextGaussian());
 	}
 
 	/** Mean of {@code w * (out - y)^2} over the voxels with weight, i.e. sum / sum(w). */
@@ -474,19 +571,19 @@ public final class VolumeTrainer {
 	}
 
 	private double validationLoss(Model model, List<float[][]> patches) {
-		double sum = 0, weights = 0;
+		double[] sums = null;
 		for (float[][] p : patches) {
 			try (NDManager m = model.getNDManager().newSubManager()) {
 				Shape shape = new Shape(1, 1, (long) p[3][0], (long) p[3][1], (long) p[3][2]);
 				NDArray x = m.create(p[0], shape), y = m.create(p[1], shape), w = m.create(p[2], shape);
 				ParameterStore store = new ParameterStore(m, false);
 				NDArray out = UNet3d.forward(a -> model.getBlock().forward(store, new NDList(a), false).singletonOrThrow(), x, network);
-				float wsum = w.sum().getFloat();
-				sum += objective.loss(out, y, w).getFloat() * (double) wsum;
-				weights += wsum;
+				double[] one = objective.validationSums(out, y, w);
+				if (sums == null) sums = one;
+				else for (int i = 0; i < sums.length; i++) sums[i] += one[i];
 			}
 		}
-		return sum / Math.max(weights, 1e-6);
+		return objective.validationLoss(sums);
 	}
 
 	/** Draws one augmented training patch (z, y, x) row-major, and its labels into {@code labels} when the volumes have them. */

@@ -73,7 +73,7 @@ class SegmentCommandsTest {
 		ImagePlus[] in = volumeAndLabels(GEOMETRY);
 		Path model = dir.resolve("model");
 		Map<String, Object> trained = commands.run("Train Segmenter", Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "epochs", 2,
-			"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4"));
+			"steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8, "label_values", "9, 4", "members", 1));
 		assertTrue(((String) trained.get("summary")).contains("labels 9,4"), (String) trained.get("summary"));
 		Properties p = new Properties();
 		try (var r = Files.newBufferedReader(model.resolve(VolumeModel.PROPERTIES))) {
@@ -111,6 +111,34 @@ class SegmentCommandsTest {
 		assertEquals(192 * 12 / 1000.0, scores.getValue("reference_mL", 1), 1e-9);
 		Map<String, Object> scoredSeg = commands.run("Evaluate Segmentation", Map.of("segmentation", seg, "reference", in[1], "label_values", "4"));
 		assertEquals(1, ((ResultsTable) scoredSeg.get("scores")).size());
+	}
+
+	@Test
+	void anEnsembleWithEarlyStoppingTrainsIntoOneFolderThatSegmentVolumeReads() throws Exception {
+		ImagePlus[] in = volumeAndLabels(GEOMETRY);
+		Path model = dir.resolve("ensemble");
+		Map<String, Object> options = new HashMap<>(Map.of("image", in[0], "labels", in[1], "model", model.toFile(), "epochs", 2, "steps_per_epoch", 2,
+			"patch_xy", 16, "patch_z", 8));
+		options.putAll(Map.of("members", 2, "patience", 1, "noise", 0.1, "weight_decay", 1e-4));
+		Map<String, Object> trained = commands.run("Train Segmenter", options);
+		String summary = (String) trained.get("summary");
+		assertTrue(summary.contains("for up to 2 epochs (2 members (seeds 42,43), best epochs "), summary);
+		Properties p = new Properties();
+		try (var r = Files.newBufferedReader(model.resolve(VolumeModel.PROPERTIES))) {
+			p.load(r);
+		}
+		assertEquals("2", p.getProperty(VolumeModel.MEMBERS));
+		assertEquals("42,43", p.getProperty(Segmenter.MEMBER_SEEDS));
+		assertEquals("1.0E-4", p.getProperty("recipe.weight_decay"));
+		assertEquals("1", p.getProperty("recipe.patience"));
+		assertTrue(p.getProperty("recipe.augmentation").contains("noise=0.1"), p.getProperty("recipe.augmentation"));
+		assertTrue(Files.isRegularFile(model.resolve("unet3d-member2.params")));
+		ResultsTable table = (ResultsTable) trained.get("training");
+		assertEquals(1, table.getValue("member", 0));
+		assertEquals(2, table.getValue("member", table.size() - 1));
+
+		Map<String, Object> out = commands.run("Segment Volume", Map.of("image", in[0], "model", model.toFile()));
+		assertArrayEquals(new int[] {32, 28, 1, 16, 1}, ((ImagePlus) out.get("segmentation")).getDimensions());
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package org.convkit.ct.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -236,5 +237,65 @@ class VolumeTrainerTest {
 		assertArrayEquals(new byte[] {1, 2, 3}, reopened.parameters());
 		IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> VolumeModel.open(dir.resolve("none")));
 		assertTrue(missing.getMessage().startsWith("model: expected a folder holding"), missing.getMessage());
+	}
+
+	@Test
+	void earlyStoppingStopsAfterThePatienceAndKeepsTheBestEpoch() {
+		ArrayImg<FloatType, FloatArray> volume = synthetic(24, 6);
+		VolumeTrainer.Config config = TRAIN.withEpochs(12, 2).withLearningRate(3e-2f).withPatience(2);
+		VolumeTrainer.Result r = new VolumeTrainer(NET, config, new Noise2Void()).train(List.of(volume), Intensity.zscore(volume), VolumeModel.Task.DENOISE,
+			36, null, null);
+		List<Double> losses = r.validationLosses();
+		int trained = Integer.parseInt(r.model().recipe().getProperty(VolumeTrainer.EPOCHS_TRAINED));
+		assertEquals(losses.size(), trained, "one validation per epoch trained");
+		assertTrue(trained < 12, "stopped early: " + losses);
+		int best = 0;
+		for (int e = 1; e < losses.size(); e++) if (losses.get(e) < losses.get(best)) best = e;
+		assertEquals(best + 1, r.bestEpoch(), "the best epoch is kept: " + losses);
+		assertEquals(r.bestEpoch() + 2, trained, "two epochs without improvement, then stop: " + losses);
+		assertEquals("2", r.model().recipe().getProperty("recipe.patience"));
+
+		// without validation there is nothing to stop on
+		VolumeTrainer plain = new VolumeTrainer(NET, config, new Noise2Void());
+		assertFalse(plain.stopEarly(11, 0, false));
+		assertTrue(plain.stopEarly(5, 3, true));
+		assertFalse(plain.stopEarly(4, 3, true));
+		assertFalse(new VolumeTrainer(NET, config.withPatience(0), new Noise2Void()).stopEarly(11, 1, true));
+	}
+
+	@Test
+	void noEpochOfTheWarmUpIsKept() {
+		ArrayImg<FloatType, FloatArray> volume = synthetic(24, 6);
+		VolumeTrainer.Config config = TRAIN.withEpochs(4, 2).withWarmUp(0.5);
+		assertEquals(3, config.firstKept());
+		VolumeTrainer.Result r = new VolumeTrainer(NET, config, new Noise2Void()).train(List.of(volume), Intensity.zscore(volume), VolumeModel.Task.DENOISE,
+			36, null, null);
+		List<Double> losses = r.validationLosses();
+		assertEquals(4, losses.size(), "every epoch is validated");
+		assertEquals(losses.get(2) <= losses.get(3) ? 3 : 4, r.bestEpoch(), "the better of epochs 3 and 4, whatever epochs 1 and 2 scored: " + losses);
+		assertEquals("0.5", r.model().recipe().getProperty("recipe.warm_up"));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withWarmUp(1));
+		assertEquals("warm_up: expected a fraction of the epochs in [0, 1), got 1.0", e.getMessage());
+	}
+
+	@Test
+	void noiseHasTheAskedStdAndBadSettingsAreRefused() {
+		float[] patch = new float[200_000];
+		VolumeTrainer.addNoise(patch, 0.25, new Random(1));
+		double sum = 0, sq = 0;
+		for (float v : patch) {
+			sum += v;
+			sq += v * v;
+		}
+		double mean = sum / patch.length;
+		assertEquals(0, mean, 0.005);
+		assertEquals(0.25, Math.sqrt(sq / patch.length - mean * mean), 0.005);
+
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withNoise(-0.1));
+		assertEquals("noise: expected a noise std in [0, 1] (normalised units), got -0.1", e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withWeightDecay(0.5f));
+		assertEquals("weight_decay: expected in [0, 0.1], got 0.5", e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withPatience(-1));
+		assertEquals("patience: expected 0 (no early stopping) or a number of epochs, got -1", e.getMessage());
 	}
 }
