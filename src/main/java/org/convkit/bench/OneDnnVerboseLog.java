@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * {@code onednn_verbose}), per primitive and per minibatch. Reorders are split into layout changes
  * of activations between plain layouts (NCHW to NHWC and back: what an engine pays when its own
  * ops and oneDNN's kernels want different layouts) and reorders to or from oneDNN's blocked layouts
- * (mostly weights).
+ * (weights, and activations for kernels that want oneDNN's nChw16c).
  */
 public final class OneDnnVerboseLog {
 
@@ -29,7 +29,7 @@ public final class OneDnnVerboseLog {
 		+ "DNNL_VERBOSE=1 bin/convkit bench ecg > ecg.log; bin/convkit bench ops ecg.log";
 	private static final Pattern BATCH = Pattern.compile("^(?:mb)?(\\d+)");
 	static final String PLAIN_REORDER = "reorder, plain to plain layout (e.g. NCHW <-> NHWC)";
-	static final String BLOCKED_REORDER = "reorder, to or from a blocked layout (e.g. weights)";
+	static final String BLOCKED_REORDER = "reorder, to or from a blocked layout (weights, nChw16c)";
 	/** A plain layout tag: dimensions in some order, no blocking (abcd, acdb, abcde, ab). */
 	private static final Pattern PLAIN = Pattern.compile("[a-z]+");
 
