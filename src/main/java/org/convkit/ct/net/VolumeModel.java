@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.converter.Converters;
@@ -226,6 +227,26 @@ public final class VolumeModel {
 		return members[0].clone();
 	}
 
+	/**
+	 * The mean over the members of their outputs ({@link #apply}), each first transformed in place by
+	 * {@code perMember} (for instance a softmax); one member's inference at a time. For a single
+	 * member: its output, transformed.
+	 */
+	public ArrayImg<FloatType, FloatArray> meanOverMembers(RandomAccessibleInterval<? extends RealType<?>> volume, long tileEdge, int batchSize,
+		Consumer<float[]> perMember) throws IOException
+	{
+		ArrayImg<FloatType, FloatArray> mean = member(0).apply(volume, tileEdge, batchSize);
+		float[] total = mean.update(null).getCurrentStorageArray();
+		perMember.accept(total);
+		for (int i = 1; i < members.length; i++) {
+			float[] one = member(i).apply(volume, tileEdge, batchSize).update(null).getCurrentStorageArray();
+			perMember.accept(one);
+			for (int v = 0; v < total.length; v++) total[v] += one[v];
+		}
+		if (members.length > 1) for (int v = 0; v < total.length; v++) total[v] /= members.length;
+		return mean;
+	}
+
 	/** The file of member {@code i} (from 0) in a model folder. */
 	public static String memberFile(int i) {
 		return i == 0 ? PARAMETERS : "unet3d-member" + (i + 1) + ".params";
@@ -381,17 +402,7 @@ public final class VolumeModel {
 	public ArrayImg<FloatType, FloatArray> apply(RandomAccessibleInterval<? extends RealType<?>> volume, long tileEdge, int batchSize)
 		throws IOException
 	{
-		if (members.length > 1) {
-			// the mean of the members' outputs, one member's inference at a time
-			ArrayImg<FloatType, FloatArray> sum = member(0).apply(volume, tileEdge, batchSize);
-			float[] total = sum.update(null).getCurrentStorageArray();
-			for (int i = 1; i < members.length; i++) {
-				float[] one = member(i).apply(volume, tileEdge, batchSize).update(null).getCurrentStorageArray();
-				for (int v = 0; v < total.length; v++) total[v] += one[v];
-			}
-			for (int v = 0; v < total.length; v++) total[v] /= members.length;
-			return sum;
-		}
+		if (members.length > 1) return meanOverMembers(volume, tileEdge, batchSize, output -> {});
 		int channels = volume.numDimensions() == 4 ? (int) volume.dimension(3) : 1;
 		if (volume.numDimensions() != 3 && volume.numDimensions() != 4)
 			throw new IllegalArgumentException("volume: expected (x, y, z) or (x, y, z, c), got " + volume.numDimensions() + " dimensions");

@@ -372,22 +372,7 @@ public final class Segmenter {
 	static ArrayImg<FloatType, FloatArray> probabilities(RandomAccessibleInterval<FloatType> input, VolumeModel model, long tile, int batch, int voxels,
 		int k) throws IOException
 	{
-		ArrayImg<FloatType, FloatArray> mean = null;
-		for (int i = 0; i < model.members(); i++) {
-			ArrayImg<FloatType, FloatArray> scores = model.member(i).apply(input, tile, batch);
-			float[] p = scores.update(null).getCurrentStorageArray();
-			softmax(p, voxels, k);
-			if (mean == null) mean = scores;
-			else {
-				float[] sum = mean.update(null).getCurrentStorageArray();
-				for (int v = 0; v < sum.length; v++) sum[v] += p[v];
-			}
-		}
-		if (model.members() > 1) {
-			float[] sum = mean.update(null).getCurrentStorageArray();
-			for (int v = 0; v < sum.length; v++) sum[v] /= model.members();
-		}
-		return mean;
+		return model.meanOverMembers(input, tile, batch, scores -> softmax(scores, voxels, k));
 	}
 
 	/** Sets to background, in place, the voxels of each of {@code values} outside its largest component. */

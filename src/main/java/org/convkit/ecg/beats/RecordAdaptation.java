@@ -77,22 +77,15 @@ public final class RecordAdaptation {
 	/** {@link #DOMINANT} with the reference of a trained model and its training beats (one or more records, each in one piece). */
 	public RecordAdaptation withReference(Model trained, BeatDataset training, RrFeatures features) {
 		if (reference == null) return this;
-		NDManager from = trained.getNDManager();
 		double[][] sum = null;
 		int records = 0;
-		try (Model pass = Model.newInstance(BeatNet.NAME, from.getDevice(), from.getEngine().getEngineName())) {
-			pass.setBlock(BeatNet.build(BeatNet.members(trained.getBlock()), BeatNet.Form.RECORD));
-			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, training.length(), features));
+		try (Model pass = recordForm(trained, training.length(), features)) {
 			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
 			for (RecordNorm n : norms) n.reference(new float[0]);
 			for (String name : training.recordNames()) {
 				BeatDataset record = training.ofRecords(name::equals);
 				if (!adapts(record.size())) continue;
-				int[] dominant = dominantBeats(record), sample = sample(dominant.length, SAMPLE);
-				for (int i = 0; i < sample.length; i++) sample[i] = dominant[sample[i]];
-				try (NDManager manager = pass.getNDManager().newSubManager()) {
-					pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(record, sample, 0, sample.length, features)), false);
-				}
+				statisticsPass(pass, record, dominantSample(record), features);
 				if (sum == null) sum = new double[norms.size()][];
 				for (int l = 0; l < norms.size(); l++) {
 					float[] m = norms.get(l).batchMean();
@@ -155,27 +148,19 @@ public final class RecordAdaptation {
 	 */
 	public Model adapted(Model trained, BeatDataset beats, RrFeatures features) {
 		if (!adapts(beats.size())) return null;
-		NDManager from = trained.getNDManager();
-		try (Model pass = Model.newInstance(BeatNet.NAME, from.getDevice(), from.getEngine().getEngineName())) {
-			pass.setBlock(BeatNet.build(BeatNet.members(trained.getBlock()), BeatNet.Form.RECORD));
-			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, beats.length(), features));
+		try (Model pass = recordForm(trained, beats.length(), features)) {
 			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
 			int[] sample;
 			if (reference != null) {
 				if (reference.size() != norms.size()) throw new IllegalStateException("dominant: no reference for this model (withReference)");
 				for (int l = 0; l < norms.size(); l++) norms.get(l).reference(reference.get(l));
-				int[] dominant = dominantBeats(beats);
-				sample = sample(dominant.length, SAMPLE);
-				for (int i = 0; i < sample.length; i++) sample[i] = dominant[sample[i]];
+				sample = dominantSample(beats);
 			}
 			else {
 				for (RecordNorm n : norms) n.mix(trainingWeight, meanOnly);
 				sample = sample(beats.size(), SAMPLE);
 			}
-			try (NDManager manager = pass.getNDManager().newSubManager()) {
-				pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(beats, sample, 0, sample.length, features)),
-					false);
-			}
+			statisticsPass(pass, beats, sample, features);
 			return BeatNet.folded(trained, norms, beats.length(), features);
 		}
 	}
@@ -201,6 +186,36 @@ public final class RecordAdaptation {
 			at += record.size();
 		}
 		return out;
+	}
+
+	/** A new, initialised network of {@code trained}'s shape with {@link RecordNorm}s for its BatchNorms (parameters not yet loaded). */
+	private static Model recordForm(Model trained, int length, RrFeatures features) {
+		NDManager from = trained.getNDManager();
+		Model pass = Model.newInstance(BeatNet.NAME, from.getDevice(), from.getEngine().getEngineName());
+		try {
+			pass.setBlock(BeatNet.build(BeatNet.members(trained.getBlock()), BeatNet.Form.RECORD));
+			pass.getBlock().initialize(pass.getNDManager(), DataType.FLOAT32, BeatNet.inputShapes(1, length, features));
+			return pass;
+		}
+		catch (RuntimeException e) {
+			pass.close(); // the engine's arrays now, not at finalisation
+			throw e;
+		}
+	}
+
+	/** One forward pass of the sampled beats as a single batch: each {@link RecordNorm} of {@code pass} takes its statistics. */
+	private static void statisticsPass(Model pass, BeatDataset beats, int[] sample, RrFeatures features) {
+		try (NDManager manager = pass.getNDManager().newSubManager()) {
+			pass.getBlock().forward(new ParameterStore(manager, false), BeatNet.inputs(manager, BeatNet.batch(beats, sample, 0, sample.length, features)),
+				false);
+		}
+	}
+
+	/** {@value #SAMPLE} indices spread evenly over the record's dominant beats ({@link #dominantBeats}). */
+	static int[] dominantSample(BeatDataset beats) {
+		int[] dominant = dominantBeats(beats), sample = sample(dominant.length, SAMPLE);
+		for (int i = 0; i < sample.length; i++) sample[i] = dominant[sample[i]];
+		return sample;
 	}
 
 	/**
