@@ -153,28 +153,22 @@ public final class SegmentEvaluation {
 				float[] one = Segmenter.segment(image.voxels(), spacing, model.member(m), model.tile(), 1, false, "fold " + f, false).labels().update(null)
 					.getCurrentStorageArray();
 				System.arraycopy(one, from, memberPred[m], from, n);
-				memberDice.add("member " + (m + 1) + ": " + diceText(SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(one, from, from + n), nx, ny,
-					test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values())));
+				memberDice.add("member " + (m + 1) + ": " + diceText(scores(one, reference, test0, test1, nx, ny, spacing, classes)));
 			}
 			System.arraycopy(labelsOut, from, pred, from, n);
 			System.arraycopy(largest, from, kept, from, n);
 			System.arraycopy(thresholded, from, base, from, n);
 			System.arraycopy(reference, from, truth, from, n);
-			List<SegmentationMetrics.Label> foldScores = SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(labelsOut, from, from + n), nx, ny,
-				test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values());
-			List<SegmentationMetrics.Label> foldKept = SegmentationMetrics.compare(ArrayImgs.floats(Arrays.copyOfRange(largest, from, from + n), nx, ny,
-				test1 - test0), ArrayImgs.floats(Arrays.copyOfRange(reference, from, from + n), nx, ny, test1 - test0), spacing, classes.values());
+			List<SegmentationMetrics.Label> foldScores = scores(labelsOut, reference, test0, test1, nx, ny, spacing, classes);
+			List<SegmentationMetrics.Label> foldKept = scores(largest, reference, test0, test1, nx, ny, spacing, classes);
 			lines.add(String.format(Locale.ROOT, "fold %d: trained on slices %d-%d, segmented %d-%d: %.0f s training and segmenting (%.0f training voxels/s, "
 				+ "%s); Dice %s; one piece (%s): %s", f, train0, train1 - 1, test0, test1 - 1, seconds, r.voxelsPerSecond(), Segmenter.trainingText(model),
 				diceText(foldScores), Arrays.toString(onePiece), diceText(foldKept)));
 			for (String m : memberDice) lines.add("  fold " + f + ", " + m);
 		}
-		List<SegmentationMetrics.Label> net = SegmentationMetrics.compare(ArrayImgs.floats(pred, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
-			classes.values());
-		List<SegmentationMetrics.Label> onePieces = SegmentationMetrics.compare(ArrayImgs.floats(kept, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
-			classes.values());
-		List<SegmentationMetrics.Label> thr = SegmentationMetrics.compare(ArrayImgs.floats(base, nx, ny, nz), ArrayImgs.floats(truth, nx, ny, nz), spacing,
-			classes.values());
+		List<SegmentationMetrics.Label> net = scores(pred, truth, 0, nz, nx, ny, spacing, classes);
+		List<SegmentationMetrics.Label> onePieces = scores(kept, truth, 0, nz, nx, ny, spacing, classes);
+		List<SegmentationMetrics.Label> thr = scores(base, truth, 0, nz, nx, ny, spacing, classes);
 		lines.add("both held-apart parts pooled:");
 		lines.add("label  reference_mL  |  U-Net: Dice  HD95_mm  volume_diff_mL  |  Segment Volume (one piece): Dice  HD95_mm  volume_diff_mL  |  "
 			+ "baseline (HU window + largest component): Dice  HD95_mm  volume_diff_mL");
@@ -189,11 +183,20 @@ public final class SegmentEvaluation {
 			sumThr += b.dice();
 		}
 		for (int m = 0; m < memberPred.length; m++)
-			lines.add("pooled, member " + (m + 1) + " alone (U-Net): " + diceText(SegmentationMetrics.compare(ArrayImgs.floats(memberPred[m], nx, ny, nz),
-				ArrayImgs.floats(truth, nx, ny, nz), spacing, classes.values())));
+			lines.add("pooled, member " + (m + 1) + " alone (U-Net): " + diceText(scores(memberPred[m], truth, 0, nz, nx, ny, spacing, classes)));
 		lines.add(String.format(Locale.ROOT, "mean Dice on the held-apart parts: U-Net %.3f, Segment Volume (one piece) %.3f, baseline %.3f", sumNet / net.size(),
 			sumKept / onePieces.size(), sumThr / thr.size()));
 		return lines;
+	}
+
+	/** The scores of {@code labels} against {@code truth} (both nx x ny x nz, flat) on slices [{@code z0}, {@code z1}). */
+	private static List<SegmentationMetrics.Label> scores(float[] labels, float[] truth, int z0, int z1, int nx, int ny, double[] spacing,
+		LabelClasses classes)
+	{
+		int plane = nx * ny, from = z0 * plane, to = z1 * plane;
+		boolean whole = from == 0 && to == labels.length;
+		return SegmentationMetrics.compare(ArrayImgs.floats(whole ? labels : Arrays.copyOfRange(labels, from, to), nx, ny, z1 - z0),
+			ArrayImgs.floats(whole ? truth : Arrays.copyOfRange(truth, from, to), nx, ny, z1 - z0), spacing, classes.values());
 	}
 
 	/** "5: 0.912, 1: 0.801, ..." ("-" for a label absent from both). */
