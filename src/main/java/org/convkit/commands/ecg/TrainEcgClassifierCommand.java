@@ -13,6 +13,8 @@ import org.convkit.ecg.beats.BeatModel;
 import org.convkit.ecg.beats.BeatTrainer;
 import org.convkit.ecg.beats.DecisionBias;
 import org.convkit.ecg.beats.LabelledRecords;
+import org.convkit.ecg.beats.RecordAdaptation;
+import org.convkit.ecg.beats.RrFeatures;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -88,6 +90,10 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		+ "each fold trains the ensemble once more)")
 	private int calibration_folds = BeatCalibration.DEFAULT_FOLDS;
 
+	@Parameter(required = false, description = "How the model adapts to each record's own unlabelled beats before classifying them: "
+		+ "dominant (its dominant beats against the training records', saved with the model), mean (the record's BatchNorm means), off")
+	private String record_adaptation = RecordAdaptation.RECIPE;
+
 	@Parameter(description = "Random seed (shuffling, initialisation, sampling)")
 	private long seed = BeatTrainer.Config.DEFAULT.seed();
 
@@ -109,6 +115,13 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Override
 	protected void execute() throws IOException {
 		if (EcgCommandSupport.isBlank(model)) throw new IllegalArgumentException(NO_MODEL);
+		RecordAdaptation adaptation;
+		try {
+			adaptation = RecordAdaptation.parse(record_adaptation == null || record_adaptation.isBlank() ? RecordAdaptation.OFF : record_adaptation);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("record_adaptation: " + e.getMessage(), e);
+		}
 		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction,
 			networks, focal_gamma);
 		Path data = folder == null ? null : folder.toPath();
@@ -133,7 +146,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
 		if (trainBeats.size() < 2) throw new IllegalArgumentException(String.format(FEW_BEATS, train, trainBeats.size()));
 		if (validationBeats != null && validationBeats.size() == 0) throw new IllegalArgumentException(String.format(NO_VALIDATION_BEATS, validation));
-		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, validationBeats, config, calibration_folds, log::info) : DecisionBias.NONE;
+		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, validationBeats, config, calibration_folds, adaptation, log::info) : DecisionBias.NONE;
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
 			training.incrementCounter();
@@ -153,11 +166,14 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 			recipe.setProperty("training.config", config.toString());
 			recipe.setProperty("training.beats", String.valueOf(trainBeats.size()));
 			recipe.setProperty("training.calibration_folds", String.valueOf(calibration_folds));
-			EcgCommandSupport.write("model", () -> BeatModel.save(trained, bias, window, recipe, model.toPath()));
+			// the dominant-beat reference: the training records' dominant beats at each BatchNorm of the trained networks
+			RecordAdaptation saved = adaptation != null && adaptation.needsReference() ? adaptation.withReference(trained, trainBeats, RrFeatures.CURRENT) : adaptation;
+			EcgCommandSupport.write("model", () -> BeatModel.save(trained, bias, window, saved, recipe, model.toPath()));
 		}
 		summary = String.format(Locale.ROOT, "trained %d network%s on %d beats of %d records%s for %d epochs; saved to %s", networks,
 			networks == 1 ? "" : "s", trainBeats.size(), train.size(),
 			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model)
+			+ "; record adaptation " + (adaptation == null ? RecordAdaptation.OFF : adaptation.format())
 			+ (calibration_folds > 0 ? "; decision bias " + bias.format() + " chosen on " + calibration_folds + " patient-wise folds" : "");
 	}
 

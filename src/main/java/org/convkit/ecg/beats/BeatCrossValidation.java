@@ -30,13 +30,13 @@ import java.util.Map;
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
  * [epochs=4] [batch=64] [lr=0.001] [weightCap=16] [normalFraction=0.6] [premature=0.03] [networks=3]
  * [focalGamma=2]
- * [calibrate=0] [adapt=off|mean|record|dominant|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}, the
- * recipe; the shipped model was trained before its focal loss and cap of 16, with {@code focalGamma=0 weightCap=8}; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
+ * [calibrate=0] [adapt=dominant|off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}
+ * and {@link RecordAdaptation#RECIPE}, the recipe of Train ECG Classifier and the shipped model; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
  * by a k-fold cross-validation inside its training records (0: no bias); {@code csv} receives the
  * pooled figures, {@code predictions} every beat's out-of-fold class probabilities and whether it is
  * in atrial fibrillation (with several seeds, one file per seed, named with a -seedS suffix). {@code adapt}
- * (default off, as the shipped model) adapts each fold's model to each test record's unlabelled beats
+ * (default dominant, as the shipped model; off: none) adapts each fold's model to each test record's unlabelled beats
  * ({@link RecordAdaptation}; calibration too) and logs the figures without it too.
  */
 public final class BeatCrossValidation {
@@ -288,13 +288,12 @@ public final class BeatCrossValidation {
 		if (problem != null) throw new IllegalArgumentException("calibrate: " + problem);
 		RecordAdaptation adaptation;
 		try {
-			String adapt = o.getOrDefault("adapt", RecordAdaptation.OFF);
-			adaptation = adapt.equals("dominant") ? RecordAdaptation.DOMINANT : RecordAdaptation.parse(adapt);
+			adaptation = RecordAdaptation.parse(o.getOrDefault("adapt", RecordAdaptation.RECIPE));
 		}
 		catch (IllegalArgumentException e) {
 			throw new IllegalArgumentException("adapt: " + e.getMessage(), e);
 		}
-		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " adapt=" + o.getOrDefault("adapt", RecordAdaptation.OFF) + " seeds=" + seeds + " " + config
+		System.out.println("config: split=" + splitName + " " + testFolds + " calibrate=" + calibrate + " adapt=" + o.getOrDefault("adapt", RecordAdaptation.RECIPE) + " seeds=" + seeds + " " + config
 			+ " OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
 		long t0 = System.nanoTime();
 		Map<String, BeatDataset> records = new LinkedHashMap<>(), detected = new LinkedHashMap<>();

@@ -13,6 +13,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -33,10 +35,18 @@ public final class BeatModel {
 	static final String RR_FEATURES = "rr_features";
 	/**
 	 * Whether the network adapts to each record's own beats before classifying them ({@link RecordAdaptation}):
-	 * {@code off} (absent: off, as {@link #save} leaves it unless the recipe sets it), {@code mean}, {@code record} or the share
-	 * of the training statistics kept, from 0 up to but not 1. The shipped model has none (off).
+	 * {@code off} (absent: off, as in models saved before it), {@code dominant} (with its
+	 * {@value #REFERENCE}N lines), {@code mean}, {@code record} or the share of the training statistics
+	 * kept, from 0 up to but not 1.
 	 */
 	static final String ADAPTATION = "record_adaptation";
+	/**
+	 * The prefix of the dominant-beat reference's lines, one per BatchNorm in order (0, 1, ...): its
+	 * per-channel means, comma-separated; a few kilobytes, so in the properties, saved with them.
+	 */
+	static final String REFERENCE = "record_adaptation.reference.";
+	static final String NO_REFERENCE = "model: " + PROPERTIES + " of %s: " + ADAPTATION + "=dominant needs its reference ("
+		+ REFERENCE + "0, 1, ...), which Train ECG Classifier writes; train the model again or set " + ADAPTATION + " to off or mean";
 	static final String MISSING = "model: expected a folder holding " + PARAMETERS + " and " + PROPERTIES
 		+ " (written by Train ECG Classifier), got %s";
 	static final String DAMAGED = "model: %s of %s cannot be read: %s; train the model again or choose another model folder";
@@ -75,12 +85,7 @@ public final class BeatModel {
 		catch (IllegalArgumentException e) {
 			throw new IOException("model: " + PROPERTIES + " of " + description + ": " + RR_FEATURES + ": " + e.getMessage(), e);
 		}
-		try {
-			this.adaptation = RecordAdaptation.parse(properties.getProperty(ADAPTATION, RecordAdaptation.OFF));
-		}
-		catch (IllegalArgumentException e) {
-			throw new IOException("model: " + PROPERTIES + " of " + description + ": " + ADAPTATION + ": " + e.getMessage(), e);
-		}
+		this.adaptation = adaptation(properties, description);
 		this.parameters = parameters;
 	}
 
@@ -125,15 +130,18 @@ public final class BeatModel {
 	}
 
 	/**
-	 * Saves a trained model with its decision bias, the window it was trained on and its recipe (any properties) into
+	 * Saves a trained model with its decision bias, the window it was trained on, its record
+	 * adaptation (null: none; {@code dominant} with its reference) and its recipe (any properties) into
 	 * a folder (created if needed). Only the model's two files are written, each atomically, so
 	 * whatever else the folder holds (a PROVENANCE.md, the user's own files) stays; the
 	 * parameters go first and the properties, whose presence makes the folder a model, last.
 	 */
-	public static void save(Model model, DecisionBias bias, BeatDataset.Options window, Properties recipe, Path folder) throws IOException {
+	public static void save(Model model, DecisionBias bias, BeatDataset.Options window, RecordAdaptation adaptation, Properties recipe, Path folder)
+		throws IOException {
 		Path target = folder.toAbsolutePath().normalize();
 		Properties p = new Properties();
 		p.putAll(recipe);
+		putAdaptation(p, adaptation);
 		p.setProperty("window.before_s", String.valueOf(window.beforeS()));
 		p.setProperty("window.after_s", String.valueOf(window.afterS()));
 		p.setProperty("window.length", String.valueOf(window.length()));
@@ -201,14 +209,60 @@ public final class BeatModel {
 	}
 
 	/**
-	 * This model with another {@link RecordAdaptation} (null: none) instead of its {@value #ADAPTATION}
-	 * property; the same network, so the runtime loads it once for both.
+	 * This model with another {@link RecordAdaptation} (null: none; {@link RecordAdaptation#DOMINANT}:
+	 * with this model's own reference) instead of its {@value #ADAPTATION} property; the same network,
+	 * so the runtime loads it once for both.
 	 */
 	public BeatModel withAdaptation(RecordAdaptation adaptation) throws IOException {
 		Properties p = new Properties();
 		p.putAll(properties);
-		p.setProperty(ADAPTATION, adaptation == null ? RecordAdaptation.OFF : adaptation.format());
+		boolean own = adaptation != null && adaptation.needsReference();
+		if (own && (this.adaptation == null || this.adaptation.reference() == null)) throw new IllegalArgumentException(String.format(NO_REFERENCE, description));
+		putAdaptation(p, own ? this.adaptation : adaptation);
 		return new BeatModel(id, description, p, parameters);
+	}
+
+	/** Sets {@value #ADAPTATION} and the reference lines, replacing any. */
+	private static void putAdaptation(Properties p, RecordAdaptation adaptation) {
+		p.stringPropertyNames().stream().filter(k -> k.startsWith(REFERENCE)).forEach(p::remove);
+		if (adaptation != null && adaptation.needsReference()) throw new IllegalArgumentException("dominant: the adaptation has no reference yet (withReference)");
+		p.setProperty(ADAPTATION, adaptation == null ? RecordAdaptation.OFF : adaptation.format());
+		List<float[]> reference = adaptation == null ? null : adaptation.reference();
+		if (reference == null) return;
+		for (int l = 0; l < reference.size(); l++) {
+			StringBuilder line = new StringBuilder();
+			for (float m : reference.get(l)) line.append(line.length() == 0 ? "" : ",").append(m);
+			p.setProperty(REFERENCE + l, line.toString());
+		}
+	}
+
+	private static RecordAdaptation adaptation(Properties p, String description) throws IOException {
+		RecordAdaptation adaptation;
+		try {
+			adaptation = RecordAdaptation.parse(p.getProperty(ADAPTATION, RecordAdaptation.OFF));
+		}
+		catch (IllegalArgumentException e) {
+			throw new IOException("model: " + PROPERTIES + " of " + description + ": " + ADAPTATION + ": " + e.getMessage(), e);
+		}
+		if (adaptation == null || !adaptation.needsReference()) return adaptation;
+		List<float[]> reference = new ArrayList<>();
+		for (String line; (line = p.getProperty(REFERENCE + reference.size())) != null; ) {
+			String key = REFERENCE + reference.size();
+			try {
+				String[] values = line.split(",");
+				float[] means = new float[values.length];
+				for (int c = 0; c < means.length; c++) {
+					means[c] = Float.parseFloat(values[c].trim());
+					if (!Float.isFinite(means[c])) throw new NumberFormatException("not finite: " + values[c]);
+				}
+				reference.add(means);
+			}
+			catch (NumberFormatException e) {
+				throw new IOException("model: " + PROPERTIES + " of " + description + ": " + key + ": expected comma-separated numbers, " + e.getMessage(), e);
+			}
+		}
+		if (reference.isEmpty()) throw new IOException(String.format(NO_REFERENCE, description));
+		return RecordAdaptation.dominant(reference);
 	}
 
 	/** How the network adapts to each record's unlabelled beats before classifying them; null: it does not. */

@@ -62,12 +62,26 @@ public final class RecordAdaptation {
 	/** The record's means, the training set's variances. */
 	public static final RecordAdaptation MEAN = new RecordAdaptation(0, true);
 	/**
-	 * Experimental: each BatchNorm's mean moved by the record's dominant beats' departure from the
-	 * training records' dominant beats (the half of each record's beats closest to its median beat);
-	 * needs {@link #withReference} with the model's training beats, so a saved model cannot name it
-	 * (only {@code evaluate ecg adapt=dominant}).
+	 * Each BatchNorm's mean moved by the record's dominant beats' departure from the training
+	 * records' dominant beats (the half of each record's beats closest to its median beat); needs
+	 * {@link #withReference} with the model's training beats, whose result a model saves
+	 * ({@link BeatModel#save}) as its reference.
 	 */
 	public static final RecordAdaptation DOMINANT = new RecordAdaptation(List.of());
+
+	/** What Train ECG Classifier's models do by default, and {@code evaluate ecg} with them. */
+	public static final String RECIPE = "dominant";
+
+	/** {@link #DOMINANT} with a reference saved with a model: each BatchNorm's per-channel means, in order. */
+	public static RecordAdaptation dominant(List<float[]> reference) {
+		if (reference.isEmpty()) throw new IllegalArgumentException("dominant: the reference has no layer");
+		return new RecordAdaptation(List.copyOf(reference));
+	}
+
+	/** The reference of a {@link #DOMINANT} adaptation after {@link #withReference}, one array per BatchNorm; else null. */
+	public List<float[]> reference() {
+		return reference == null || reference.isEmpty() ? null : reference;
+	}
 
 	/** Whether this adaptation needs {@link #withReference} before use. */
 	public boolean needsReference() {
@@ -106,11 +120,12 @@ public final class RecordAdaptation {
 	}
 	/** The text of no adaptation (a null adaptation) for {@link #parse}. */
 	public static final String OFF = "off";
-	static final String EXPECTED = "expected off, record, mean or the share of the training statistics kept (0 up to but not 1), got '%s'";
+	static final String EXPECTED = "expected off, record, mean, dominant or the share of the training statistics kept (0 up to but not 1), got '%s'";
 
 	/**
-	 * {@value #OFF} (null: no adaptation), {@code record} ({@link #RECORD}), {@code mean} ({@link #MEAN})
-	 * or the share of the training statistics kept, from 0 up to but not 1.
+	 * {@value #OFF} (null: no adaptation), {@code record} ({@link #RECORD}), {@code mean} ({@link #MEAN}),
+	 * {@code dominant} ({@link #DOMINANT}, still without its reference) or the share of the training
+	 * statistics kept, from 0 up to but not 1.
 	 */
 	public static RecordAdaptation parse(String value) {
 		String v = value.trim();
@@ -118,6 +133,7 @@ public final class RecordAdaptation {
 			case OFF: return null;
 			case "record": return RECORD;
 			case "mean": return MEAN;
+			case "dominant": return DOMINANT;
 			default:
 				try {
 					return new RecordAdaptation(Float.parseFloat(v), false);
@@ -152,7 +168,14 @@ public final class RecordAdaptation {
 			List<RecordNorm> norms = BeatNet.loadRecordForm(trained.getBlock(), pass.getBlock());
 			int[] sample;
 			if (reference != null) {
-				if (reference.size() != norms.size()) throw new IllegalStateException("dominant: no reference for this model (withReference)");
+				if (reference.size() != norms.size()) {
+					throw new IllegalStateException("dominant: the reference has " + reference.size() + " layers, the network " + norms.size() + " BatchNorms");
+				}
+				for (int l = 0; l < norms.size(); l++) {
+					if (reference.get(l).length != norms.get(l).channels()) {
+						throw new IllegalStateException("dominant: the reference's layer " + l + " has " + reference.get(l).length + " channels, the network's " + norms.get(l).channels());
+					}
+				}
 				for (int l = 0; l < norms.size(); l++) norms.get(l).reference(reference.get(l));
 				sample = dominantSample(beats);
 			}

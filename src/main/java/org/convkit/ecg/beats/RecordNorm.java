@@ -39,6 +39,11 @@ final class RecordNorm extends AbstractBlock {
 		this.trainedVariance = runningVariance;
 	}
 
+	/** The trained BatchNorm's channel count. */
+	int channels() {
+		return trainedMean.length;
+	}
+
 	/** How the batch's statistics mix with the trained ones: see {@link RecordAdaptation}. */
 	void mix(float trainingWeight, boolean meanOnly) {
 		this.trainingWeight = trainingWeight;

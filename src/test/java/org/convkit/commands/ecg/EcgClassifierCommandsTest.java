@@ -144,7 +144,11 @@ class EcgClassifierCommandsTest {
 		assertEquals("2", BeatModel.open(model).property("networks"));
 		// the decision bias was chosen on two folds of the training patients (106 and 208, then 119) and saved with the model
 		assertEquals("2", BeatModel.open(model).property("training.calibration_folds"));
+		// by default the model adapts to each record's dominant beats, against the training records' saved with it
+		assertEquals("dominant", BeatModel.open(model).adaptation().format());
+		assertFalse(BeatModel.open(model).adaptation().reference().isEmpty());
 		String trained = (String) out.get("summary");
+		assertTrue(trained.contains("; record adaptation dominant"), trained);
 		assertTrue(trained.endsWith("; decision bias " + BeatModel.open(model).bias().format() + " chosen on 2 patient-wise folds"), trained);
 
 		Path csv = dir.resolve("evaluation.csv");
@@ -273,6 +277,10 @@ class EcgClassifierCommandsTest {
 				"records", "101, 106", "calibration_folds", folds, "model", dir.resolve("m").toFile())));
 			assertEquals("calibration_folds: expected 0 (no decision bias) or 2 to 2 (the number of training records), got " + folds, e.getMessage());
 		}
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+			"records", "101", "record_adaptation", "sometimes", "model", dir.resolve("m").toFile())));
+		assertEquals("record_adaptation: expected off, record, mean, dominant or the share of the training statistics kept (0 up to but not 1), got 'sometimes'",
+			e.getMessage());
 		Path one = Files.createDirectories(dir.resolve("one record"));
 		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), one.resolve("101" + ext));
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", one.toFile(),

@@ -122,9 +122,9 @@ class BeatNetTest {
 			BeatEvaluation e = BeatEvaluation.of(test, BeatTrainer.predict(model, test));
 			assertTrue(e.accuracy() > 0.95, "held-out accuracy after 3 epochs: " + e.report() + logs);
 			before = BeatTrainer.probabilities(model, test, 64);
-			BeatModel.save(model, DecisionBias.NONE, window, recipe, folder);
+			BeatModel.save(model, DecisionBias.NONE, window, null, recipe, folder);
 			Files.writeString(folder.resolve("notes.txt"), "the user's own file");
-			BeatModel.save(model, bias, window, recipe, folder); // replacing an existing model
+			BeatModel.save(model, bias, window, null, recipe, folder); // replacing an existing model
 		}
 		try (var files = Files.list(folder)) {
 			assertEquals(java.util.Set.of("notes.txt", BeatModel.PARAMETERS, BeatModel.PROPERTIES),
@@ -158,7 +158,7 @@ class BeatNetTest {
 		try (Model m = BeatTrainer.train(train, one.withNetworks(2), logs::add)) {
 			assertEquals(List.of(1, 2), logs.stream().map(BeatTrainer.EpochLog::network).toList());
 			ensemble = BeatTrainer.probabilities(m, test, 64);
-			BeatModel.save(m, DecisionBias.NONE, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
+			BeatModel.save(m, DecisionBias.NONE, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), null, new Properties(), folder);
 		}
 		assertFalse(java.util.Arrays.equals(first, second), "two seeds, two networks");
 		for (int i = 0; i < first.length; i++) assertEquals((first[i] + second[i]) / 2, ensemble[i], 1e-4f, "probability " + i);
@@ -181,7 +181,7 @@ class BeatNetTest {
 	private static Path savedModelWith(Path dir, String line, String replacement) throws Exception {
 		Path folder = dir.resolve("model");
 		try (Model m = BeatTrainer.train(synthetic(32, 6), new BeatTrainer.Config(1, 16, 1e-3f, 1, 10, 1, 0, 1), null)) {
-			BeatModel.save(m, DecisionBias.NONE, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), new Properties(), folder);
+			BeatModel.save(m, DecisionBias.NONE, new BeatDataset.Options(0.25, 0.45, LENGTH, 10, true), null, new Properties(), folder);
 		}
 		Path props = folder.resolve(BeatModel.PROPERTIES);
 		Files.writeString(props, Files.readString(props).replaceAll(line, replacement));

@@ -2,8 +2,11 @@ package org.convkit.ecg.beats;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
@@ -16,6 +19,7 @@ import org.convkit.ecg.EcgRecord;
 import org.convkit.ecg.io.WfdbAnnotations;
 import org.convkit.ecg.io.WfdbRecords;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** AdaBN on a real MIT-BIH record with the shipped model; skipped without ../shared/data/mitdb. */
 class RecordAdaptationTest {
@@ -153,13 +157,58 @@ class RecordAdaptationTest {
 		for (int i = 0; i < plain.length; i++) assertEquals(plain[i], adapted[i], 1e-4, "probability " + i);
 	}
 
+	/**
+	 * A model saved with its dominant-beat reference reads it back to the last bit and classifies
+	 * with it: a reference of record 208's own dominant beats leaves 208 classified as without
+	 * adaptation (a lost or garbled reference would move every BatchNorm's mean).
+	 */
+	@Test
+	void aSavedDominantReferenceIsReadBackAndUsed(@TempDir Path dir) throws Exception {
+		BeatDataset beats = reference("208");
+		BeatModel shipped = BeatModel.shipped().withAdaptation(null);
+		Model trained = ConvKitRuntime.get().model(shipped.specAsTrained());
+		RecordAdaptation own = RecordAdaptation.DOMINANT.withReference(trained, beats, shipped.rrFeatures());
+		BeatModel.save(trained, shipped.bias(), shipped.window(), own, new Properties(), dir);
+		BeatModel saved = BeatModel.open(dir);
+		assertEquals("dominant", saved.adaptation().format());
+		List<float[]> back = saved.adaptation().reference();
+		assertEquals(own.reference().size(), back.size(), "one line per BatchNorm");
+		for (int l = 0; l < back.size(); l++) assertArrayEquals(own.reference().get(l), back.get(l), "layer " + l);
+		int changed = differences(classes(new BeatClassifier(shipped), beats), classes(new BeatClassifier(saved), beats));
+		assertTrue(changed <= beats.size() / 1000, changed + " of " + beats.size() + " beats changed class");
+
+		Path props = dir.resolve(BeatModel.PROPERTIES);
+		Properties p = new Properties();
+		try (var in = Files.newBufferedReader(props)) {
+			p.load(in);
+		}
+		p.setProperty(BeatModel.REFERENCE + "1", "0.5,x");
+		store(p, props);
+		IOException e = assertThrows(IOException.class, () -> BeatModel.open(dir));
+		assertEquals("model: beatnet.properties of " + dir.toAbsolutePath().normalize() + ": record_adaptation.reference.1: expected comma-separated numbers, "
+			+ "For input string: \"x\"", e.getMessage());
+		p.stringPropertyNames().stream().filter(k -> k.startsWith(BeatModel.REFERENCE)).forEach(p::remove);
+		store(p, props);
+		e = assertThrows(IOException.class, () -> BeatModel.open(dir));
+		assertEquals(String.format(BeatModel.NO_REFERENCE, dir.toAbsolutePath().normalize()), e.getMessage());
+		assertTrue(e.getMessage().endsWith("which Train ECG Classifier writes; train the model again or set record_adaptation to off or mean"), e.getMessage());
+		IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> shipped.withAdaptation(RecordAdaptation.DOMINANT));
+		assertEquals(String.format(BeatModel.NO_REFERENCE, shipped.description()), none.getMessage());
+	}
+
+	private static void store(Properties p, Path file) throws IOException {
+		try (var out = Files.newBufferedWriter(file)) {
+			p.store(out, null);
+		}
+	}
+
 	@Test
 	void aModelSaysWhetherItAdapts() throws Exception {
 		assertNull(BeatModel.shipped().adaptation(), "the shipped model does not adapt");
 		assertEquals("mean", BeatModel.shipped().withAdaptation(RecordAdaptation.MEAN).adaptation().format());
-		for (String text : List.of("mean", "record", "0.5")) assertEquals(text, RecordAdaptation.parse(text).format());
+		for (String text : List.of("mean", "record", "0.5", "dominant")) assertEquals(text, RecordAdaptation.parse(text).format());
 		assertNull(RecordAdaptation.parse("off"));
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RecordAdaptation.parse("1.5"));
-		assertEquals("expected off, record, mean or the share of the training statistics kept (0 up to but not 1), got '1.5'", e.getMessage());
+		assertEquals("expected off, record, mean, dominant or the share of the training statistics kept (0 up to but not 1), got '1.5'", e.getMessage());
 	}
 }
