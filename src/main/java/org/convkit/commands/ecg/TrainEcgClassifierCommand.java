@@ -49,6 +49,8 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		+ "annotation, a whole window and a beat on either side)";
 	static final String NO_VALIDATION_BEATS = "validation_records: the validation records %s hold no beats to score (a beat needs a reference beat "
 		+ "annotation, a whole window and a beat on either side); choose others, or none";
+	static final String NO_REFERENCE_RECORD = "record_adaptation: dominant needs a training record of at least %d beats for its reference "
+		+ "(the training records' dominant beats); the longest of %s has %d; set record_adaptation=mean or off";
 	static final String NO_MODEL = "model: expected a folder to save the trained model in";
 	static final String MODEL_NOT_EMPTY = String.format(ModelFolders.NOT_EMPTY, "model", "%s", "%s", BeatModel.PARAMETERS + " and " + BeatModel.PROPERTIES);
 	static final String MODEL_IS_FILE = String.format(ModelFolders.IS_FILE, "model", "%s");
@@ -146,6 +148,10 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		BeatDataset trainBeats = read(data, train, window), validationBeats = validation.isEmpty() ? null : read(data, validation, window);
 		if (trainBeats.size() < 2) throw new IllegalArgumentException(String.format(FEW_BEATS, train, trainBeats.size()));
 		if (validationBeats != null && validationBeats.size() == 0) throw new IllegalArgumentException(String.format(NO_VALIDATION_BEATS, validation));
+		if (adaptation != null && adaptation.needsReference()) {
+			int longest = train.stream().mapToInt(name -> trainBeats.ofRecords(name::equals).size()).max().orElse(0);
+			if (!RecordAdaptation.adapts(longest)) throw new IllegalArgumentException(String.format(NO_REFERENCE_RECORD, RecordAdaptation.MIN_BEATS, train, longest));
+		}
 		DecisionBias bias = calibration_folds > 0 ? BeatCalibration.calibrate(trainBeats, validationBeats, config, calibration_folds, adaptation, log::info) : DecisionBias.NONE;
 		training = new ResultsTable();
 		try (Model trained = BeatTrainer.train(trainBeats, validationBeats, config, e -> {
@@ -173,7 +179,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		summary = String.format(Locale.ROOT, "trained %d network%s on %d beats of %d records%s for %d epochs; saved to %s", networks,
 			networks == 1 ? "" : "s", trainBeats.size(), train.size(),
 			validation.isEmpty() ? "" : " (validation: " + validation.size() + " records, best epoch kept)", epochs, model)
-			+ "; record adaptation " + (adaptation == null ? RecordAdaptation.OFF : adaptation.format())
+			+ "; record adaptation " + (RecordAdaptation.formatOrOff(adaptation))
 			+ (calibration_folds > 0 ? "; decision bias " + bias.format() + " chosen on " + calibration_folds + " patient-wise folds" : "");
 	}
 

@@ -226,7 +226,7 @@ public final class BeatModel {
 	private static void putAdaptation(Properties p, RecordAdaptation adaptation) {
 		p.stringPropertyNames().stream().filter(k -> k.startsWith(REFERENCE)).forEach(p::remove);
 		if (adaptation != null && adaptation.needsReference()) throw new IllegalArgumentException("dominant: the adaptation has no reference yet (withReference)");
-		p.setProperty(ADAPTATION, adaptation == null ? RecordAdaptation.OFF : adaptation.format());
+		p.setProperty(ADAPTATION, RecordAdaptation.formatOrOff(adaptation));
 		List<float[]> reference = adaptation == null ? null : adaptation.reference();
 		if (reference == null) return;
 		for (int l = 0; l < reference.size(); l++) {

@@ -144,6 +144,11 @@ public final class RecordAdaptation {
 		}
 	}
 
+	/** {@link #format} of an adaptation, {@value #OFF} for none (null). */
+	public static String formatOrOff(RecordAdaptation adaptation) {
+		return adaptation == null ? OFF : adaptation.format();
+	}
+
 	/** The text {@link #parse} reads back. */
 	public String format() {
 		if (reference != null) return "dominant";

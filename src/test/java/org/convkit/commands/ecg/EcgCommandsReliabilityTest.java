@@ -185,9 +185,14 @@ class EcgCommandsReliabilityTest {
 		Path file = Files.writeString(dir.resolve("model.txt"), "mine");
 		assertEquals(String.format(TrainEcgClassifierCommand.MODEL_IS_FILE, file),
 			failure("Train ECG Classifier", "folder", data.toFile(), "records", "a", "calibration_folds", 0, "model", file.toFile(), "overwrite", true));
+		// the dominant-beat reference needs a record of 100 beats: refused before training, nothing written
+		// (the first and last annotated beats have no whole window)
+		assertEquals(String.format(TrainEcgClassifierCommand.NO_REFERENCE_RECORD, 100, "[a]", syntheticBeats().length - 2),
+			failure("Train ECG Classifier", "folder", data.toFile(), "records", "a", "calibration_folds", 0, "model", model.toFile(), "overwrite", true));
+		assertEquals(List.of("notes.txt"), list(model));
 		// with overwrite the model is saved beside the user's file, which stays
 		Map<String, Object> trained = commands.run("Train ECG Classifier", inputs("folder", data.toFile(), "records", "a", "validation_records", "b",
-			"calibration_folds", 0, "epochs", 1, "networks", 1, "model", model.toFile(), "overwrite", true));
+			"calibration_folds", 0, "epochs", 1, "networks", 1, "record_adaptation", "off", "model", model.toFile(), "overwrite", true));
 		assertTrue(((String) trained.get("summary")).startsWith("trained 1 network on "), (String) trained.get("summary"));
 		assertEquals("a", BeatModel.open(model).property("training.records"));
 		assertEquals("mine", Files.readString(model.resolve("notes.txt")));

@@ -65,13 +65,13 @@ class RecordAdaptationTest {
 	 */
 	@Test
 	void aScaledAndShiftedRecordGetsTheSameClassesWhenAdapted() throws Exception {
-		assertSameClassesAdapted(RecordAdaptation.RECORD, 1.8f, 0.4f);
+		assertSameClassesAdapted(RecordAdaptation.RECORD, 3f, 1f);
 	}
 
 	/** With the record's means only, a shifted baseline (a constant added to each convolution's output) is taken out. */
 	@Test
 	void aShiftedRecordGetsTheSameClassesWithTheRecordsMeans() throws Exception {
-		assertSameClassesAdapted(RecordAdaptation.MEAN, 1, 0.4f);
+		assertSameClassesAdapted(RecordAdaptation.MEAN, 1, 1f);
 	}
 
 	private static void assertSameClassesAdapted(RecordAdaptation adaptation, float scale, float shift) throws Exception {
@@ -89,23 +89,24 @@ class RecordAdaptationTest {
 		BeatModel shipped = BeatModel.shipped().withAdaptation(null);
 		BeatClassifier plain = new BeatClassifier(shipped), adapted = new BeatClassifier(shipped.withAdaptation(adaptation));
 		int adaptedChanged = differences(classes(adapted, beats), classes(adapted, altered)), changed = differences(classes(plain, beats), classes(plain, altered));
-		// measured, 2026-12-06: 1 of 1,866 beats adapted, 1,847 (scaled and shifted) and 1,856 (shifted) without
+		// measured, shipped model of 2026-12-06 13:21: 1 (scaled x3 and shifted by 1) and 5 (shifted by 1) of 1,863 beats adapted,
+		// 1,849 and 1,852 without (a shift of 0.4 changed only 45 beats of this model, which reads the windows' shapes more than their levels)
 		assertTrue(adaptedChanged <= n / 100, "adapted (" + adaptation.format() + "): " + adaptedChanged + " of " + n + " beats changed class");
 		assertTrue(changed > n / 2, "without adaptation the altered windows change classes: " + changed + " of " + n);
 	}
 
-	/**
-	 * On records of normal beats the record's means keep the accuracy (the shipped model, trained on
-	 * these records; measured, 2026-12-06: 101 99.52% -> 99.68%, 112 99.96% -> 100%, 122 100% -> 100%).
-	 */
+	/** On records of normal beats the record's means, and the shipped model's dominant-beat adaptation, keep the accuracy. */
 	@Test
-	void normalRecordsKeepTheirAccuracyWithTheRecordsMeans() throws Exception {
-		BeatModel shipped = BeatModel.shipped().withAdaptation(null);
-		BeatClassifier plain = new BeatClassifier(shipped), adapted = new BeatClassifier(shipped.withAdaptation(RecordAdaptation.MEAN));
-		for (String name : List.of("101", "112", "122")) {
-			BeatDataset beats = reference(name);
-			double before = BeatEvaluation.of(beats, classes(plain, beats)).accuracy(), after = BeatEvaluation.of(beats, classes(adapted, beats)).accuracy();
-			assertTrue(after >= before - 0.002, name + ": accuracy " + before + " without adaptation, " + after + " with");
+	void normalRecordsKeepTheirAccuracyWhenAdapted() throws Exception {
+		BeatModel shipped = BeatModel.shipped();
+		BeatClassifier plain = new BeatClassifier(shipped.withAdaptation(null));
+		for (RecordAdaptation adaptation : List.of(RecordAdaptation.MEAN, shipped.adaptation())) {
+			BeatClassifier adapted = new BeatClassifier(shipped.withAdaptation(adaptation));
+			for (String name : List.of("101", "112", "122")) {
+				BeatDataset beats = reference(name);
+				double before = BeatEvaluation.of(beats, classes(plain, beats)).accuracy(), after = BeatEvaluation.of(beats, classes(adapted, beats)).accuracy();
+				assertTrue(after >= before - 0.002, name + ": accuracy " + before + " without adaptation, " + after + " with " + adaptation.format());
+			}
 		}
 	}
 
@@ -204,7 +205,8 @@ class RecordAdaptationTest {
 
 	@Test
 	void aModelSaysWhetherItAdapts() throws Exception {
-		assertNull(BeatModel.shipped().adaptation(), "the shipped model does not adapt");
+		assertEquals("dominant", BeatModel.shipped().adaptation().format(), "the shipped model adapts to the dominant beats");
+		assertEquals(BeatModel.shipped().specAsTrained().id(), BeatModel.shipped().withAdaptation(null).specAsTrained().id(), "the same network either way");
 		assertEquals("mean", BeatModel.shipped().withAdaptation(RecordAdaptation.MEAN).adaptation().format());
 		for (String text : List.of("mean", "record", "0.5", "dominant")) assertEquals(text, RecordAdaptation.parse(text).format());
 		assertNull(RecordAdaptation.parse("off"));
