@@ -52,6 +52,9 @@ public final class BeatClassifier {
 			try (Model folded = adaptation.adapted(runtime.model(model.specAsTrained()), beats, model.rrFeatures())) {
 				return BeatTrainer.probabilities(folded, beats, BATCH, model.rrFeatures());
 			}
+			catch (IllegalStateException e) { // a saved reference that does not fit the network
+				throw new IOException(String.format(BeatModel.DAMAGED, BeatModel.PROPERTIES, model.description(), e.getMessage()), e);
+			}
 		}
 		int n = beats.size();
 		float[] out = new float[n * AamiClass.COUNT];

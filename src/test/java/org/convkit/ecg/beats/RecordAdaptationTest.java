@@ -183,6 +183,13 @@ class RecordAdaptationTest {
 		try (var in = Files.newBufferedReader(props)) {
 			p.load(in);
 		}
+		String last = BeatModel.REFERENCE + (back.size() - 1);
+		String kept = (String) p.remove(last);
+		store(p, props);
+		IOException misfit = assertThrows(IOException.class, () -> new BeatClassifier(BeatModel.open(dir)).probabilities(beats));
+		assertEquals("model: beatnet.properties of " + dir.toAbsolutePath().normalize() + " cannot be read: dominant: the reference has "
+			+ (back.size() - 1) + " layers, the network " + back.size() + " BatchNorms; train the model again or choose another model folder", misfit.getMessage());
+		p.setProperty(last, kept);
 		p.setProperty(BeatModel.REFERENCE + "1", "0.5,x");
 		store(p, props);
 		IOException e = assertThrows(IOException.class, () -> BeatModel.open(dir));
