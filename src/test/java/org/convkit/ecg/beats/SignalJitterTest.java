@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
 
+import ai.djl.Model;
+
 import org.junit.jupiter.api.Test;
 
 class SignalJitterTest {
@@ -99,6 +101,25 @@ class SignalJitterTest {
 			}
 		}
 		assertTrue(changed > 70 && changed < 130, "about half of 200 beats: " + changed);
+	}
+
+	/** Training reads it: the same seed trains the same network, and jitter on trains another than off. */
+	@Test
+	void trainingWithJitterIsDeterministicForASeed() {
+		BeatDataset train = BeatNetTest.synthetic(64, 4), test = BeatNetTest.synthetic(20, 5);
+		BeatTrainer.Config off = new BeatTrainer.Config(1, 16, 1e-3f, 21, 10, 1, 0, 1), on = off.withSignalJitter(0.5);
+		float[] plain, jittered, again;
+		try (Model m = BeatTrainer.train(train, off, null)) {
+			plain = BeatTrainer.probabilities(m, test, 64);
+		}
+		try (Model m = BeatTrainer.train(train, on, null)) {
+			jittered = BeatTrainer.probabilities(m, test, 64);
+		}
+		try (Model m = BeatTrainer.train(train, on, null)) {
+			again = BeatTrainer.probabilities(m, test, 64);
+		}
+		assertArrayEquals(jittered, again, "same seed, same network");
+		assertFalse(java.util.Arrays.equals(plain, jittered), "jitter changes what is learnt");
 	}
 
 	@Test
