@@ -85,6 +85,10 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 	@Parameter(min = "0", max = "0.5", description = "Fraction of N beats per batch turned into synthetic premature (S) beats")
 	private double premature_fraction = BeatTrainer.Config.DEFAULT.prematureFraction();
 
+	@Parameter(min = "0", max = "1", description = "Fraction of beats per batch given another patient's gain (0.8-1.25), baseline wander and band-limited "
+		+ "noise (up to 3% of the beat's amplitude); 0: none")
+	private double signal_jitter = BeatTrainer.Config.DEFAULT.signalJitter();
+
 	@Parameter(min = "1", max = "20", description = "Networks in the ensemble, each trained with its own seed and N sample; the classifier averages their probabilities")
 	private int networks = BeatTrainer.Config.DEFAULT.networks();
 
@@ -124,8 +128,10 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 		catch (IllegalArgumentException e) {
 			throw new IllegalArgumentException("record_adaptation: " + e.getMessage(), e);
 		}
+		if (!(signal_jitter >= 0 && signal_jitter <= 1))
+			throw new IllegalArgumentException(String.format(Locale.ROOT, BeatTrainer.Config.SIGNAL_JITTER_RANGE, "signal_jitter", signal_jitter));
 		BeatTrainer.Config config = new BeatTrainer.Config(epochs, batch_size, (float) learning_rate, seed, weight_cap, normal_fraction, premature_fraction,
-			networks, focal_gamma);
+			networks, focal_gamma, signal_jitter);
 		Path data = folder == null ? null : folder.toPath();
 		List<String> validation = validation_records == null || validation_records.isBlank() ? List.of()
 			: LabelledRecords.names(data, validation_records, "validation_records");

@@ -29,7 +29,7 @@ import java.util.Map;
  * <p>
  * Usage: {@code BeatCrossValidation [data=../shared/data/mitdb] [split=series|k] [seeds=42,142,242,342]
  * [epochs=4] [batch=64] [lr=0.001] [weightCap=16] [normalFraction=0.6] [premature=0.03] [networks=3]
- * [focalGamma=2]
+ * [focalGamma=2] [signalJitter=0]
  * [calibrate=0] [adapt=dominant|off|mean|record|w] [csv=file] [predictions=file]} (defaults: {@link BeatTrainer.Config#DEFAULT}
  * and {@link RecordAdaptation#RECIPE}, the recipe of Train ECG Classifier and the shipped model; {@code seed=s} runs one seed). Each seed's folds are scored at the reference beats and
  * at the detected beats, then one line per seed. {@code calibrate=k} chooses each fold's decision bias
@@ -278,7 +278,8 @@ public final class BeatCrossValidation {
 			Long.parseLong(o.getOrDefault("seed", "" + d.seed())), Double.parseDouble(o.getOrDefault("weightCap", "" + d.weightCap())),
 			Double.parseDouble(o.getOrDefault("normalFraction", "" + d.normalFraction())),
 			Double.parseDouble(o.getOrDefault("premature", "" + d.prematureFraction())),
-			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())), Double.parseDouble(o.getOrDefault("focalGamma", "" + d.focalGamma())));
+			Integer.parseInt(o.getOrDefault("networks", "" + d.networks())), Double.parseDouble(o.getOrDefault("focalGamma", "" + d.focalGamma())),
+			Double.parseDouble(o.getOrDefault("signalJitter", "" + d.signalJitter())));
 		String defaultSeeds = o.containsKey("seed") ? o.get("seed") : DEFAULT_SEEDS;
 		List<Long> seeds = java.util.Arrays.stream(o.getOrDefault("seeds", defaultSeeds).split(",")).map(String::trim).map(Long::parseLong).toList();
 		int calibrate = Integer.parseInt(o.getOrDefault("calibrate", "" + BeatCalibration.DEFAULT_FOLDS));

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 /**
  * Trains {@link BeatNet} on beats: Adam, the focal loss or the softmax cross-entropy, weighted per
  * class (inverse class frequency relative to the commonest class, capped), seeded shuffling and initialisation, optional
- * subsampling of N beats and synthetic premature beats (training data only), optional early
+ * subsampling of N beats, synthetic premature beats and signal jitter (training data only), optional early
  * stopping on validation records. {@link BeatModel} saves and loads the result.
  */
 public final class BeatTrainer {
@@ -36,12 +36,14 @@ public final class BeatTrainer {
 	 * {@code normalFraction}: the fraction of N beats kept (1 = all); {@code prematureFraction}: the
 	 * fraction of N beats per batch turned into synthetic S beats (see {@link PrematureBeats});
 	 * {@code networks}: networks in the ensemble, each trained with its own seed and N sample;
-	 * {@code focalGamma}: the focal loss's gamma (0 = weighted cross-entropy, see {@link FocalLoss}).
+	 * {@code focalGamma}: the focal loss's gamma (0 = weighted cross-entropy, see {@link FocalLoss});
+	 * {@code signalJitter}: the fraction of beats per batch given another patient's gain, baseline
+	 * wander and noise (0 = off, see {@link SignalJitter}).
 	 */
 	public record Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction,
-		double prematureFraction, int networks, double focalGamma) {
+		double prematureFraction, int networks, double focalGamma, double signalJitter) {
 		// focal loss (gamma 2) with weights capped at 16: S Se 57 -> 65% on the MIT-BIH series split, jk kept (README)
-		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 16, 0.6, 0.03, 3, 2);
+		public static final Config DEFAULT = new Config(4, 64, 1e-3f, 42, 16, 0.6, 0.03, 3, 2, 0);
 
 		public Config {
 			if (epochs < 1) throw new IllegalArgumentException("epochs: expected at least 1, got " + epochs);
@@ -52,29 +54,37 @@ public final class BeatTrainer {
 			if (!(prematureFraction >= 0 && prematureFraction < 1)) throw new IllegalArgumentException("prematureFraction: expected in [0, 1), got " + prematureFraction);
 			if (networks < 1) throw new IllegalArgumentException("networks: expected at least 1, got " + networks);
 			if (!(focalGamma >= 0 && focalGamma <= 5)) throw new IllegalArgumentException("focalGamma: expected in [0, 5], got " + focalGamma);
+			if (!(signalJitter >= 0 && signalJitter <= 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, SIGNAL_JITTER_RANGE, "signalJitter", signalJitter));
 		}
 
-		/** With the weighted cross-entropy ({@code focalGamma} 0). */
+		/** The message for a {@code signalJitter} outside [0, 1], with the parameter's name as the caller spells it. */
+		public static final String SIGNAL_JITTER_RANGE = "%s: expected a fraction of beats in [0, 1], got %s";
+
+		/** With the weighted cross-entropy ({@code focalGamma} 0) and no signal jitter. */
 		public Config(int epochs, int batchSize, float learningRate, long seed, double weightCap, double normalFraction, double prematureFraction,
 			int networks)
 		{
-			this(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, 0);
+			this(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, 0, 0);
 		}
 
 		public Config withEpochs(int e) {
-			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, focalGamma);
+			return new Config(e, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, focalGamma, signalJitter);
 		}
 
 		public Config withSeed(long s) {
-			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, networks, focalGamma);
+			return new Config(epochs, batchSize, learningRate, s, weightCap, normalFraction, prematureFraction, networks, focalGamma, signalJitter);
 		}
 
 		public Config withNetworks(int m) {
-			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, m, focalGamma);
+			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, m, focalGamma, signalJitter);
 		}
 
 		public Config withFocalGamma(double gamma) {
-			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, gamma);
+			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, gamma, signalJitter);
+		}
+
+		public Config withSignalJitter(double fraction) {
+			return new Config(epochs, batchSize, learningRate, seed, weightCap, normalFraction, prematureFraction, networks, focalGamma, fraction);
 		}
 	}
 
@@ -140,6 +150,9 @@ public final class BeatTrainer {
 	/** Seeds of successive ensemble members differ by this (cross-validation folds add 0, 1, 2, ... to the seed). */
 	static final long MEMBER_SEED_STEP = 1000;
 
+	/** Added to a network's seed for its {@link SignalJitter} stream. */
+	private static final long JITTER_SEED = 0x5EED_0F_B1A5L;
+
 	private static Model trainNetwork(BeatDataset data, BeatDataset validation, Config config, int network, String engine, Device device,
 		Consumer<EpochLog> progress)
 	{
@@ -148,6 +161,9 @@ public final class BeatTrainer {
 		Engine.getEngine(engine).setRandomSeed((int) config.seed());
 		float[] weights = classWeights(data.classCounts(), config.weightCap());
 		PrematureBeats premature = new PrematureBeats(config.prematureFraction());
+		SignalJitter jitter = new SignalJitter(config.signalJitter());
+		// its own stream, so that turning it on leaves the order, the N sample and the synthetic S beats as they were
+		Random jitterRandom = new Random(config.seed() + JITTER_SEED);
 		Model model = BeatNet.newModel(engine, device);
 		DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(config.focalGamma() > 0
 			? new FocalLoss((float) config.focalGamma()) : Loss.softmaxCrossEntropyLoss("loss", 1f, -1, false, true))
@@ -171,6 +187,7 @@ public final class BeatTrainer {
 					try (NDManager manager = trainer.getManager().newSubManager()) {
 						BeatNet.Batch b = BeatNet.batch(data, order, from, to, RrFeatures.CURRENT);
 						premature.apply(b, random);
+						jitter.apply(b, jitterRandom);
 						NDList inputs = BeatNet.inputs(manager, b);
 						float[] labels = new float[b.size() * AamiClass.COUNT];
 						for (int k = 0; k < b.size(); k++) {

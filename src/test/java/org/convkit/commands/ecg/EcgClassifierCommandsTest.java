@@ -281,6 +281,9 @@ class EcgClassifierCommandsTest {
 			"records", "101", "record_adaptation", "sometimes", "model", dir.resolve("m").toFile())));
 		assertEquals("record_adaptation: expected off, record, mean, dominant or the share of the training statistics kept (0 up to but not 1), got 'sometimes'",
 			e.getMessage());
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", MITDB.toFile(),
+			"records", "101", "signal_jitter", 1.5, "model", dir.resolve("m").toFile())));
+		assertEquals("signal_jitter: expected a fraction of beats in [0, 1], got 1.5", e.getMessage());
 		Path one = Files.createDirectories(dir.resolve("one record"));
 		for (String ext : new String[] {".hea", ".dat", ".atr"}) Files.copy(MITDB.resolve("101" + ext), one.resolve("101" + ext));
 		e = assertThrows(CommandFailedException.class, () -> commands.run("Train ECG Classifier", Map.of("folder", one.toFile(),
