@@ -137,7 +137,7 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		UNet3d.Config network = Segmenter.NETWORK.withDepth(depth).withBaseWidth(base_width);
 		VolumeTrainer.Config config = new VolumeTrainer.Config(patch_xy, patch_z, batch_size, epochs, steps_per_epoch, (float) learning_rate, seed,
 			validation_fraction, flips_and_rotations, flips_and_rotations, Segmenter.TRAINING.scaleJitter(), Segmenter.TRAINING.shiftJitter(), tilt_degrees,
-			zoom_jitter, noise, (float) weight_decay, patience, Segmenter.TRAINING.warmUp(), Segmenter.TRAINING.snapshots());
+			zoom_jitter, noise, (float) weight_decay, patience, Segmenter.TRAINING.warmUp());
 		checkMemory(volume, working, network, config);
 		training = new ResultsTable();
 		TrainingProgress progress = new TrainingProgress("Train Segmenter", training, status, log, this::isCanceled);

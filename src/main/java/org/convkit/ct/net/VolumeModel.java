@@ -161,13 +161,7 @@ public final class VolumeModel {
 
 	/** Member {@code i} (from 0) as a model of its own, with this model's descriptor. */
 	public VolumeModel member(int i) {
-		return members(i, i + 1);
-	}
-
-	/** Members {@code from} (inclusive) to {@code to} (exclusive) as a model of their own, with this model's descriptor. */
-	public VolumeModel members(int from, int to) {
-		if (from < 0 || to > members.length || from >= to) throw new IndexOutOfBoundsException("members " + from + " to " + to + " of " + members.length);
-		return new VolumeModel(config, task, intensity, tile, spacing, recipe, Arrays.copyOfRange(members, from, to), noiseVariance);
+		return new VolumeModel(config, task, intensity, tile, spacing, recipe, new byte[][] {members[i]}, noiseVariance);
 	}
 
 	/** The same members with another recipe. */

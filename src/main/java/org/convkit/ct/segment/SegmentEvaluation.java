@@ -41,8 +41,7 @@ import net.imglib2.view.Views;
  * (degrees either way about z) and {@code zoom} (scale fraction), {@code scale} and {@code shift}
  * (intensity jitter), {@code noise} (Gaussian noise std, normalised units), {@code weight_decay},
  * {@code patience} (early stopping, epochs), {@code warm_up} (the fraction of the epochs none of
- * which is kept as the best), {@code snapshots} (the epochs with the lowest validation losses each
- * network keeps, their probabilities averaged) and {@code members} (an ensemble of that many networks,
+ * which is kept as the best) and {@code members} (an ensemble of that many networks,
  * seeds {@code seed}, {@code seed+1}, ...; each member's Dice is reported too).
  * The U-Net's Dice is reported as the network predicts and as Segment Volume gives it (the largest
  * component of each label that is one piece in the training labels, {@link Segmenter#ONE_PIECE}).
@@ -83,11 +82,10 @@ public final class SegmentEvaluation {
 				case "patience" -> training = training.withPatience(Integer.parseInt(value));
 				case "members" -> members = Integer.parseInt(value);
 				case "warm_up" -> training = training.withWarmUp(Double.parseDouble(value));
-				case "snapshots" -> training = training.withSnapshots(Integer.parseInt(value));
 				case "depth" -> network = network.withDepth(Integer.parseInt(value));
 				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
 				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, tilt, "
-					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, snapshots, members, depth or width");
+					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, members, depth or width");
 			}
 		}
 		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);
@@ -152,9 +150,8 @@ public final class SegmentEvaluation {
 			int from = test0 * plane, n = (test1 - test0) * plane;
 			List<String> memberDice = new ArrayList<>();
 			for (int m = 0; m < memberPred.length; m++) {
-				int k = training.snapshots(); // each network's kept epochs, consecutive
-				float[] one = Segmenter.segment(image.voxels(), spacing, model.members(m * k, m * k + k), model.tile(), 1, false, "fold " + f, false).labels()
-					.update(null).getCurrentStorageArray();
+				float[] one = Segmenter.segment(image.voxels(), spacing, model.member(m), model.tile(), 1, false, "fold " + f, false).labels().update(null)
+					.getCurrentStorageArray();
 				System.arraycopy(one, from, memberPred[m], from, n);
 				memberDice.add("member " + (m + 1) + ": " + diceText(scores(one, reference, test0, test1, nx, ny, spacing, classes)));
 			}

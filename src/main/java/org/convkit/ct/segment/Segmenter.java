@@ -78,8 +78,6 @@ public final class Segmenter {
 	/** Recipe keys of an ensemble: each member's seed, best epoch and epochs trained, comma-separated. */
 	public static final String MEMBER_SEEDS = "recipe.member_seeds", MEMBER_BEST_EPOCHS = "recipe.member_best_epochs",
 		MEMBER_EPOCHS = "recipe.member_epochs_trained";
-	/** Recipe key of an ensemble of networks that each keep several epochs: each member's kept epochs, members separated by ";". */
-	public static final String MEMBER_SNAPSHOT_EPOCHS = "recipe.member_snapshot_epochs";
 	public static final int MAX_MEMBERS = 16;
 	public static final int DEFAULT_EPOCHS = 20, DEFAULT_STEPS = 25, DEFAULT_MEMBERS = 2, DEFAULT_PATIENCE = 4;
 	public static final long DEFAULT_TILE = 112;
@@ -170,7 +168,7 @@ public final class Segmenter {
 		long tile = tile(net);
 		List<VolumeTrainer.Result> results = new ArrayList<>();
 		List<VolumeModel> models = new ArrayList<>();
-		List<String> seeds = new ArrayList<>(), bests = new ArrayList<>(), trained = new ArrayList<>(), snapshots = new ArrayList<>();
+		List<String> seeds = new ArrayList<>(), bests = new ArrayList<>(), trained = new ArrayList<>();
 		double seconds = 0, voxels = 0;
 		for (int k = 0; k < members; k++) {
 			if (listener != null) listener.member(k + 1, members);
@@ -182,7 +180,6 @@ public final class Segmenter {
 			seeds.add(String.valueOf(member.seed()));
 			bests.add(String.valueOf(r.bestEpoch()));
 			trained.add(r.model().recipe().getProperty(VolumeTrainer.EPOCHS_TRAINED));
-			snapshots.add(r.model().recipe().getProperty(VolumeTrainer.SNAPSHOT_EPOCHS, String.valueOf(r.bestEpoch())));
 			seconds += r.seconds();
 			voxels += r.voxelsPerSecond() * r.seconds();
 		}
@@ -195,23 +192,17 @@ public final class Segmenter {
 			recipe.setProperty(MEMBER_SEEDS, String.join(",", seeds));
 			recipe.setProperty(MEMBER_BEST_EPOCHS, String.join(",", bests));
 			recipe.setProperty(MEMBER_EPOCHS, String.join(",", trained));
-			if (training.snapshots() > 1) recipe.setProperty(MEMBER_SNAPSHOT_EPOCHS, String.join(";", snapshots));
 		}
 		return new VolumeTrainer.Result(VolumeModel.ensemble(models, recipe), first.validationLosses(), first.bestEpoch(), voxels / seconds, seconds);
 	}
 
-	/**
-	 * "best epoch 7 of 11 trained" or, for an ensemble, "3 members (seeds 42,43,44), best epochs 7,9,8
-	 * of 11,13,12 trained"; with several epochs kept per network, "; epochs kept 7,8,6; 9,8,10; ...".
-	 */
+	/** "best epoch 7 of 11 trained" or, for an ensemble, "3 members (seeds 42,43,44), best epochs 7,9,8 of 11,13,12 trained". */
 	public static String trainingText(VolumeModel model) {
 		Properties r = model.recipe();
-		String seeds = r.getProperty(MEMBER_SEEDS);
-		String text = seeds == null ? "best epoch " + r.getProperty("recipe.best_epoch", "?") + " of " + r.getProperty(VolumeTrainer.EPOCHS_TRAINED, "?") + " trained"
-			: seeds.split(",").length + " members (seeds " + seeds + "), best epochs " + r.getProperty(MEMBER_BEST_EPOCHS, "?") + " of "
-				+ r.getProperty(MEMBER_EPOCHS, "?") + " trained";
-		String kept = r.getProperty(MEMBER_SNAPSHOT_EPOCHS, r.getProperty(VolumeTrainer.SNAPSHOT_EPOCHS));
-		return kept == null ? text : text + "; epochs kept " + kept;
+		if (model.members() == 1)
+			return "best epoch " + r.getProperty("recipe.best_epoch", "?") + " of " + r.getProperty(VolumeTrainer.EPOCHS_TRAINED, "?") + " trained";
+		return model.members() + " members (seeds " + r.getProperty(MEMBER_SEEDS, "?") + "), best epochs " + r.getProperty(MEMBER_BEST_EPOCHS, "?") + " of "
+			+ r.getProperty(MEMBER_EPOCHS, "?") + " trained";
 	}
 
 	/** The tile a model of this network is saved with: the default, or a larger one that keeps {@link #MIN_CORE} for a deeper network. */

@@ -49,8 +49,7 @@ import net.imglib2.view.Views;
  * seen as often as the background. The loss is the weighted mean squared error over voxels with
  * weight &gt; 0. Adam with a cosine learning-rate decay over all steps. After each epoch the
  * validation loss is measured on fixed patches (fixed masks) covering the validation slabs, and the
- * best epoch's parameters (or the best few epochs', {@link Config#withSnapshots}) are kept in memory
- * and are the model's at the end. Everything random comes
+ * best epoch's parameters are kept in memory and restored at the end. Everything random comes
  * from the seed (patches, augmentation, masks, initialisation), so a run is reproducible on one
  * engine and thread count.
  */
@@ -138,14 +137,14 @@ public final class VolumeTrainer {
 	 */
 	public record Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed,
 		double validationFraction, boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter,
-		double noise, float weightDecay, int patience, double warmUp, int snapshots)
+		double noise, float weightDecay, int patience, double warmUp)
 	{
 		/** Without noise, weight decay or early stopping. */
 		public Config(int patchXY, int patchZ, int batchSize, int epochs, int stepsPerEpoch, float learningRate, long seed, double validationFraction,
 			boolean flips, boolean rotations, double scaleJitter, double shiftJitter, double tiltDegrees, double zoomJitter)
 		{
 			this(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, 0, 0, 0, 0, 1);
+				tiltDegrees, zoomJitter, 0, 0, 0, 0);
 		}
 
 		/** Without small rotations and scaling. */
@@ -171,57 +170,56 @@ public final class VolumeTrainer {
 			if (!(weightDecay >= 0 && weightDecay <= 0.1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_WEIGHT_DECAY, weightDecay));
 			if (patience < 0) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_PATIENCE, patience));
 			if (!(warmUp >= 0 && warmUp < 1)) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_WARM_UP, warmUp));
-			if (snapshots < 1 || snapshots > MAX_SNAPSHOTS) throw new IllegalArgumentException(String.format(Locale.ROOT, BAD_SNAPSHOTS, MAX_SNAPSHOTS, snapshots));
 		}
 
 		public Config withEpochs(int e, int steps) {
 			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, snapshots);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withSeed(long s) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, s, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, snapshots);
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withPatch(int xy, int z, int batch) {
 			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, snapshots);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With or without the flips and in-plane rotations (intensity jitter stays). */
 		public Config withGeometricAugmentation(boolean on) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, snapshots);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With small rotations about z (up to {@code degrees} either way) and scaling (up to {@code zoom}); 0, 0: none. */
 		public Config withTiltAndZoom(double degrees, double zoom) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, degrees, zoom, noise, weightDecay, patience, warmUp, snapshots);
+				shiftJitter, degrees, zoom, noise, weightDecay, patience, warmUp);
 		}
 
 		public Config withLearningRate(float lr) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, snapshots);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With intensity jitter: scale by up to {@code scale} either way, shift by up to {@code shift} (normalised units). */
 		public Config withIntensityJitter(double scale, double shift) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scale, shift,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, snapshots);
+				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
 		}
 
 		/** With Gaussian noise of a std drawn per patch from [0, {@code std}] (normalised units); 0: none. */
 		public Config withNoise(double std) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, std, weightDecay, patience, warmUp, snapshots);
+				shiftJitter, tiltDegrees, zoomJitter, std, weightDecay, patience, warmUp);
 		}
 
 		/** With Adam's weight decay (an L2 term on the gradients); 0: none. */
 		public Config withWeightDecay(float decay) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, decay, patience, warmUp, snapshots);
+				shiftJitter, tiltDegrees, zoomJitter, noise, decay, patience, warmUp);
 		}
 
 		/**
@@ -232,18 +230,7 @@ public final class VolumeTrainer {
 		 */
 		public Config withWarmUp(double fraction) {
 			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, fraction, snapshots);
-		}
-
-		/**
-		 * Keeping the parameters of the {@code count} epochs with the lowest validation losses (after
-		 * the warm-up), best first, as the members of the model, whose class probabilities are
-		 * averaged: an ensemble of one run's checkpoints, for the price of segmenting, not training,
-		 * each; 1: the best epoch only.
-		 */
-		public Config withSnapshots(int count) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp, count);
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, fraction);
 		}
 
 		/** The first epoch that may be kept as the best (from 1). */
@@ -254,7 +241,7 @@ public final class VolumeTrainer {
 		/** Stopping after {@code epochs} epochs without a better validation loss; 0: never. */
 		public Config withPatience(int epochs) {
 			return new Config(patchXY, patchZ, batchSize, this.epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, epochs, warmUp, snapshots);
+				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, epochs, warmUp);
 		}
 
 		void store(Properties p) {
@@ -270,7 +257,6 @@ public final class VolumeTrainer {
 			if (weightDecay > 0) p.setProperty("recipe.weight_decay", String.valueOf(weightDecay));
 			if (patience > 0) p.setProperty("recipe.patience", String.valueOf(patience));
 			if (warmUp > 0) p.setProperty("recipe.warm_up", String.valueOf(warmUp));
-			if (snapshots > 1) p.setProperty("recipe.snapshots", String.valueOf(snapshots));
 		}
 	}
 
@@ -279,10 +265,6 @@ public final class VolumeTrainer {
 	static final String BAD_NOISE = "noise: expected a noise std in [0, 1] (normalised units), got %s";
 	static final String BAD_WEIGHT_DECAY = "weight_decay: expected in [0, 0.1], got %s";
 	static final String BAD_WARM_UP = "warm_up: expected a fraction of the epochs in [0, 1), got %s";
-	static final int MAX_SNAPSHOTS = 8;
-	static final String BAD_SNAPSHOTS = "snapshots: expected 1 to %d epochs kept per network, got %d";
-	/** Recipe key: the epochs whose parameters the model holds ({@link Config#snapshots}), best first. */
-	public static final String SNAPSHOT_EPOCHS = "recipe.snapshot_epochs";
 	static final String BAD_PATIENCE = "patience: expected 0 (no early stopping) or a number of epochs, got %d";
 
 	/** The trained model and its history. */
@@ -408,14 +390,15 @@ public final class VolumeTrainer {
 		float[] one = new float[voxels], oneTarget = new float[voxels], oneWeight = new float[voxels];
 		int[] shape = {pz, py, px};
 		List<Double> losses = new ArrayList<>();
-		List<Snapshot> kept = new ArrayList<>();
-		int epochsTrained = 0;
+		byte[] best = null;
+		double bestLoss = Double.POSITIVE_INFINITY;
+		int bestEpoch = 0, epochsTrained = 0;
 		long trained = 0;
 		long t0 = System.nanoTime();
 		try (Trainer trainer = model.newTrainer(trainingConfig)) {
 			trainer.initialize(new Shape(b, 1, pz, py, px));
 			int step = 0;
-			for (int epoch = 1; epoch <= config.epochs() && !stopEarly(epoch - 1, kept.isEmpty() ? 0 : kept.get(0).epoch(), !kept.isEmpty()); epoch++) {
+			for (int epoch = 1; epoch <= config.epochs() && !stopEarly(epoch - 1, bestEpoch, best != null); epoch++) {
 				for (int k = 0; k < config.stepsPerEpoch(); k++) {
 					if (listener != null && listener.cancelled()) throw new CancellationException("training canceled at epoch " + epoch);
 					for (int i = 0; i < b; i++) {
@@ -446,8 +429,11 @@ public final class VolumeTrainer {
 					if (k == config.stepsPerEpoch() - 1 && !validation.isEmpty()) {
 						val = validationLoss(model, validation);
 						losses.add(val);
-						if (epoch >= config.firstKept() && !Double.isNaN(val) && (kept.size() < config.snapshots() || val < kept.get(kept.size() - 1).loss()))
-							keep(kept, new Snapshot(val, epoch, BlockParameters.toBytes(model.getBlock())), config.snapshots());
+						if (epoch >= config.firstKept() && val < bestLoss) {
+							bestLoss = val;
+							bestEpoch = epoch;
+							best = BlockParameters.toBytes(model.getBlock());
+						}
 					}
 					if (listener != null) listener.progress(new Progress(epoch, step, totalSteps, loss, vps, val));
 				}
@@ -460,33 +446,17 @@ public final class VolumeTrainer {
 		}
 		double seconds = (System.nanoTime() - t0) / 1e9;
 		try (model) {
-			// without validation: the last epoch
-			if (kept.isEmpty()) kept.add(new Snapshot(Double.NaN, config.epochs(), BlockParameters.toBytes(model.getBlock())));
-			int bestEpoch = kept.get(0).epoch();
+			if (best != null) BlockParameters.restore(model.getBlock(), model.getNDManager(), best);
+			else bestEpoch = config.epochs();
 			Properties recipe = new Properties();
 			config.store(recipe);
 			recipe.setProperty("recipe.objective", objective.describe());
 			recipe.setProperty("recipe.best_epoch", String.valueOf(bestEpoch));
 			recipe.setProperty(EPOCHS_TRAINED, String.valueOf(epochsTrained));
 			recipe.setProperty("recipe.engine", engine);
-			if (config.snapshots() > 1)
-				recipe.setProperty(SNAPSHOT_EPOCHS, String.join(",", kept.stream().map(k -> String.valueOf(k.epoch())).toList()));
-			List<VolumeModel> members = new ArrayList<>();
-			for (Snapshot k : kept) members.add(new VolumeModel(network, task, intensity, tile, spacing, recipe, k.parameters(), objective.noiseVariance()));
-			VolumeModel result = members.size() == 1 ? members.get(0) : VolumeModel.ensemble(members, recipe);
-			return new Result(result, losses, bestEpoch, trained / seconds, seconds);
+			return new Result(new VolumeModel(network, task, intensity, tile, spacing, recipe, BlockParameters.toBytes(model.getBlock()), objective.noiseVariance()), losses, bestEpoch,
+				trained / seconds, seconds);
 		}
-	}
-
-	/** An epoch's validation loss and parameters. */
-	record Snapshot(double loss, int epoch, byte[] parameters) {}
-
-	/** Inserts {@code s} into {@code kept} (ascending validation loss, an earlier epoch first on a tie), keeping at most {@code count}. */
-	static void keep(List<Snapshot> kept, Snapshot s, int count) {
-		int at = 0;
-		while (at < kept.size() && kept.get(at).loss() <= s.loss()) at++;
-		kept.add(at, s);
-		while (kept.size() > count) kept.remove(kept.size() - 1);
 	}
 
 	/**

@@ -97,26 +97,4 @@ class SegmenterEnsembleTest {
 			() -> Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training, 0, "phantom", null));
 		assertEquals("members: expected 1 to 16 networks in the ensemble, got 0", e.getMessage());
 	}
-
-	@Test
-	void eachNetworkKeepsItsSnapshotsConsecutivelyAndTheEvaluationPassesTheOption() {
-		Phantom phantom = Phantom.make(32, 32, 16, 20, 1);
-		double[] spacing = {2, 2, 3};
-		LabelClasses classes = LabelClasses.of(phantom.labels(), null, "phantom");
-		UNet3d.Config net = UNet3d.Config.DEFAULT.withDepth(1).withBaseWidth(4);
-		VolumeTrainer.Config training = new VolumeTrainer.Config(16, 8, 2, 3, 2, 3e-3f, 7, 0.25, false, false, 0.1, 0.1).withSnapshots(2);
-		VolumeTrainer.Result ensemble = Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training, 2, "phantom", null);
-		VolumeTrainer.Result second = Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training.withSeed(8), "phantom", null);
-		assertEquals(4, ensemble.model().members(), "2 networks x 2 epochs");
-		assertArrayEquals(second.model().member(0).parameters(), ensemble.model().member(2).parameters(), "network 2's sets follow network 1's");
-		assertArrayEquals(second.model().member(1).parameters(), ensemble.model().member(3).parameters());
-		String kept = ensemble.model().recipe().getProperty(Segmenter.MEMBER_SNAPSHOT_EPOCHS);
-		assertEquals(2, kept.split(";").length, kept);
-		assertTrue(Segmenter.trainingText(ensemble.model()).startsWith("2 members (seeds 7,8), best epochs ")
-			&& Segmenter.trainingText(ensemble.model()).endsWith("; epochs kept " + kept), Segmenter.trainingText(ensemble.model()));
-
-		// the evaluation's key reaches the trainer's settings, validated there before any file is read
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SegmentEvaluation.main(new String[] {"snapshots=9"}));
-		assertEquals("snapshots: expected 1 to 8 epochs kept per network, got 9", e.getMessage());
-	}
 }

@@ -3,7 +3,6 @@ package org.convkit.ct.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -277,44 +276,6 @@ class VolumeTrainerTest {
 		assertEquals("0.5", r.model().recipe().getProperty("recipe.warm_up"));
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withWarmUp(1));
 		assertEquals("warm_up: expected a fraction of the epochs in [0, 1), got 1.0", e.getMessage());
-	}
-
-	@Test
-	void snapshotsKeepTheEpochsOfTheLowestValidationLossesBestFirst() {
-		ArrayImg<FloatType, FloatArray> volume = synthetic(24, 6);
-		VolumeTrainer.Config config = TRAIN.withEpochs(6, 2).withWarmUp(0.25).withSnapshots(3);
-		VolumeTrainer.Result r = new VolumeTrainer(NET, config, new Noise2Void()).train(List.of(volume), Intensity.zscore(volume), VolumeModel.Task.DENOISE,
-			36, null, null);
-		List<Double> losses = r.validationLosses();
-		assertEquals(6, losses.size());
-		// epochs 2..6 may be kept (the first of 6 is the warm-up): their three lowest losses, ascending
-		List<Integer> expected = java.util.stream.IntStream.rangeClosed(2, 6).boxed().sorted((a, b) -> Double.compare(losses.get(a - 1), losses.get(b - 1)))
-			.limit(3).toList();
-		assertEquals(String.join(",", expected.stream().map(String::valueOf).toList()), r.model().recipe().getProperty(VolumeTrainer.SNAPSHOT_EPOCHS),
-			"losses " + losses);
-		assertEquals(expected.get(0), r.bestEpoch());
-		assertEquals(3, r.model().members(), "one parameter set per kept epoch");
-		assertEquals("3", r.model().recipe().getProperty("recipe.snapshots"));
-		assertEquals(2, r.model().members(1, 3).members());
-
-		// one snapshot: the single best epoch, as before
-		VolumeTrainer.Result one = new VolumeTrainer(NET, config.withSnapshots(1), new Noise2Void()).train(List.of(volume), Intensity.zscore(volume),
-			VolumeModel.Task.DENOISE, 36, null, null);
-		assertEquals(1, one.model().members());
-		assertEquals(expected.get(0), one.bestEpoch(), "the same seed trains the same epochs");
-		assertNull(one.model().recipe().getProperty(VolumeTrainer.SNAPSHOT_EPOCHS));
-		assertArrayEquals(r.model().member(0).parameters(), one.model().parameters(), "the best snapshot is the single network's parameters");
-
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TRAIN.withSnapshots(0));
-		assertEquals("snapshots: expected 1 to 8 epochs kept per network, got 0", e.getMessage());
-	}
-
-	@Test
-	void keepHoldsTheLowestLossesInOrder() {
-		List<VolumeTrainer.Snapshot> kept = new ArrayList<>();
-		double[] losses = {0.5, 0.7, 0.4, 0.7, 0.6, 0.3};
-		for (int e = 0; e < losses.length; e++) VolumeTrainer.keep(kept, new VolumeTrainer.Snapshot(losses[e], e + 1, new byte[0]), 3);
-		assertEquals(List.of(6, 3, 1), kept.stream().map(VolumeTrainer.Snapshot::epoch).toList());
 	}
 
 	@Test
