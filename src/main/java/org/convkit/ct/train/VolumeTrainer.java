@@ -173,53 +173,60 @@ public final class VolumeTrainer {
 		}
 
 		public Config withEpochs(int e, int steps) {
-			return new Config(patchXY, patchZ, batchSize, e, steps, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+			return with(f -> {
+				f.epochs = e;
+				f.stepsPerEpoch = steps;
+			});
 		}
 
 		public Config withSeed(long s) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, s, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+			return with(f -> f.seed = s);
 		}
 
 		public Config withPatch(int xy, int z, int batch) {
-			return new Config(xy, z, batch, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+			return with(f -> {
+				f.patchXY = xy;
+				f.patchZ = z;
+				f.batchSize = batch;
+			});
 		}
 
 		/** With or without the flips and in-plane rotations (intensity jitter stays). */
 		public Config withGeometricAugmentation(boolean on) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, on, on, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+			return with(f -> {
+				f.flips = on;
+				f.rotations = on;
+			});
 		}
 
 		/** With small rotations about z (up to {@code degrees} either way) and scaling (up to {@code zoom}); 0, 0: none. */
 		public Config withTiltAndZoom(double degrees, double zoom) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, degrees, zoom, noise, weightDecay, patience, warmUp);
+			return with(f -> {
+				f.tiltDegrees = degrees;
+				f.zoomJitter = zoom;
+			});
 		}
 
 		public Config withLearningRate(float lr) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, lr, seed, validationFraction, flips, rotations, scaleJitter, shiftJitter,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+			return with(f -> f.learningRate = lr);
 		}
 
 		/** With intensity jitter: scale by up to {@code scale} either way, shift by up to {@code shift} (normalised units). */
 		public Config withIntensityJitter(double scale, double shift) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scale, shift,
-				tiltDegrees, zoomJitter, noise, weightDecay, patience, warmUp);
+			return with(f -> {
+				f.scaleJitter = scale;
+				f.shiftJitter = shift;
+			});
 		}
 
 		/** With Gaussian noise of a std drawn per patch from [0, {@code std}] (normalised units); 0: none. */
 		public Config withNoise(double std) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, std, weightDecay, patience, warmUp);
+			return with(f -> f.noise = std);
 		}
 
 		/** With Adam's weight decay (an L2 term on the gradients); 0: none. */
 		public Config withWeightDecay(float decay) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, decay, patience, warmUp);
+			return with(f -> f.weightDecay = decay);
 		}
 
 		/**
@@ -229,8 +236,7 @@ public final class VolumeTrainer {
 		 * (background everywhere) can score best: one fold kept its second epoch and segmented nothing.
 		 */
 		public Config withWarmUp(double fraction) {
-			return new Config(patchXY, patchZ, batchSize, epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, patience, fraction);
+			return with(f -> f.warmUp = fraction);
 		}
 
 		/** The first epoch that may be kept as the best (from 1). */
@@ -240,8 +246,45 @@ public final class VolumeTrainer {
 
 		/** Stopping after {@code epochs} epochs without a better validation loss; 0: never. */
 		public Config withPatience(int epochs) {
-			return new Config(patchXY, patchZ, batchSize, this.epochs, stepsPerEpoch, learningRate, seed, validationFraction, flips, rotations, scaleJitter,
-				shiftJitter, tiltDegrees, zoomJitter, noise, weightDecay, epochs, warmUp);
+			return with(f -> f.patience = epochs);
+		}
+
+		/** A copy with the fields {@code change} sets (validated as any new configuration): the one place a copy lists every field. */
+		private Config with(java.util.function.Consumer<Fields> change) {
+			Fields f = new Fields(this);
+			change.accept(f);
+			return new Config(f.patchXY, f.patchZ, f.batchSize, f.epochs, f.stepsPerEpoch, f.learningRate, f.seed, f.validationFraction, f.flips,
+				f.rotations, f.scaleJitter, f.shiftJitter, f.tiltDegrees, f.zoomJitter, f.noise, f.weightDecay, f.patience, f.warmUp);
+		}
+
+		/** The fields of a {@link Config} being copied, for {@link #with}. */
+		private static final class Fields {
+			int patchXY, patchZ, batchSize, epochs, stepsPerEpoch, patience;
+			float learningRate, weightDecay;
+			long seed;
+			double validationFraction, scaleJitter, shiftJitter, tiltDegrees, zoomJitter, noise, warmUp;
+			boolean flips, rotations;
+
+			Fields(Config c) {
+				patchXY = c.patchXY;
+				patchZ = c.patchZ;
+				batchSize = c.batchSize;
+				epochs = c.epochs;
+				stepsPerEpoch = c.stepsPerEpoch;
+				learningRate = c.learningRate;
+				seed = c.seed;
+				validationFraction = c.validationFraction;
+				flips = c.flips;
+				rotations = c.rotations;
+				scaleJitter = c.scaleJitter;
+				shiftJitter = c.shiftJitter;
+				tiltDegrees = c.tiltDegrees;
+				zoomJitter = c.zoomJitter;
+				noise = c.noise;
+				weightDecay = c.weightDecay;
+				patience = c.patience;
+				warmUp = c.warmUp;
+			}
 		}
 
 		void store(Properties p) {
