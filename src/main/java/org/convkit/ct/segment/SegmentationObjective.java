@@ -55,9 +55,7 @@ public final class SegmentationObjective implements VolumeTrainer.Objective {
 
 	@Override
 	public NDArray loss(NDArray out, NDArray target, NDArray weight) {
-		NDList hot = new NDList(classes);
-		for (int k = 0; k < classes; k++) hot.add(target.eq(k).toType(DataType.FLOAT32, false));
-		NDArray oneHot = NDArrays.concat(hot, 1).mul(weight); // (B, K, z, y, x)
+		NDArray oneHot = oneHot(target, weight);
 		NDArray w = weight.sum().maximum(1e-6f);
 		NDArray crossEntropy = out.logSoftmax(1).mul(oneHot).sum().neg().div(w);
 		NDArray p = out.softmax(1).mul(weight);
@@ -68,12 +66,17 @@ public final class SegmentationObjective implements VolumeTrainer.Objective {
 		return crossEntropy.add(foreground.mean().neg().add(1));
 	}
 
+	/** The class indices (B, 1, z, y, x) one-hot along the channels, (B, K, z, y, x), times the voxels' weights. */
+	private NDArray oneHot(NDArray target, NDArray weight) {
+		NDList hot = new NDList(classes);
+		for (int k = 0; k < classes; k++) hot.add(target.eq(k).toType(DataType.FLOAT32, false));
+		return NDArrays.concat(hot, 1).mul(weight);
+	}
+
 	/** Sums over a validation patch: cross-entropy, weight, then per class the probability x target, probability and target sums. */
 	@Override
 	public double[] validationSums(NDArray out, NDArray target, NDArray weight) {
-		NDList hot = new NDList(classes);
-		for (int k = 0; k < classes; k++) hot.add(target.eq(k).toType(DataType.FLOAT32, false));
-		NDArray oneHot = NDArrays.concat(hot, 1).mul(weight);
+		NDArray oneHot = oneHot(target, weight);
 		NDArray p = out.softmax(1).mul(weight);
 		int[] spatial = {0, 2, 3, 4};
 		float[] intersection = p.mul(oneHot).sum(spatial).toFloatArray(), predicted = p.sum(spatial).toFloatArray(),
