@@ -179,7 +179,7 @@ public class TrainEcgClassifierCommand extends ConvKitCommand {
 			recipe.setProperty("training.beats", String.valueOf(trainBeats.size()));
 			recipe.setProperty("training.calibration_folds", String.valueOf(calibration_folds));
 			// the dominant-beat reference: the training records' dominant beats at each BatchNorm of the trained networks
-			RecordAdaptation saved = adaptation != null && adaptation.needsReference() ? adaptation.withReference(trained, trainBeats, RrFeatures.CURRENT) : adaptation;
+			RecordAdaptation saved = RecordAdaptation.forTrained(adaptation, trained, trainBeats, RrFeatures.CURRENT);
 			EcgCommandSupport.write("model", () -> BeatModel.save(trained, bias, window, saved, recipe, model.toPath()));
 		}
 		summary = String.format(Locale.ROOT, "trained %d network%s on %d beats of %d records%s for %d epochs; saved to %s", networks,

@@ -94,8 +94,7 @@ public final class BeatCalibration {
 			BeatDataset held = data.ofRecords(r -> names.indexOf(r) % folds == f), rest = data.ofRecords(r -> names.indexOf(r) % folds != f);
 			log.accept(String.format(Locale.ROOT, "calibration fold %d of %d: %d held-out beats of %s", fold + 1, folds, held.size(), held.recordNames()));
 			try (Model model = BeatTrainer.train(rest, validation, config.withSeed(config.seed() + fold), e -> log.accept("  " + e))) {
-				RecordAdaptation foldAdaptation = adaptation != null && adaptation.needsReference()
-					? adaptation.withReference(model, rest, RrFeatures.CURRENT) : adaptation;
+				RecordAdaptation foldAdaptation = RecordAdaptation.forTrained(adaptation, model, rest, RrFeatures.CURRENT);
 				float[] p = RecordAdaptation.probabilities(model, held, foldAdaptation, 256);
 				System.arraycopy(p, 0, probabilities, at * AamiClass.COUNT, p.length);
 			}

@@ -115,8 +115,7 @@ public final class BeatCrossValidation {
 				? BeatCalibration.calibrate(trainData, null, foldConfig, calibrationFolds, adaptation, line -> print(log, "  " + line))
 				: DecisionBias.NONE;
 			try (Model model = BeatTrainer.train(trainData, foldConfig, e -> print(log, "  " + e))) {
-				RecordAdaptation foldAdaptation = adaptation != null && adaptation.needsReference()
-					? adaptation.withReference(model, trainData, RrFeatures.CURRENT) : adaptation;
+				RecordAdaptation foldAdaptation = RecordAdaptation.forTrained(adaptation, model, trainData, RrFeatures.CURRENT);
 				// each test record classified once; the fold's figures are the sum of its records'
 				long t0 = System.nanoTime();
 				double adaptS = 0;

@@ -88,9 +88,20 @@ public final class RecordAdaptation {
 		return reference != null && reference.isEmpty();
 	}
 
-	/** {@link #DOMINANT} with the reference of a trained model and its training beats (one or more records, each in one piece). */
+	/**
+	 * {@code adaptation} ready for a model trained on {@code training}: {@link #DOMINANT} with its
+	 * reference measured there ({@link #withReference}); any other (or none, null) as it is.
+	 */
+	public static RecordAdaptation forTrained(RecordAdaptation adaptation, Model trained, BeatDataset training, RrFeatures features) {
+		return adaptation == null ? null : adaptation.withReference(trained, training, features);
+	}
+
+	/**
+	 * {@link #DOMINANT} with the reference of a trained model and its training beats (one or more
+	 * records, each in one piece); an adaptation that needs no reference (or has one already) as it is.
+	 */
 	public RecordAdaptation withReference(Model trained, BeatDataset training, RrFeatures features) {
-		if (reference == null) return this;
+		if (!needsReference()) return this;
 		double[][] sum = null;
 		int records = 0;
 		try (Model pass = recordForm(trained, training.length(), features)) {
