@@ -316,11 +316,16 @@ public final class BeatNet {
 			int at = k * CHANNELS * len;
 			data.window(i, w, at);
 			data.residual(i, w, at + len);
-			for (int j = 0; j < len - 1; j++) w[at + 2 * len + j] = SLOPE_SCALE * (w[at + j + 1] - w[at + j]);
+			slope(w, at, len);
 			data.rr(i, rr, k * BeatDataset.RR_VALUES);
 			labels[k] = data.labelIndex(i);
 		}
 		return new Batch(b, len, set, w, rr, labels);
+	}
+
+	/** The slope channel of the beat whose three channels start at {@code at}, from its window channel (the last sample stays). */
+	static void slope(float[] signal, int at, int len) {
+		for (int j = 0; j < len - 1; j++) signal[at + 2 * len + j] = SLOPE_SCALE * (signal[at + j + 1] - signal[at + j]);
 	}
 
 	static NDList inputs(NDManager manager, Batch batch) {

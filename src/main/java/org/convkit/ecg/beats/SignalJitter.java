@@ -40,7 +40,7 @@ final class SignalJitter {
 		float[] s = batch.signal(), added = new float[len], white = new float[len + NOISE_SMOOTHING - 1];
 		for (int k = 0; k < batch.size(); k++) {
 			if (random.nextDouble() >= fraction) continue;
-			int w = k * BeatNet.CHANNELS * len, r = w + len, d = r + len;
+			int w = k * BeatNet.CHANNELS * len, r = w + len;
 			float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
 			for (int j = 0; j < len; j++) {
 				lo = Math.min(lo, s[w + j]);
@@ -62,7 +62,7 @@ final class SignalJitter {
 				s[w + j] = (float) (gain * s[w + j]) + added[j];
 				s[r + j] = (float) (gain * s[r + j]) + added[j];
 			}
-			for (int j = 0; j < len - 1; j++) s[d + j] = BeatNet.SLOPE_SCALE * (s[w + j + 1] - s[w + j]);
+			BeatNet.slope(s, w, len);
 		}
 	}
 }
