@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.convkit.commands.ConvKitCommand;
+import org.convkit.ct.SliceRanges;
 import org.convkit.ct.Volume;
 import org.convkit.ct.segment.LabelClasses;
 import org.convkit.ct.segment.SegmentationMetrics;
@@ -19,7 +20,7 @@ import org.scijava.plugin.Plugin;
 /**
  * Plugins &gt; ConvKit &gt; CT &gt; Evaluate Segmentation: a label volume against a reference of the
  * same grid, per label: Dice, 95th-percentile Hausdorff distance in mm, the volumes and their
- * difference in mL (see {@link SegmentationMetrics}).
+ * difference in mL (see {@link SegmentationMetrics}), over the whole volume or some slices (the part held apart from training).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>ConvKit>CT>Evaluate Segmentation")
 public class EvaluateSegmentationCommand extends ConvKitCommand {
@@ -33,6 +34,9 @@ public class EvaluateSegmentationCommand extends ConvKitCommand {
 	@Parameter(required = false, description = "Label values to score, comma-separated; empty: every non-zero value of the reference")
 	private String label_values = "";
 
+	@Parameter(required = false, description = "Score only these slices, numbered as in Fiji (e.g. 21-30: the part held apart from training); empty: every slice")
+	private String slices = "";
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Scores")
 	private ResultsTable scores;
 
@@ -44,10 +48,14 @@ public class EvaluateSegmentationCommand extends ConvKitCommand {
 		Volume predicted = CtImages.toVolume(segmentation, "segmentation");
 		Volume truth = CtImages.toVolume(reference, "reference");
 		SegmentationImages.checkSameGrid(segmentation, predicted, reference, truth, "reference");
-		LabelClasses classes = LabelClasses.of(truth.voxels(), LabelClasses.parse(label_values), "'" + reference.getTitle() + "'");
-		List<SegmentationMetrics.Label> result = SegmentationMetrics.compare(predicted.voxels(), truth.voxels(), truth.geometry().spacing(), classes.values());
+		SliceRanges scored = SliceRanges.parse(slices, "slices", truth.depth(), "'" + reference.getTitle() + "'");
+		LabelClasses classes = LabelClasses.of(scored == null ? List.of(truth.voxels()) : scored.slabs(truth.voxels()), LabelClasses.parse(label_values),
+			"'" + reference.getTitle() + "'" + (scored == null ? "" : " (" + scored + ")"));
+		List<SegmentationMetrics.Label> result = SegmentationMetrics.compare(predicted.voxels(), truth.voxels(), truth.geometry().spacing(), classes.values(),
+			scored);
 		scores = new ResultsTable();
-		StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "'%s' against '%s':", segmentation.getTitle(), reference.getTitle()));
+		StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "'%s' against '%s'%s:", segmentation.getTitle(), reference.getTitle(),
+			scored == null ? "" : " on " + scored));
 		for (SegmentationMetrics.Label l : result) {
 			scores.incrementCounter();
 			scores.addValue("label", l.value());

@@ -14,6 +14,7 @@ import java.util.concurrent.CancellationException;
 import org.convkit.commands.ConvKitCommand;
 import org.convkit.commands.ModelFolders;
 import org.convkit.core.runtime.MemoryGuard;
+import org.convkit.ct.SliceRanges;
 import org.convkit.ct.Volume;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
@@ -46,6 +47,10 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 
 	@Parameter(description = "Its label volume: the same size and geometry, label values per voxel (0: background)")
 	private ImagePlus labels;
+
+	@Parameter(required = false, description = "The slices that are labelled, numbered as in Fiji (e.g. 1-20 or 1-20,41-60); only they are learnt from, "
+		+ "the others' labels are ignored; empty: every slice")
+	private String labelled_slices = "";
 
 	@Parameter(required = false, description = "Label values to learn, comma-separated, each its own class (e.g. 5,1,2); empty: every non-zero value; others are background")
 	private String label_values = "";
@@ -129,7 +134,9 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		Volume volume = CtImages.toVolume(image, "image");
 		Volume labelVolume = CtImages.toVolume(labels, "labels");
 		SegmentationImages.checkSameGrid(image, volume, labels, labelVolume, "labels");
-		LabelClasses classes = LabelClasses.of(labelVolume.voxels(), LabelClasses.parse(label_values), "'" + labels.getTitle() + "'");
+		SliceRanges labelled = SliceRanges.parse(labelled_slices, "labelled_slices", labelVolume.depth(), "'" + labels.getTitle() + "'");
+		LabelClasses classes = LabelClasses.of(labelled == null ? List.of(labelVolume.voxels()) : labelled.slabs(labelVolume.voxels()),
+			LabelClasses.parse(label_values), "'" + labels.getTitle() + "'" + (labelled == null ? "" : " (" + labelled + ")"));
 		double[] working = parseSpacing(spacing, volume.geometry().spacing());
 		List<Path> inputs = new ArrayList<>(CtImages.inputFiles(image));
 		inputs.addAll(CtImages.inputFiles(labels));
@@ -144,7 +151,7 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		VolumeTrainer.Result result;
 		try {
 			result = Segmenter.train(volume.voxels(), labelVolume.voxels(), volume.geometry().spacing(), classes, working, network, config, members,
-				"'" + image.getTitle() + "'", progress);
+				labelled, "'" + image.getTitle() + "'", progress);
 		}
 		catch (CancellationException e) {
 			if (!isCanceled()) cancel(progress.canceledMessage());
@@ -154,8 +161,9 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 			if (status != null) status.clearStatus();
 		}
 		result.model().save(model.toPath());
-		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s) at %s mm for up to %d epochs (%s) in %.0f s, %.0f voxels/s; saved to %s",
-			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(), spacingText(working), epochs,
+		summary = String.format(Locale.ROOT, "trained a %s on '%s' (%s, labels %s%s) at %s mm for up to %d epochs (%s) in %.0f s, %.0f voxels/s; saved to %s",
+			result.model().config().describe(), image.getTitle(), volume.dimensionsText(), classes.text(),
+			labelled == null ? "" : ", " + labelled, spacingText(working), epochs,
 			Segmenter.trainingText(result.model()), result.seconds(), result.voxelsPerSecond(), model);
 	}
 

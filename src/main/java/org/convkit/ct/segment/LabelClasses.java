@@ -1,6 +1,7 @@
 package org.convkit.ct.segment;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -76,7 +77,13 @@ public record LabelClasses(int[] values) {
 	 * @param source the label volume's name, for errors
 	 */
 	public static LabelClasses of(RandomAccessibleInterval<? extends RealType<?>> labels, LabelClasses wanted, String source) {
-		TreeSet<Integer> present = present(labels, source);
+		return of(List.of(labels), wanted, source);
+	}
+
+	/** The same over several parts of a label volume (e.g. its labelled slabs), named together by {@code source}. */
+	public static LabelClasses of(List<? extends RandomAccessibleInterval<? extends RealType<?>>> labels, LabelClasses wanted, String source) {
+		TreeSet<Integer> present = new TreeSet<>();
+		for (RandomAccessibleInterval<? extends RealType<?>> part : labels) present.addAll(present(part, source));
 		if (present.isEmpty()) throw new IllegalArgumentException(String.format(EMPTY, source));
 		if (wanted == null) return new LabelClasses(present.stream().mapToInt(Integer::intValue).toArray());
 		for (int v : wanted.values)

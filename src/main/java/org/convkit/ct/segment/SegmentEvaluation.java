@@ -2,6 +2,7 @@ package org.convkit.ct.segment;
 
 import org.convkit.core.io.SharedData;
 import org.convkit.ct.CtFiles;
+import org.convkit.ct.SliceRanges;
 import org.convkit.ct.Volume;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
@@ -14,12 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import net.imglib2.FinalInterval;
-import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
-import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
 
 /**
  * {@code convkit evaluate ct-segment [CT LABELS] [key=value ...]}: trains the segmenter (its
@@ -114,18 +110,17 @@ public final class SegmentEvaluation {
 		float[] values = SegmentationMetrics.flat(image.voxels()), reference = SegmentationMetrics.flat(labels.voxels());
 		float[] pred = new float[values.length], kept = new float[values.length], base = new float[values.length], truth = new float[values.length];
 		float[][] memberPred = new float[members > 1 ? members : 0][values.length];
-		ArrayImg<FloatType, FloatArray> classIndices = classes.classIndices(labels.voxels());
 		List<String> lines = new ArrayList<>();
 		for (int fold = 0; fold < 2; fold++) {
 			// [train0, train1) learnt, [test0, test1) held apart: the end after the training part, then the one before it
 			int test0 = fold == 0 ? nz - cut : 0, test1 = fold == 0 ? nz : cut, train0 = fold == 0 ? 0 : cut, train1 = fold == 0 ? nz - cut : nz;
-			FinalInterval trainPart = new FinalInterval(new long[] {0, 0, train0}, new long[] {nx - 1, ny - 1, train1 - 1});
 			boolean[] learn = new boolean[values.length];
 			Arrays.fill(learn, train0 * plane, train1 * plane, true);
 			long t0 = System.nanoTime();
 			final int f = fold + 1;
-			VolumeTrainer.Result r = Segmenter.train(List.of(Views.zeroMin(Views.interval(image.voxels(), trainPart))),
-				List.of(Views.zeroMin(Views.interval(classIndices, trainPart))), classes, spacing, network, training, members, new VolumeTrainer.Listener() {
+			// as Train Segmenter with labelled_slices: the user's path
+			VolumeTrainer.Result r = Segmenter.train(image.voxels(), labels.voxels(), spacing, classes, null, network, training, members,
+				SliceRanges.slab(train0, train1), "fold " + f, new VolumeTrainer.Listener() {
 					private String member = "";
 
 					@Override

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.convkit.ct.SliceRanges;
+
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.view.Views;
@@ -41,11 +43,27 @@ public final class SegmentationMetrics {
 	public static List<Label> compare(RandomAccessibleInterval<? extends RealType<?>> prediction, RandomAccessibleInterval<? extends RealType<?>> reference,
 		double[] spacing, int[] values)
 	{
+		return compare(prediction, reference, spacing, values, null);
+	}
+
+	/**
+	 * The same on some slices only ({@code scored}; null: all): the other slices count as background
+	 * in both, so a mask ends at a range's end as it does at the volume's border.
+	 */
+	public static List<Label> compare(RandomAccessibleInterval<? extends RealType<?>> prediction, RandomAccessibleInterval<? extends RealType<?>> reference,
+		double[] spacing, int[] values, SliceRanges scored)
+	{
 		if (!Arrays.equals(prediction.dimensionsAsLongArray(), reference.dimensionsAsLongArray()) || prediction.numDimensions() != 3)
 			throw new IllegalArgumentException("reference: expected a label volume of the prediction's size " + Arrays.toString(prediction.dimensionsAsLongArray())
 				+ ", got " + Arrays.toString(reference.dimensionsAsLongArray()));
 		int nx = Math.toIntExact(prediction.dimension(0)), ny = Math.toIntExact(prediction.dimension(1)), nz = Math.toIntExact(prediction.dimension(2));
 		float[] p = flat(prediction), r = flat(reference);
+		if (scored != null)
+			for (int z = 0; z < nz; z++)
+				if (!scored.contains(z)) {
+					Arrays.fill(p, z * nx * ny, (z + 1) * nx * ny, 0);
+					Arrays.fill(r, z * nx * ny, (z + 1) * nx * ny, 0);
+				}
 		List<Label> out = new ArrayList<>();
 		for (int value : values) {
 			boolean[] a = mask(p, value), b = mask(r, value);

@@ -1,6 +1,7 @@
 package org.convkit.ct.segment;
 
 import org.convkit.core.runtime.MemoryGuard;
+import org.convkit.ct.SliceRanges;
 import org.convkit.ct.net.Intensity;
 import org.convkit.ct.net.UNet3d;
 import org.convkit.ct.net.VolumeModel;
@@ -78,6 +79,8 @@ public final class Segmenter {
 	/** Recipe keys of an ensemble: each member's seed, best epoch and epochs trained, comma-separated. */
 	public static final String MEMBER_SEEDS = "recipe.member_seeds", MEMBER_BEST_EPOCHS = "recipe.member_best_epochs",
 		MEMBER_EPOCHS = "recipe.member_epochs_trained";
+	/** Recipe key: the slices of the label volume that were learnt from (Fiji's numbers, e.g. "1-20,41-60"); absent: all. */
+	public static final String LABELLED_SLICES = "recipe.labelled_slices";
 	public static final int MAX_MEMBERS = 16;
 	public static final int DEFAULT_EPOCHS = 20, DEFAULT_STEPS = 25, DEFAULT_MEMBERS = 2, DEFAULT_PATIENCE = 4;
 	public static final long DEFAULT_TILE = 112;
@@ -111,29 +114,45 @@ public final class Segmenter {
 		double[] spacing, LabelClasses classes, double[] workingSpacing, UNet3d.Config network, VolumeTrainer.Config training, String name,
 		VolumeTrainer.Listener listener)
 	{
-		return train(image, labels, spacing, classes, workingSpacing, network, training, 1, name, listener);
+		return train(image, labels, spacing, classes, workingSpacing, network, training, 1, null, name, listener);
 	}
 
 	/**
 	 * The same, an ensemble of {@code members} networks (see {@link #train(List, List, LabelClasses,
-	 * double[], UNet3d.Config, VolumeTrainer.Config, int, VolumeTrainer.Listener)}).
+	 * double[], UNet3d.Config, VolumeTrainer.Config, int, VolumeTrainer.Listener)}), learning only
+	 * from the {@code labelled} slices (null: all): each of their slabs is a training volume of its
+	 * own with its own validation slices, and the slices between them, labelled or not, play no part.
+	 * The slabs are recorded in the recipe ({@value #LABELLED_SLICES}).
 	 */
 	public static VolumeTrainer.Result train(RandomAccessibleInterval<? extends RealType<?>> image, RandomAccessibleInterval<? extends RealType<?>> labels,
-		double[] spacing, LabelClasses classes, double[] workingSpacing, UNet3d.Config network, VolumeTrainer.Config training, int members, String name,
-		VolumeTrainer.Listener listener)
+		double[] spacing, LabelClasses classes, double[] workingSpacing, UNet3d.Config network, VolumeTrainer.Config training, int members,
+		SliceRanges labelled, String name, VolumeTrainer.Listener listener)
 	{
 		double[] working = workingSpacing == null ? spacing.clone() : workingSpacing.clone();
-		RandomAccessibleInterval<? extends RealType<?>> img = image;
-		RandomAccessibleInterval<FloatType> cls = classes.classIndices(labels);
-		if (Resampling.needed(spacing, working)) {
-			img = Resampling.linear(image, spacing, working);
-			cls = Resampling.nearest(cls, spacing, working);
-		}
+		List<? extends RandomAccessibleInterval<? extends RealType<?>>> images = labelled == null ? List.of(image) : labelled.slabs(image);
+		List<? extends RandomAccessibleInterval<? extends RealType<?>>> labelSlabs = labelled == null ? List.of(labels) : labelled.slabs(labels);
+		List<RandomAccessibleInterval<? extends RealType<?>>> imgs = new ArrayList<>();
+		List<RandomAccessibleInterval<FloatType>> clss = new ArrayList<>();
 		int min = 2 * network.stride();
-		for (int d = 0; d < 3; d++)
-			if (img.dimension(d) < min)
-				throw new IllegalArgumentException(String.format(Locale.ROOT, TOO_SMALL, name, dims(img), min));
-		return train(List.of(img), List.of(cls), classes, working, network, training, members, listener);
+		for (int k = 0; k < images.size(); k++) {
+			RandomAccessibleInterval<? extends RealType<?>> img = images.get(k);
+			RandomAccessibleInterval<FloatType> cls = classes.classIndices(labelSlabs.get(k));
+			if (Resampling.needed(spacing, working)) {
+				img = Resampling.linear(img, spacing, working);
+				cls = Resampling.nearest(cls, spacing, working);
+			}
+			String part = labelled == null ? name : name + " slices " + labelled.text(k);
+			for (int d = 0; d < 3; d++)
+				if (img.dimension(d) < min)
+					throw new IllegalArgumentException(String.format(Locale.ROOT, TOO_SMALL, part, dims(img), min));
+			imgs.add(img);
+			clss.add(cls);
+		}
+		VolumeTrainer.Result r = train(imgs, clss, classes, working, network, training, members, listener);
+		if (labelled == null) return r;
+		Properties recipe = r.model().recipe();
+		recipe.setProperty(LABELLED_SLICES, labelled.text());
+		return new VolumeTrainer.Result(r.model().withRecipe(recipe), r.validationLosses(), r.bestEpoch(), r.voxelsPerSecond(), r.seconds());
 	}
 
 	/**

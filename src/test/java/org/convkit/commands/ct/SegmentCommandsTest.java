@@ -192,6 +192,66 @@ class SegmentCommandsTest {
 	}
 
 	@Test
+	void onlyTheLabelledSlicesAreLearntFromAndOnlyTheChosenSlicesScored() throws Exception {
+		ImagePlus[] in = volumeAndLabels(GEOMETRY);
+		// the same labels with slices 13-16 wrong (all label 4): labels a user has not drawn yet
+		ImagePlus wrong = volumeAndLabels(GEOMETRY)[1];
+		for (int z = 13; z <= 16; z++) wrong.getStack().getProcessor(z).set(4);
+		Map<String, Object> options = new HashMap<>(Map.of("image", in[0], "epochs", 2, "steps_per_epoch", 2, "patch_xy", 16, "patch_z", 8,
+			"label_values", "4,9", "members", 1));
+		Path right = dir.resolve("right"), ignored = dir.resolve("ignored"), learnt = dir.resolve("learnt");
+		options.putAll(Map.of("labels", in[1], "model", right.toFile(), "labelled_slices", "1-12"));
+		String summary = (String) commands.run("Train Segmenter", options).get("summary");
+		assertTrue(summary.contains("(32x28x16, labels 4,9, slices 1-12)"), summary);
+		options.putAll(Map.of("labels", wrong, "model", ignored.toFile()));
+		commands.run("Train Segmenter", options);
+		options.putAll(Map.of("model", learnt.toFile(), "labelled_slices", ""));
+		commands.run("Train Segmenter", options);
+		byte[] a = Files.readAllBytes(right.resolve(VolumeModel.PARAMETERS));
+		assertArrayEquals(a, Files.readAllBytes(ignored.resolve(VolumeModel.PARAMETERS)), "labels outside labelled_slices play no part");
+		assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(learnt.resolve(VolumeModel.PARAMETERS))), "without labelled_slices they are learnt");
+		Properties p = new Properties();
+		try (var r = Files.newBufferedReader(right.resolve(VolumeModel.PROPERTIES))) {
+			p.load(r);
+		}
+		assertEquals("1-12", p.getProperty(Segmenter.LABELLED_SLICES));
+
+		// scored on slices 1-12 the wrong slices do not count; on 1-6 only label 4's first 3 slices are there (10 x 10 x 3 voxels of 12 mm^3)
+		ResultsTable all = (ResultsTable) commands.run("Evaluate Segmentation", Map.of("segmentation", wrong, "reference", in[1])).get("scores");
+		assertTrue(all.getValue("dice", 0) < 0.9, "label 4 over every slice: " + all.getValue("dice", 0));
+		Map<String, Object> part = commands.run("Evaluate Segmentation", Map.of("segmentation", wrong, "reference", in[1], "slices", "1-12"));
+		ResultsTable scored = (ResultsTable) part.get("scores");
+		assertEquals(1, scored.getValue("dice", 0));
+		assertEquals(0, scored.getValue("hd95_mm", 0));
+		assertTrue(((String) part.get("summary")).startsWith("'body-seg' against 'body-seg' on slices 1-12:"), (String) part.get("summary"));
+		scored = (ResultsTable) commands.run("Evaluate Segmentation", Map.of("segmentation", wrong, "reference", in[1], "slices", "1-6")).get("scores");
+		assertEquals(1, scored.size());
+		assertEquals(4, scored.getValue("label", 0));
+		assertEquals(300 * 12 / 1000.0, scored.getValue("reference_mL", 0), 1e-9);
+
+		// bad ranges are refused naming the option, the image and what was expected; nothing is written
+		Path none = dir.resolve("none");
+		Map<String, Object> bad = new HashMap<>(Map.of("image", in[0], "labels", in[1], "model", none.toFile(), "label_values", "4,9"));
+		bad.put("labelled_slices", "1-17");
+		CommandFailedException e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", bad));
+		assertEquals("labelled_slices: slice 17 is outside 'body-seg', which has slices 1 to 16", e.getMessage());
+		bad.put("labelled_slices", "0-5");
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", bad));
+		assertEquals("labelled_slices: expected slice ranges numbered as in Fiji, from 1 (e.g. 1-20 or 1-20,41-60), got '0-5'", e.getMessage());
+		bad.put("labelled_slices", "1-5");
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", bad));
+		assertEquals("label_values: 9 does not occur in 'body-seg' (slices 1-5) (it holds 4)", e.getMessage());
+		bad.put("labelled_slices", "1-12,15-16");
+		e = assertThrows(CommandFailedException.class, () -> commands.run("Train Segmenter", bad));
+		assertEquals("image: 'body' slices 15-16 (32x28x2 voxels at the working spacing) is too small to train on; each side needs at least 8 voxels",
+			e.getMessage());
+		e = assertThrows(CommandFailedException.class,
+			() -> commands.run("Evaluate Segmentation", Map.of("segmentation", wrong, "reference", in[1], "slices", "12-3")));
+		assertEquals("slices: expected slice ranges numbered as in Fiji, from 1 (e.g. 1-20 or 1-20,41-60), got '12-3'", e.getMessage());
+		assertFalse(Files.exists(none));
+	}
+
+	@Test
 	void aRunningTrainingCanBeCanceledAndSavesNothing() throws Exception {
 		ImagePlus[] in = volumeAndLabels(GEOMETRY);
 		Path model = dir.resolve("canceled");

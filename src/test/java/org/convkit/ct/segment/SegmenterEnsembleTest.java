@@ -76,7 +76,7 @@ class SegmenterEnsembleTest {
 		LabelClasses classes = LabelClasses.of(phantom.labels(), null, "phantom");
 		UNet3d.Config net = UNet3d.Config.DEFAULT.withDepth(1).withBaseWidth(4);
 		VolumeTrainer.Config training = new VolumeTrainer.Config(16, 8, 2, 2, 3, 3e-3f, 7, 0.25, false, false, 0.1, 0.1);
-		VolumeTrainer.Result ensemble = Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training, 2, "phantom", null);
+		VolumeTrainer.Result ensemble = Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training, 2, null, "phantom", null);
 		VolumeTrainer.Result second = Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training.withSeed(8), "phantom", null);
 		assertEquals(2, ensemble.model().members());
 		assertArrayEquals(second.model().parameters(), ensemble.model().member(1).parameters(), "member 2 is the network of seed 8");
@@ -94,7 +94,7 @@ class SegmenterEnsembleTest {
 		assertArrayEquals(before, after, 0f);
 
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-			() -> Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training, 0, "phantom", null));
+			() -> Segmenter.train(phantom.image(), phantom.labels(), spacing, classes, null, net, training, 0, null, "phantom", null));
 		assertEquals("members: expected 1 to 16 networks in the ensemble, got 0", e.getMessage());
 	}
 }
