@@ -38,7 +38,8 @@ import net.imglib2.img.array.ArrayImgs;
  * (intensity jitter), {@code noise} (Gaussian noise std, normalised units), {@code weight_decay},
  * {@code patience} (early stopping, epochs), {@code warm_up} (the fraction of the epochs none of
  * which is kept as the best) and {@code members} (an ensemble of that many networks,
- * seeds {@code seed}, {@code seed+1}, ...; each member's Dice is reported too).
+ * seeds {@code seed}, {@code seed+1}, ...; each member's Dice is reported too), {@code spacing}
+ * (the working spacing in mm to train at, as Train Segmenter's; default the image's own).
  * The U-Net's Dice is reported as the network predicts and as Segment Volume gives it (the largest
  * component of each label that is one piece in the training labels, {@link Segmenter#ONE_PIECE}).
  */
@@ -53,6 +54,7 @@ public final class SegmentEvaluation {
 		VolumeTrainer.Config training = Segmenter.TRAINING;
 		UNet3d.Config network = Segmenter.NETWORK;
 		int members = Segmenter.DEFAULT_MEMBERS;
+		double[] working = null;
 		for (String a : args) {
 			int eq = a.indexOf('=');
 			if (eq < 0) {
@@ -77,11 +79,12 @@ public final class SegmentEvaluation {
 				case "weight_decay" -> training = training.withWeightDecay(Float.parseFloat(value));
 				case "patience" -> training = training.withPatience(Integer.parseInt(value));
 				case "members" -> members = Integer.parseInt(value);
+				case "spacing" -> working = new double[] {Double.parseDouble(value), Double.parseDouble(value), Double.parseDouble(value)};
 				case "warm_up" -> training = training.withWarmUp(Double.parseDouble(value));
 				case "depth" -> network = network.withDepth(Integer.parseInt(value));
 				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
 				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, tilt, "
-					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, members, depth or width");
+					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, members, spacing, depth or width");
 			}
 		}
 		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);
@@ -92,15 +95,15 @@ public final class SegmentEvaluation {
 		if (!Arrays.equals(image.voxels().dimensionsAsLongArray(), labels.voxels().dimensionsAsLongArray()))
 			throw new IllegalArgumentException(seg.getFileName() + ": " + labels.dimensionsText() + " voxels, but " + ct.getFileName() + " is " + image.dimensionsText());
 		LabelClasses classes = LabelClasses.of(labels.voxels(), LabelClasses.parse(labelText), seg.getFileName().toString());
-		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; held apart: %.3f of the slices at each end, 2 folds; %s, %d member(s), %s%n",
+		System.out.printf(Locale.ROOT, "%s (%s, %s) with %s; labels %s; held apart: %.3f of the slices at each end, 2 folds; %s, %d member(s), %s%s%n",
 			ct.getFileName(), image.dimensionsText(), image.geometry().describe(), seg.getFileName(), classes.text(), held,
-			network.withChannels(1, classes.classes()).describe(), members, training);
-		evaluate(image, labels, classes, held, network, training, members).forEach(System.out::println);
+			network.withChannels(1, classes.classes()).describe(), members, training, working == null ? "" : ", trained at " + working[0] + " mm");
+		evaluate(image, labels, classes, held, network, training, members, working).forEach(System.out::println);
 	}
 
 	/** The report's lines. */
 	static List<String> evaluate(Volume image, Volume labels, LabelClasses classes, double held, UNet3d.Config network, VolumeTrainer.Config training,
-		int members) throws IOException
+		int members, double[] working) throws IOException
 	{
 		int nx = (int) image.width(), ny = (int) image.height(), nz = (int) image.depth(), plane = nx * ny;
 		int cut = (int) Math.round(nz * held);
@@ -119,7 +122,7 @@ public final class SegmentEvaluation {
 			long t0 = System.nanoTime();
 			final int f = fold + 1;
 			// as Train Segmenter with labelled_slices: the user's path
-			VolumeTrainer.Result r = Segmenter.train(image.voxels(), labels.voxels(), spacing, classes, null, network, training, members,
+			VolumeTrainer.Result r = Segmenter.train(image.voxels(), labels.voxels(), spacing, classes, working, network, training, members,
 				SliceRanges.slab(train0, train1), "fold " + f, new VolumeTrainer.Listener() {
 					private String member = "";
 

@@ -185,7 +185,7 @@ public final class Segmenter {
 		for (RandomAccessibleInterval<? extends RealType<?>> v : images) clipped.add(clip(v, clip));
 		Intensity intensity = zscore(clipped, classIndices);
 		long tile = tile(net);
-		List<VolumeTrainer.Result> results = new ArrayList<>();
+		VolumeTrainer.Result first = null;
 		List<VolumeModel> models = new ArrayList<>();
 		List<String> seeds = new ArrayList<>(), bests = new ArrayList<>(), trained = new ArrayList<>();
 		double seconds = 0, voxels = 0;
@@ -194,7 +194,7 @@ public final class Segmenter {
 			VolumeTrainer.Config member = training.withSeed(training.seed() + k);
 			VolumeTrainer.Result r = new VolumeTrainer(net, member, new SegmentationObjective(classes.classes())).train(clipped, classIndices, intensity,
 				VolumeModel.Task.SEGMENT, tile, spacing, listener);
-			results.add(r);
+			if (first == null) first = r;
 			models.add(r.model());
 			seeds.add(String.valueOf(member.seed()));
 			bests.add(String.valueOf(r.bestEpoch()));
@@ -202,7 +202,6 @@ public final class Segmenter {
 			seconds += r.seconds();
 			voxels += r.voxelsPerSecond() * r.seconds();
 		}
-		VolumeTrainer.Result first = results.get(0);
 		Properties recipe = first.model().recipe();
 		recipe.setProperty(LABEL_VALUES, classes.text());
 		recipe.setProperty(CLIP, clip[0] + "," + clip[1]);
