@@ -36,7 +36,8 @@ import net.imglib2.img.array.ArrayImgs;
  * {@code augment} (true: flips and in-plane rotations as well as intensity jitter), {@code tilt}
  * (degrees either way about z) and {@code zoom} (scale fraction), {@code scale} and {@code shift}
  * (intensity jitter), {@code noise} (Gaussian noise std, normalised units), {@code weight_decay},
- * {@code patience} (early stopping, epochs), {@code warm_up} (the fraction of the epochs none of
+ * {@code patience} (early stopping, epochs), {@code validation} (the fraction of each training part's
+ * last slices held out for validation; 0: none, the last epoch kept), {@code warm_up} (the fraction of the epochs none of
  * which is kept as the best) and {@code members} (an ensemble of that many networks,
  * seeds {@code seed}, {@code seed+1}, ...; each member's Dice is reported too), {@code spacing}
  * (the working spacing in mm to train at, as Train Segmenter's; default the image's own).
@@ -78,13 +79,14 @@ public final class SegmentEvaluation {
 				case "noise" -> training = training.withNoise(Double.parseDouble(value));
 				case "weight_decay" -> training = training.withWeightDecay(Float.parseFloat(value));
 				case "patience" -> training = training.withPatience(Integer.parseInt(value));
+				case "validation" -> training = training.withValidationFraction(Double.parseDouble(value));
 				case "members" -> members = Integer.parseInt(value);
 				case "spacing" -> working = new double[] {Double.parseDouble(value), Double.parseDouble(value), Double.parseDouble(value)};
 				case "warm_up" -> training = training.withWarmUp(Double.parseDouble(value));
 				case "depth" -> network = network.withDepth(Integer.parseInt(value));
 				case "width" -> network = network.withBaseWidth(Integer.parseInt(value));
 				default -> throw new IllegalArgumentException(key + ": unknown option; expected labels, held, epochs, steps, seed, patch_xy, patch_z, augment, tilt, "
-					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, members, spacing, depth or width");
+					+ "zoom, scale, shift, noise, weight_decay, patience, warm_up, validation, members, spacing, depth or width");
 			}
 		}
 		if (!(held > 0 && held <= 0.5)) throw new IllegalArgumentException("held: expected a fraction of the slices in (0, 0.5], got " + held);

@@ -224,6 +224,11 @@ public final class VolumeTrainer {
 			return with(f -> f.noise = std);
 		}
 
+		/** Holding out this fraction of each volume's last slices for validation; 0: none (every epoch trained, the last one kept). */
+		public Config withValidationFraction(double fraction) {
+			return with(f -> f.validationFraction = fraction);
+		}
+
 		/** With Adam's weight decay (an L2 term on the gradients); 0: none. */
 		public Config withWeightDecay(float decay) {
 			return with(f -> f.weightDecay = decay);
