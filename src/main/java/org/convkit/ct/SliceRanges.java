@@ -94,6 +94,16 @@ public final class SliceRanges {
 		return out;
 	}
 
+	/** The slabs of {@code ranges} in {@code volume} ({@link #slabs(RandomAccessibleInterval)}), or the whole volume when {@code ranges} is null. */
+	public static <T> List<RandomAccessibleInterval<T>> slabs(SliceRanges ranges, RandomAccessibleInterval<T> volume) {
+		return ranges == null ? List.of(volume) : ranges.slabs(volume);
+	}
+
+	/** A volume's name for errors: "'seg' (slices 1-20)", or the name alone when {@code ranges} is null. */
+	public static String name(String name, SliceRanges ranges) {
+		return ranges == null ? name : name + " (" + ranges + ")";
+	}
+
 	/** Slab {@code k} as text, e.g. "1-20". */
 	public String text(int k) {
 		return to[k] - from[k] == 1 ? String.valueOf(to[k]) : (from[k] + 1) + "-" + to[k];

@@ -49,8 +49,8 @@ public class EvaluateSegmentationCommand extends ConvKitCommand {
 		Volume truth = CtImages.toVolume(reference, "reference");
 		SegmentationImages.checkSameGrid(segmentation, predicted, reference, truth, "reference");
 		SliceRanges scored = SliceRanges.parse(slices, "slices", truth.depth(), "'" + reference.getTitle() + "'");
-		LabelClasses classes = LabelClasses.of(scored == null ? List.of(truth.voxels()) : scored.slabs(truth.voxels()), LabelClasses.parse(label_values),
-			"'" + reference.getTitle() + "'" + (scored == null ? "" : " (" + scored + ")"));
+		LabelClasses classes = LabelClasses.of(SliceRanges.slabs(scored, truth.voxels()), LabelClasses.parse(label_values),
+			SliceRanges.name("'" + reference.getTitle() + "'", scored));
 		List<SegmentationMetrics.Label> result = SegmentationMetrics.compare(predicted.voxels(), truth.voxels(), truth.geometry().spacing(), classes.values(),
 			scored);
 		scores = new ResultsTable();

@@ -135,8 +135,8 @@ public class TrainSegmenterCommand extends ConvKitCommand {
 		Volume labelVolume = CtImages.toVolume(labels, "labels");
 		SegmentationImages.checkSameGrid(image, volume, labels, labelVolume, "labels");
 		SliceRanges labelled = SliceRanges.parse(labelled_slices, "labelled_slices", labelVolume.depth(), "'" + labels.getTitle() + "'");
-		LabelClasses classes = LabelClasses.of(labelled == null ? List.of(labelVolume.voxels()) : labelled.slabs(labelVolume.voxels()),
-			LabelClasses.parse(label_values), "'" + labels.getTitle() + "'" + (labelled == null ? "" : " (" + labelled + ")"));
+		LabelClasses classes = LabelClasses.of(SliceRanges.slabs(labelled, labelVolume.voxels()), LabelClasses.parse(label_values),
+			SliceRanges.name("'" + labels.getTitle() + "'", labelled));
 		double[] working = parseSpacing(spacing, volume.geometry().spacing());
 		List<Path> inputs = new ArrayList<>(CtImages.inputFiles(image));
 		inputs.addAll(CtImages.inputFiles(labels));

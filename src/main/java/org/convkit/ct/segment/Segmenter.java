@@ -129,8 +129,7 @@ public final class Segmenter {
 		SliceRanges labelled, String name, VolumeTrainer.Listener listener)
 	{
 		double[] working = workingSpacing == null ? spacing.clone() : workingSpacing.clone();
-		List<? extends RandomAccessibleInterval<? extends RealType<?>>> images = labelled == null ? List.of(image) : labelled.slabs(image);
-		List<? extends RandomAccessibleInterval<? extends RealType<?>>> labelSlabs = labelled == null ? List.of(labels) : labelled.slabs(labels);
+		List<? extends RandomAccessibleInterval<? extends RealType<?>>> images = SliceRanges.slabs(labelled, image), labelSlabs = SliceRanges.slabs(labelled, labels);
 		List<RandomAccessibleInterval<? extends RealType<?>>> imgs = new ArrayList<>();
 		List<RandomAccessibleInterval<FloatType>> clss = new ArrayList<>();
 		int min = 2 * network.stride();
